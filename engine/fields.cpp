@@ -1,0 +1,197 @@
+// Text conversion, range checks and a flat JSON reader/writer for Field lists.
+#include "fields.hpp"
+#include <cerrno>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <sstream>
+
+namespace ps {
+
+namespace {
+std::string fmt_num(double v) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.9g", v);
+    return buf;
+}
+std::string range_str(const Field& f) {
+    if (f.type == Field::Type::Choice) {
+        std::string s;
+        for (size_t i = 0; i < f.choices.size(); ++i) s += (i ? "|" : "") + f.choices[i];
+        return s;
+    }
+    if (f.type == Field::Type::Bool) return "true|false";
+    return "[" + fmt_num(f.lo) + ", " + fmt_num(f.hi) + "]";
+}
+}  // namespace
+
+std::string field_get(const Field& f) {
+    switch (f.type) {
+        case Field::Type::Int: return std::to_string(*static_cast<int*>(f.ptr));
+        case Field::Type::Float: return fmt_num(*static_cast<double*>(f.ptr));
+        case Field::Type::Bool: return *static_cast<bool*>(f.ptr) ? "true" : "false";
+        case Field::Type::Choice: {
+            const int i = *static_cast<int*>(f.ptr);
+            return (i >= 0 && size_t(i) < f.choices.size()) ? f.choices[size_t(i)] : "?";
+        }
+    }
+    return "";
+}
+
+void field_set(const Field& f, const std::string& text) {
+    auto bad = [&](const std::string& why) {
+        throw ConfigError("bad value for '" + f.key + "': '" + text + "' (" + why + "; expected " + range_str(f) +
+                          (f.unit.empty() ? "" : " " + f.unit) + ")");
+    };
+    switch (f.type) {
+        case Field::Type::Int: {
+            errno = 0;
+            char* end = nullptr;
+            const long v = std::strtol(text.c_str(), &end, 10);
+            if (text.empty() || *end || errno) bad("not an integer");
+            if (v < f.lo || v > f.hi) bad("out of range");
+            *static_cast<int*>(f.ptr) = int(v);
+            return;
+        }
+        case Field::Type::Float: {
+            errno = 0;
+            char* end = nullptr;
+            const double v = std::strtod(text.c_str(), &end);
+            if (text.empty() || *end || errno || !std::isfinite(v)) bad("not a finite number");
+            if (v < f.lo || v > f.hi) bad("out of range");
+            *static_cast<double*>(f.ptr) = v;
+            return;
+        }
+        case Field::Type::Bool:
+            if (text == "true" || text == "1" || text == "on") *static_cast<bool*>(f.ptr) = true;
+            else if (text == "false" || text == "0" || text == "off") *static_cast<bool*>(f.ptr) = false;
+            else bad("not a boolean");
+            return;
+        case Field::Type::Choice:
+            for (size_t i = 0; i < f.choices.size(); ++i)
+                if (f.choices[i] == text) { *static_cast<int*>(f.ptr) = int(i); return; }
+            bad("unknown choice");
+    }
+}
+
+void apply_overrides(const std::vector<Field>& fields, const std::vector<std::string>& kv) {
+    for (const auto& item : kv) {
+        const auto eq = item.find('=');
+        if (eq == std::string::npos || eq == 0) throw ConfigError("expected key=value, got '" + item + "'");
+        const std::string key = item.substr(0, eq), val = item.substr(eq + 1);
+        bool found = false;
+        for (const auto& f : fields)
+            if (f.key == key) { field_set(f, val); found = true; break; }
+        if (!found) {
+            std::string known;
+            for (const auto& f : fields) known += (known.empty() ? "" : ", ") + f.key;
+            throw ConfigError("unknown key '" + key + "' (known: " + known + ")");
+        }
+    }
+}
+
+std::map<std::string, std::string> fields_to_map(const std::vector<Field>& fields) {
+    std::map<std::string, std::string> m;
+    for (const auto& f : fields) m[f.key] = field_get(f);
+    return m;
+}
+
+namespace {
+std::string json_escape(const std::string& s) {
+    std::string r;
+    for (char c : s) {
+        if (c == '"' || c == '\\') { r += '\\'; r += c; }
+        else if (c == '\n') r += "\\n";
+        else if (static_cast<unsigned char>(c) < 0x20) { char b[8]; std::snprintf(b, sizeof b, "\\u%04x", c); r += b; }
+        else r += c;
+    }
+    return r;
+}
+}  // namespace
+
+std::string fields_to_json(const std::vector<Field>& fields) {
+    std::ostringstream o;
+    o << "{\n";
+    for (size_t i = 0; i < fields.size(); ++i) {
+        const auto& f = fields[i];
+        const std::string v = field_get(f);
+        const bool quote = f.type == Field::Type::Choice;
+        o << "  \"" << json_escape(f.key) << "\": " << (quote ? "\"" + json_escape(v) + "\"" : v)
+          << (i + 1 < fields.size() ? ",\n" : "\n");
+    }
+    o << "}\n";
+    return o.str();
+}
+
+// A strict reader for one flat object of string / number / boolean values.
+std::map<std::string, std::string> parse_flat_json(const std::string& s) {
+    size_t i = 0;
+    auto fail = [&](const std::string& why) -> void {
+        throw ConfigError("JSON: " + why + " at byte " + std::to_string(i));
+    };
+    auto ws = [&] { while (i < s.size() && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r')) ++i; };
+    auto str = [&]() -> std::string {
+        if (i >= s.size() || s[i] != '"') fail("expected a string");
+        ++i;
+        std::string r;
+        while (true) {
+            if (i >= s.size()) fail("unterminated string");
+            char c = s[i++];
+            if (c == '"') break;
+            if (c == '\\') {
+                if (i >= s.size()) fail("bad escape");
+                char e = s[i++];
+                switch (e) {
+                    case '"': case '\\': case '/': r += e; break;
+                    case 'n': r += '\n'; break;
+                    case 't': r += '\t'; break;
+                    case 'r': r += '\r'; break;
+                    case 'b': r += '\b'; break;
+                    case 'f': r += '\f'; break;
+                    case 'u': {
+                        if (i + 4 > s.size()) fail("bad \\u escape");
+                        const unsigned v = unsigned(std::strtoul(s.substr(i, 4).c_str(), nullptr, 16));
+                        i += 4;
+                        if (v < 0x80) r += char(v); else fail("non-ASCII \\u escape");
+                        break;
+                    }
+                    default: fail("bad escape");
+                }
+            } else if (static_cast<unsigned char>(c) < 0x20) fail("control character in string");
+            else r += c;
+        }
+        return r;
+    };
+    std::map<std::string, std::string> out;
+    ws();
+    if (i >= s.size() || s[i] != '{') fail("expected '{'");
+    ++i; ws();
+    if (i < s.size() && s[i] == '}') { ++i; ws(); if (i != s.size()) fail("trailing data"); return out; }
+    while (true) {
+        ws();
+        const std::string key = str();
+        ws();
+        if (i >= s.size() || s[i] != ':') fail("expected ':'");
+        ++i; ws();
+        if (i >= s.size()) fail("expected a value");
+        std::string val;
+        if (s[i] == '"') val = str();
+        else {
+            const size_t b = i;
+            while (i < s.size() && (std::isalnum(static_cast<unsigned char>(s[i])) || s[i] == '.' || s[i] == '-' || s[i] == '+')) ++i;
+            val = s.substr(b, i - b);
+            if (val.empty()) fail("expected a string, number or boolean (nested values are not allowed)");
+        }
+        if (out.count(key)) fail("duplicate key '" + key + "'");
+        out[key] = val;
+        ws();
+        if (i < s.size() && s[i] == ',') { ++i; continue; }
+        if (i < s.size() && s[i] == '}') { ++i; break; }
+        fail("expected ',' or '}'");
+    }
+    ws();
+    if (i != s.size()) fail("trailing data");
+    return out;
+}
+
+}  // namespace ps
