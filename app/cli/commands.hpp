@@ -1,0 +1,46 @@
+// CLI subcommands register themselves by name (like tasks), so `plastiscope --help` lists them
+// and a feature adds its command in its own file.
+#pragma once
+#include <functional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace ps {
+
+struct Command {
+    std::string name;      // "train"
+    std::string summary;   // one line for --help
+    // args excludes the program name and the subcommand; returns the process exit code.
+    std::function<int(const std::vector<std::string>& args)> run;
+};
+
+const std::vector<Command>& command_registry();
+bool register_command(Command c);
+
+// Small argument scanner shared by the subcommands: --flag VALUE / --flag=VALUE / --switch,
+// positional key=value overrides. Unknown flags are errors naming the flag.
+struct ArgSpec {
+    std::string flag;        // "--episodes"
+    bool takes_value = true;
+    std::string help;        // "N  training episodes (default: the preset's)"
+};
+struct ParsedArgs {
+    std::vector<std::pair<std::string, std::string>> flags;   // in order
+    std::vector<std::string> overrides;                       // key=value
+    bool has(const std::string& f) const;
+    std::string get(const std::string& f, const std::string& dflt = "") const;
+    long long get_int(const std::string& f, long long dflt, long long lo, long long hi) const;   // throws
+    double get_double(const std::string& f, double dflt, double lo, double hi) const;            // throws
+};
+struct UsageError : std::runtime_error { using std::runtime_error::runtime_error; };
+// Throws UsageError ("unknown option --foo", "--seed needs a value", ...).
+ParsedArgs parse_args(const std::vector<std::string>& args, const std::vector<ArgSpec>& spec);
+std::string usage_text(const std::string& cmd, const std::string& synopsis, const std::vector<ArgSpec>& spec);
+
+}  // namespace ps
+
+#define PS_REGISTER_COMMAND(NAME, SUMMARY, FN) \
+    static const bool PS_CMD_CONCAT(ps_cmd_reg_, __LINE__) = ::ps::register_command({NAME, SUMMARY, FN})
+#define PS_CMD_CONCAT2(a, b) a##b
+#define PS_CMD_CONCAT(a, b) PS_CMD_CONCAT2(a, b)
