@@ -1,0 +1,276 @@
+// The GUI's training thread (see background_trainer.hpp for the handoff rules).
+#include "background_trainer.hpp"
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <exception>
+
+namespace ps {
+
+namespace {
+int64_t now_ns() {
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+}
+
+// Weighted mean of two history points (a before b); the result ends where b ends.
+TrainPoint merge(const TrainPoint& a, const TrainPoint& b) {
+    TrainPoint r;
+    const double wa = a.steps, wb = b.steps, w = wa + wb;
+    r.iter = b.iter;
+    r.steps = a.steps + b.steps;
+    r.loss = (a.loss * wa + b.loss * wb) / w;
+    r.metric = (a.metric * wa + b.metric * wb) / w;
+    r.seconds = b.seconds;
+    r.extra = a.extra;
+    for (const auto& [k, v] : b.extra) {
+        auto it = r.extra.find(k);
+        if (it == r.extra.end()) r.extra[k] = v;
+        else it->second = (it->second * wa + v * wb) / w;
+    }
+    return r;
+}
+}  // namespace
+
+BackgroundTrainer::BackgroundTrainer(std::unique_ptr<Task> task, int64_t iter0) : task_(std::move(task)) {
+    iter_.store(iter0);
+    t0_ns_ = now_ns();
+    acc_.steps = 0;
+    publish_locked_swap();   // version 1: the parameters we start from
+}
+
+BackgroundTrainer::~BackgroundTrainer() { stop(); }
+
+void BackgroundTrainer::start() {
+    std::lock_guard<std::mutex> lk(m_);
+    if (diverged_.load()) return;
+    want_run_ = true;
+    if (!thread_alive_) {
+        thread_alive_ = true;
+        want_stop_ = false;
+        thread_ = std::thread([this] { loop(); });
+    }
+    cv_.notify_all();
+}
+
+void BackgroundTrainer::pause() {
+    std::lock_guard<std::mutex> lk(m_);
+    want_run_ = false;
+    want_publish_ = true;   // the GUI sees exactly where training stopped
+    cv_.notify_all();
+}
+
+void BackgroundTrainer::stop() {
+    {
+        std::lock_guard<std::mutex> lk(m_);
+        if (!thread_alive_) return;
+        want_stop_ = true;
+        cv_.notify_all();
+    }
+    thread_.join();
+    std::lock_guard<std::mutex> lk(m_);
+    thread_alive_ = false;
+    want_stop_ = false;
+    want_run_ = false;
+}
+
+void BackgroundTrainer::set_fields(const std::vector<std::string>& kv) {
+    post([kv](Task& t, int64_t) -> std::string {
+        try {
+            apply_overrides(t.fields(), kv);
+            t.apply_live_changes();
+            return "";
+        } catch (const std::exception& e) {
+            return std::string("trainer rejected a setting: ") + e.what();
+        }
+    });
+}
+
+void BackgroundTrainer::request_publish() {
+    {
+        std::lock_guard<std::mutex> lk(m_);
+        if (thread_alive_) {
+            want_publish_ = true;
+            cv_.notify_all();
+            return;
+        }
+    }
+    if (!diverged_.load()) publish_locked_swap();   // no thread: the task is ours to read
+}
+
+void BackgroundTrainer::post(Action a) {
+    {
+        std::lock_guard<std::mutex> lk(m_);
+        if (thread_alive_) {
+            pending_actions_.push_back(std::move(a));
+            cv_.notify_all();
+            return;
+        }
+    }
+    // No trainer thread: nobody else touches the task, run it here.
+    std::string note = a(*task_, iter_.load());
+    if (!note.empty()) {
+        std::lock_guard<std::mutex> lk(m_);
+        notes_.push_back(std::move(note));
+    }
+}
+
+std::shared_ptr<const ParamSnapshot> BackgroundTrainer::snapshot() const {
+    std::lock_guard<std::mutex> lk(m_);
+    return snap_;
+}
+
+std::shared_ptr<const ParamSnapshot> BackgroundTrainer::snapshot_if_newer(uint64_t seen) const {
+    std::lock_guard<std::mutex> lk(m_);
+    if (snap_ && snap_->version > seen) return snap_;
+    return nullptr;
+}
+
+void BackgroundTrainer::history_since(uint64_t& generation, size_t& count, std::vector<TrainPoint>& out) const {
+    std::lock_guard<std::mutex> lk(m_);
+    if (generation != generation_ || count > history_.size()) {
+        out.assign(history_.begin(), history_.end());
+        generation = generation_;
+    } else {
+        out.insert(out.end(), history_.begin() + std::ptrdiff_t(count), history_.end());
+    }
+    count = history_.size();
+}
+
+std::string BackgroundTrainer::message() const {
+    std::lock_guard<std::mutex> lk(m_);
+    return message_;
+}
+
+std::vector<std::string> BackgroundTrainer::take_notes() {
+    std::lock_guard<std::mutex> lk(m_);
+    std::vector<std::string> r;
+    r.swap(notes_);
+    return r;
+}
+
+void BackgroundTrainer::set_history_limit(size_t n) {
+    std::lock_guard<std::mutex> lk(m_);
+    history_limit_ = n < 4 ? 4 : n;
+}
+
+// Task::save() runs without the lock (the task belongs to the calling thread); only the pointer
+// swap is guarded, and the old snapshot is released after the lock is let go.
+void BackgroundTrainer::publish_locked_swap() {
+    auto s = std::make_shared<ParamSnapshot>();
+    task_->save(s->params, false);
+    s->iter = iter_.load();
+    s->version = ++versions_;
+    std::shared_ptr<const ParamSnapshot> old;
+    {
+        std::lock_guard<std::mutex> lk(m_);
+        old = std::move(snap_);
+        snap_ = std::move(s);
+    }
+}
+
+void BackgroundTrainer::record(const StepStats& s, double seconds) {
+    TrainPoint p;
+    p.iter = iter_.load();
+    p.loss = s.loss;
+    p.metric = s.metric;
+    p.extra = s.extra;
+    p.seconds = seconds;
+    std::lock_guard<std::mutex> lk(m_);
+    if (stride_ > 1) {
+        acc_ = acc_.steps == 0 ? p : merge(acc_, p);
+        if (acc_.steps < stride_) return;
+        p = acc_;
+        acc_ = TrainPoint();
+        acc_.steps = 0;
+    }
+    history_.push_back(std::move(p));
+    if (history_.size() >= history_limit_) {   // 2:1 compaction keeps memory bounded
+        std::vector<TrainPoint> h;
+        h.reserve(history_.size() / 2 + 1);
+        for (size_t i = 0; i + 1 < history_.size(); i += 2) h.push_back(merge(history_[i], history_[i + 1]));
+        if (history_.size() % 2) h.push_back(history_.back());
+        history_.swap(h);
+        stride_ *= 2;
+        acc_ = TrainPoint();
+        acc_.steps = 0;
+        ++generation_;
+    }
+}
+
+std::string BackgroundTrainer::divergence_message(const StepStats& s, const std::string& bad_param) const {
+    std::string what;
+    if (!std::isfinite(s.loss)) what = std::string("the loss is ") + (std::isnan(s.loss) ? "NaN" : "infinite");
+    else what = "'" + bad_param + "' is not finite";
+    std::string lr;
+    for (const auto& f : task_->fields())
+        if (f.key == "lr" || f.key == "learning_rate") { lr = f.key + " = " + field_get(f); break; }
+    std::string msg = "Training diverged at step " + std::to_string(iter_.load()) + ": " + what +
+                      ". Training is paused; try a lower learning rate" + (lr.empty() ? "" : " (now " + lr + ")") +
+                      ", then train from scratch or restart from the last good parameters";
+    return msg;
+}
+
+void BackgroundTrainer::loop() {
+    int64_t last_pub = now_ns();
+    for (;;) {
+        std::vector<Action> actions;
+        bool pub = false, stop = false, run = false;
+        {
+            std::unique_lock<std::mutex> lk(m_);
+            cv_.wait(lk, [&] {
+                return want_stop_ || (want_run_ && !diverged_.load()) || !pending_actions_.empty() || want_publish_;
+            });
+            actions.swap(pending_actions_);
+            pub = want_publish_;
+            want_publish_ = false;
+            stop = want_stop_;
+            run = want_run_ && !diverged_.load() && !stop;
+        }
+        running_.store(run);
+        for (auto& a : actions) {
+            std::string note = a(*task_, iter_.load());
+            if (!note.empty()) {
+                std::lock_guard<std::mutex> lk(m_);
+                notes_.push_back(std::move(note));
+            }
+        }
+        if ((pub || stop) && !diverged_.load()) {
+            publish_locked_swap();
+            last_pub = now_ns();
+        }
+        if (stop) break;
+        if (!run) continue;
+
+        StepStats s;
+        try {
+            s = task_->train_step();
+        } catch (const std::exception& e) {
+            std::lock_guard<std::mutex> lk(m_);
+            message_ = "Training stopped at step " + std::to_string(iter_.load() + 1) + ": " + e.what();
+            want_run_ = false;
+            running_.store(false);
+            continue;
+        }
+        iter_.fetch_add(1);
+        const std::string bad = std::isfinite(s.loss) ? task_->find_nonfinite() : std::string();
+        if (!std::isfinite(s.loss) || !bad.empty()) {
+            const std::string msg = divergence_message(s, bad);
+            diverged_.store(true);
+            running_.store(false);
+            std::lock_guard<std::mutex> lk(m_);
+            message_ = msg;
+            want_run_ = false;
+            continue;   // the last finite snapshot stays published
+        }
+        const int64_t t = now_ns();
+        record(s, double(t - t0_ns_) * 1e-9);
+        if (t - last_pub >= publish_interval_ms_.load() * 1000000) {
+            publish_locked_swap();
+            last_pub = t;
+        }
+    }
+    running_.store(false);
+}
+
+}  // namespace ps
