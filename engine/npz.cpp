@@ -358,8 +358,8 @@ ArrayMap read_archive(zip_t* za, const std::string& label, uint64_t file_size, i
         if (!dt) fail("has unsupported dtype '" + printable(h.descr) + "' (float32, float64, uint8, int64, int32, bool are read)");
 
         // Sizes, all checked before allocating.
-        int64_t n;
-        uint64_t data_bytes;
+        int64_t n = 0;
+        uint64_t data_bytes = 0;
         if (!checked_count(h.shape, n) || __builtin_mul_overflow(uint64_t(n), dt->file_size, &data_bytes))
             fail("has an impossible shape " + shape_str(h.shape));
         const uint64_t hdr_total = 8 + lensz + hlen;
