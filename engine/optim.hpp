@@ -1,0 +1,87 @@
+// Adam with global gradient-norm clipping, over named parameter matrices. The moments are keyed
+// by name so they can be saved in and restored from checkpoints.
+#pragma once
+#include <cmath>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+#include "arrays.hpp"
+#include "plastic_net.hpp"
+
+namespace ps {
+
+struct AdamConfig {
+    double lr = 3e-4;
+    double beta1 = 0.9, beta2 = 0.999, eps = 1e-8;
+    double clip_norm = 0;      // 0 = off; else gradients are scaled so their global L2 norm <= clip_norm
+};
+
+template <class S>
+class Adam {
+public:
+    using Mat = MatR<S>;
+    using List = std::vector<std::pair<std::string, Mat*>>;
+    AdamConfig cfg;
+    int64_t steps = 0;
+
+    void reset() { m_.clear(); v_.clear(); steps = 0; }
+
+    // Global L2 norm of the gradients.
+    static double grad_norm(const List& grads) {
+        double s = 0;
+        for (auto& [n, g] : grads) s += double(g->squaredNorm());
+        return std::sqrt(s);
+    }
+
+    // θ ← θ - lr · m̂ / (√v̂ + ε), with m, v the bias-corrected moment estimates. Returns the
+    // gradient norm before clipping.
+    double step(const List& params, const List& grads) {
+        double norm = grad_norm(grads);
+        const S scale = (cfg.clip_norm > 0 && norm > cfg.clip_norm) ? S(cfg.clip_norm / norm) : S(1);
+        ++steps;
+        const double bc1 = 1 - std::pow(cfg.beta1, double(steps)), bc2 = 1 - std::pow(cfg.beta2, double(steps));
+        const S lr_t = S(cfg.lr * std::sqrt(bc2) / bc1), b1 = S(cfg.beta1), b2 = S(cfg.beta2);
+        const S eps = S(cfg.eps * std::sqrt(bc2));
+        for (size_t k = 0; k < params.size(); ++k) {
+            const std::string& name = params[k].first;
+            Mat& p = *params[k].second;
+            const Mat& g = *grads[k].second;
+            Mat& m = m_[name];
+            Mat& v = v_[name];
+            if (m.rows() != p.rows() || m.cols() != p.cols()) { m.setZero(p.rows(), p.cols()); v.setZero(p.rows(), p.cols()); }
+            m = b1 * m + (S(1) - b1) * scale * g;
+            v = b2 * v + (S(1) - b2) * (scale * g).cwiseAbs2();
+            p.array() -= lr_t * m.array() / (v.array().sqrt() + eps);
+        }
+        return norm;
+    }
+
+    void save(ArrayMap& out, const std::string& prefix) const {
+        for (auto& [n, m] : m_) out[prefix + "m/" + n] = to_array(m);
+        for (auto& [n, v] : v_) out[prefix + "v/" + n] = to_array(v);
+        out[prefix + "steps"] = i64_array({steps});
+    }
+    // Restores moments for the given parameters (shapes checked); throws std::runtime_error.
+    void load(const ArrayMap& in, const std::string& prefix, const List& params) {
+        reset();
+        for (auto& [n, p] : params) {
+            from_array(in, prefix + "m/" + n, m_[n], p->rows(), p->cols());
+            from_array(in, prefix + "v/" + n, v_[n], p->rows(), p->cols());
+        }
+        auto it = in.find(prefix + "steps");
+        if (it == in.end() || it->second.size() != 1) throw std::runtime_error("array '" + prefix + "steps' is missing");
+        steps = int64_t(it->second.at(0));
+        if (steps < 0) throw std::runtime_error("array '" + prefix + "steps' is negative");
+    }
+    bool finite() const {
+        for (auto& [n, m] : m_) if (!m.allFinite()) return false;
+        for (auto& [n, v] : v_) if (!v.allFinite()) return false;
+        return true;
+    }
+
+private:
+    std::map<std::string, Mat> m_, v_;
+};
+
+}  // namespace ps
