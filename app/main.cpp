@@ -1,14 +1,40 @@
-// plastiscope: subcommands (train, eval, grad, tasks, ...) or, with none, the live lab window.
+// plastiscope: subcommands (train, eval, grad, tasks, ...), --headless training, or, with no
+// subcommand, the live lab window.
 #include <cstdio>
 #include <string>
 #include <vector>
 #include "cli/commands.hpp"
+#ifdef PS_HAVE_GUI
+#include "gui/gui.hpp"
+#endif
+
+namespace ps { int run_headless(const std::vector<std::string>& args); }
+
+namespace {
+void usage() {
+    std::printf(
+        "Plastiscope: watch plastic neural networks learn, live.\n\n"
+        "usage: plastiscope [--task NAME] [--preset P] [--checkpoint FILE] [--config FILE.json]   open the live lab\n"
+        "       plastiscope --headless [--task NAME] [--preset P] [--episodes N] [key=value ...]   train in a terminal\n"
+        "       plastiscope COMMAND [--help]\n\ncommands:\n");
+    for (const auto& c : ps::command_registry()) std::printf("  %-8s %s\n", c.name.c_str(), c.summary.c_str());
+}
+}  // namespace
 
 int main(int argc, char** argv) {
     std::vector<std::string> args(argv + 1, argv + argc);
-    if (!args.empty())
+    if (!args.empty() && (args[0] == "--help" || args[0] == "-h" || args[0] == "help")) { usage(); return 0; }
+    if (!args.empty() && args[0] == "--headless") return ps::run_headless(std::vector<std::string>(args.begin() + 1, args.end()));
+    if (!args.empty() && args[0].rfind("-", 0) != 0) {
         for (const auto& c : ps::command_registry())
             if (c.name == args[0]) return c.run(std::vector<std::string>(args.begin() + 1, args.end()));
-    std::fprintf(stderr, "plastiscope: unknown command\n");
-    return 2;
+        std::fprintf(stderr, "plastiscope: unknown command '%s' (see plastiscope --help)\n", args[0].c_str());
+        return 2;
+    }
+#ifdef PS_HAVE_GUI
+    return ps::run_gui(args);
+#else
+    std::fprintf(stderr, "plastiscope: built without the GUI; use `plastiscope --headless` or `plastiscope train --task NAME`\n");
+    return 1;
+#endif
 }

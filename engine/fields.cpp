@@ -109,9 +109,10 @@ std::string json_escape(const std::string& s) {
 }
 }  // namespace
 
-std::string fields_to_json(const std::vector<Field>& fields) {
+std::string fields_to_json(const std::vector<Field>& fields, const std::string& preset) {
     std::ostringstream o;
     o << "{\n";
+    if (!preset.empty()) o << "  \"preset\": \"" << json_escape(preset) << "\"" << (fields.empty() ? "\n" : ",\n");
     for (size_t i = 0; i < fields.size(); ++i) {
         const auto& f = fields[i];
         const std::string v = field_get(f);

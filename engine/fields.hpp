@@ -58,7 +58,8 @@ void apply_overrides(const std::vector<Field>& fields, const std::vector<std::st
 // key -> text of every field (for checkpoints, config files, the clipboard).
 std::map<std::string, std::string> fields_to_map(const std::vector<Field>& fields);
 // Flat JSON object {"key": value, ...} and its parser (only this flat shape is accepted).
-std::string fields_to_json(const std::vector<Field>& fields);
+// With a non-empty preset, "preset" comes first (the config of a task: see task_config).
+std::string fields_to_json(const std::vector<Field>& fields, const std::string& preset = "");
 std::map<std::string, std::string> parse_flat_json(const std::string& text);  // throws ConfigError
 
 }  // namespace ps

@@ -92,6 +92,7 @@ public:
     void configure(const NetConfig& cfg);
     void init(Rng& rng);     // W, A ~ init·N(0,1) drawn in (pre, post) order; eta = eta_init
     const NetConfig& config() const { return cfg_; }
+    void set_bias_value(double v) { cfg_.bias_value = v; }   // a live setting: no rebuild
     int n() const { return cfg_.n; }
     int input_width() const { return cfg_.input == InputMode::Linear ? cfg_.k : cfg_.n; }
     bool plastic() const { return cfg_.alpha != AlphaMode::None; }

@@ -1,0 +1,265 @@
+// The engine's subcommands: tasks, train, eval, grad. Each validates its flags and files and
+// fails with one line naming what was wrong and a non-zero exit code.
+#include <unistd.h>
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <numeric>
+#include "checkpoint.hpp"
+#include "cli/commands.hpp"
+#include "npz.hpp"
+#include "task.hpp"
+#include "train_loop.hpp"
+
+namespace ps {
+namespace {
+
+int fail(const std::string& cmd, const std::string& msg, int code = 2) {
+    std::fprintf(stderr, "plastiscope %s: %s\n", cmd.c_str(), msg.c_str());
+    return code;
+}
+
+// Makes the task named by --task, applies --preset and key=value overrides.
+std::unique_ptr<Task> task_from_args(const std::string& cmd, const ParsedArgs& a, bool need_task = true) {
+    const std::string name = a.get("--task");
+    if (name.empty()) {
+        if (!need_task) return nullptr;
+        throw UsageError("--task is required (tasks: " + task_names() + ")");
+    }
+    auto t = make_task(name);
+    if (!t) throw UsageError("unknown task '" + name + "' (tasks: " + task_names() + ")");
+    if (a.has("--preset")) t->set_preset(a.get("--preset"));
+    apply_overrides(t->fields(), a.overrides);
+    (void)cmd;
+    return t;
+}
+
+// ---- tasks
+
+int cmd_tasks(const std::vector<std::string>& args) {
+    if (!args.empty() && (args[0] == "--help" || args[0] == "-h")) {
+        std::printf("usage: plastiscope tasks\n  Lists the registered tasks, their presets and their settings (key=value).\n");
+        return 0;
+    }
+    if (!args.empty()) return fail("tasks", "takes no arguments");
+    for (const auto& e : task_registry()) {
+        std::printf("%-22s %s\n", e.name.c_str(), e.summary.c_str());
+        auto t = e.make();
+        for (const auto& p : t->presets()) std::printf("    --preset %-18s %s\n", p.name.c_str(), p.help.c_str());
+    }
+    std::printf("\nSettings of a task: plastiscope train --task NAME --help\n");
+    return 0;
+}
+
+void print_fields(Task& t) {
+    std::printf("\nsettings of task %s (key=value; preset %s):\n", t.name().c_str(), t.preset().c_str());
+    for (const auto& f : t.fields()) {
+        std::string range;
+        if (f.type == Field::Type::Choice) { for (auto& c : f.choices) range += (range.empty() ? "" : "|") + c; }
+        else if (f.type == Field::Type::Bool) range = "true|false";
+        else { char b[64]; std::snprintf(b, sizeof b, "%g..%g", f.lo, f.hi); range = b; }
+        const char* when = f.apply == Apply::Live ? "live" : f.apply == Apply::Episode ? "next episode" : "rebuilds";
+        std::printf("  %-16s = %-12s [%s%s%s] (%s) %s\n", f.key.c_str(), field_get(f).c_str(), range.c_str(),
+                    f.unit.empty() ? "" : " ", f.unit.c_str(), when, f.help.c_str());
+    }
+}
+
+// ---- train
+
+const std::vector<ArgSpec> kTrainSpec = {
+    {"--task", true, "NAME      task to train (see `plastiscope tasks`)"},
+    {"--preset", true, "P       preset of the task (default: its first)"},
+    {"--episodes", true, "N     total episodes (default 1000; with --resume, the new total)"},
+    {"--seed", true, "S         random seed (default 0): same seed, same run"},
+    {"--out", true, "DIR        output folder (default runs/<task>-<preset>-s<seed>)"},
+    {"--checkpoint-every", true, "K  write DIR/checkpoint.npz every K episodes (default 500)"},
+    {"--resume", false, "       continue from DIR/checkpoint.npz"},
+    {"--quiet", false, "        no progress output"},
+    {"--help", false, "         this help, and the task's settings"},
+};
+
+std::string bar(double frac, int width) {
+    const int k = int(std::clamp(frac, 0.0, 1.0) * width);
+    return std::string(size_t(k), '#') + std::string(size_t(width - k), '.');
+}
+
+int train_with(Task& t, const ParsedArgs& a, const std::string& cmd) {
+    TrainOptions o;
+    o.episodes = a.get_int("--episodes", 1000, 1, 1000000000LL);
+    o.seed = uint64_t(a.get_int("--seed", 0, 0, (1LL << 62)));
+    o.checkpoint_every = a.get_int("--checkpoint-every", 500, 0, 1000000000LL);
+    o.resume = a.has("--resume");
+    o.out_dir = a.get("--out", "runs/" + t.name() + "-" + t.preset() + "-s" + std::to_string(o.seed));
+    const bool quiet = a.has("--quiet");
+    const bool tty = isatty(STDOUT_FILENO);
+    if (!quiet)
+        std::printf("training %s (preset %s) for %lld episodes, seed %llu -> %s\n", t.name().c_str(), t.preset().c_str(),
+                    (long long)o.episodes, (unsigned long long)o.seed, o.out_dir.c_str());
+    double last_print = -1;
+    TrainResult r;
+    try {
+        r = run_training(t, o, [&](const TrainProgress& p) {
+            if (quiet) return;
+            const bool end = p.episode >= p.total;
+            if (tty) {
+                if (p.elapsed_s - last_print < 0.1 && !end) return;
+                std::printf("\r[%s] %lld/%lld  loss %.4g  %s %.4g  eta %.4g  %.1f ep/s ", bar(double(p.episode) / p.total, 30).c_str(),
+                            (long long)p.episode, (long long)p.total, p.loss, t.metric_name().c_str(), p.metric, p.eta, p.episodes_per_s);
+                if (end) std::printf("\n");
+            } else {
+                if (p.elapsed_s - last_print < 5 && !end) return;
+                std::printf("episode %lld/%lld loss %.5g %s %.5g eta %.5g episodes_per_s %.2f elapsed_s %.1f\n", (long long)p.episode,
+                            (long long)p.total, p.loss, t.metric_name().c_str(), p.metric, p.eta, p.episodes_per_s, p.elapsed_s);
+            }
+            std::fflush(stdout);
+            last_print = p.elapsed_s;
+        });
+    } catch (const std::exception& e) {
+        return fail(cmd, e.what(), 1);
+    }
+    if (!r.ok) {
+        if (tty && !quiet) std::printf("\n");
+        return fail(cmd, r.error, 3);
+    }
+    if (!quiet)
+        std::printf("done (%lld parameters): %lld episodes in %.1f s (%.2f episodes/s); final smoothed loss %.5g, %s %.5g; checkpoint %s/checkpoint.npz\n",
+                    (long long)t.num_params(), (long long)r.episodes, r.last.elapsed_s, r.last.episodes_per_s, r.last.loss, t.metric_name().c_str(), r.last.metric,
+                    o.out_dir.c_str());
+    return 0;
+}
+
+int cmd_train(const std::vector<std::string>& args) {
+    try {
+        ParsedArgs a = parse_args(args, kTrainSpec);
+        if (a.has("--help")) {
+            std::printf("%s", usage_text("train", "--task NAME [--preset P] [--episodes N] [--seed S] [--out DIR] [key=value ...]", kTrainSpec).c_str());
+            if (auto t = task_from_args("train", a, false)) print_fields(*t);
+            return 0;
+        }
+        auto t = task_from_args("train", a);
+        return train_with(*t, a, "train");
+    } catch (const UsageError& e) {
+        return fail("train", std::string(e.what()) + " (see plastiscope train --help)");
+    } catch (const ConfigError& e) {
+        return fail("train", e.what());
+    }
+}
+
+// ---- eval
+
+const std::vector<ArgSpec> kEvalSpec = {
+    {"--task", true, "NAME        task (default: the one stored in the checkpoint)"},
+    {"--checkpoint", true, "FILE  checkpoint .npz written by train"},
+    {"--episodes", true, "N       evaluation episodes (default 500)"},
+    {"--seed", true, "S           seed of the evaluation episodes (default 12345)"},
+    {"--help", false, "           this help"},
+};
+
+int cmd_eval(const std::vector<std::string>& args) {
+    try {
+        ParsedArgs a = parse_args(args, kEvalSpec);
+        if (a.has("--help")) {
+            std::printf("%s", usage_text("eval", "--checkpoint FILE [--task NAME] [--episodes N] [key=value ...]", kEvalSpec).c_str());
+            return 0;
+        }
+        if (!a.has("--checkpoint")) throw UsageError("--checkpoint FILE is required");
+        const std::string path = a.get("--checkpoint");
+        std::string name = a.get("--task");
+        if (name.empty()) name = checkpoint_task(path);
+        auto t = make_task(name);
+        if (!t) throw UsageError("unknown task '" + name + "' (tasks: " + task_names() + ")");
+        load_checkpoint(path, *t, false);
+        apply_overrides(t->fields(), a.overrides);   // e.g. evaluation-time settings
+        t->apply_live_changes();
+        const int64_t n = a.get_int("--episodes", 500, 2, 10000000);
+        Rng rng(uint64_t(a.get_int("--seed", 12345, 0, 1LL << 62)));
+        std::vector<double> m;
+        for (int64_t i = 0; i < n; ++i) m.push_back(t->eval_episode(rng));
+        const double mean = std::accumulate(m.begin(), m.end(), 0.0) / double(n);
+        double var = 0;
+        for (double v : m) var += (v - mean) * (v - mean);
+        var /= double(n - 1);
+        const double half = 1.96 * std::sqrt(var / double(n));
+        std::printf("%s (%s, %lld episodes): %.5g  95%% CI [%.5g, %.5g]\n", t->metric_name().c_str(), t->name().c_str(), (long long)n,
+                    mean, mean - half, mean + half);
+        return 0;
+    } catch (const UsageError& e) {
+        return fail("eval", std::string(e.what()) + " (see plastiscope eval --help)");
+    } catch (const std::exception& e) {
+        return fail("eval", e.what(), 1);
+    }
+}
+
+// ---- grad
+
+const std::vector<ArgSpec> kGradSpec = {
+    {"--task", true, "NAME        task"},
+    {"--preset", true, "P         preset"},
+    {"--checkpoint", true, "FILE  parameters to use (default: freshly initialised from --seed)"},
+    {"--seed", true, "S           seed of the parameters and of the episode (default 0)"},
+    {"--out", true, "FILE.npz     where to write inputs, targets, parameters, loss and gradients"},
+    {"--help", false, "           this help"},
+};
+
+int cmd_grad(const std::vector<std::string>& args) {
+    try {
+        ParsedArgs a = parse_args(args, kGradSpec);
+        if (a.has("--help")) {
+            std::printf("%s", usage_text("grad", "--task NAME [--preset P] [--checkpoint FILE] [--seed S] --out FILE.npz", kGradSpec).c_str());
+            return 0;
+        }
+        if (!a.has("--out")) throw UsageError("--out FILE.npz is required");
+        const uint64_t seed = uint64_t(a.get_int("--seed", 0, 0, 1LL << 62));
+        std::unique_ptr<Task> t;
+        if (a.has("--checkpoint")) {
+            std::string name = a.has("--task") ? a.get("--task") : checkpoint_task(a.get("--checkpoint"));
+            t = make_task(name);
+            if (!t) throw UsageError("unknown task '" + name + "' (tasks: " + task_names() + ")");
+            load_checkpoint(a.get("--checkpoint"), *t, false);
+        } else {
+            t = task_from_args("grad", a);
+            t->init(seed);
+        }
+        ArrayMap out;
+        t->grad_dump(seed, out);
+        out["meta/task"] = text_array(t->name());
+        out["meta/config"] = text_array(fields_to_json(t->fields(), t->preset()));
+        npz_write(a.get("--out"), out);
+        double loss = 0;
+        if (out.count("loss")) loss = out.at("loss").at(0);
+        std::printf("wrote %s: %zu arrays, loss %.10g (double precision)\n", a.get("--out").c_str(), out.size(), loss);
+        return 0;
+    } catch (const UsageError& e) {
+        return fail("grad", std::string(e.what()) + " (see plastiscope grad --help)");
+    } catch (const std::exception& e) {
+        return fail("grad", e.what(), 1);
+    }
+}
+
+}  // namespace
+
+// Used by --headless in main.cpp: trains the default demo with a progress display.
+int run_headless(const std::vector<std::string>& args) {
+    try {
+        std::vector<std::string> a2 = args;
+        bool has_task = false, has_ep = false;
+        for (auto& s : a2) { if (s.rfind("--task", 0) == 0) has_task = true; if (s.rfind("--episodes", 0) == 0) has_ep = true; }
+        if (!has_task) { a2.push_back("--task"); a2.push_back("patterns"); a2.push_back("--preset"); a2.push_back("quick"); }
+        if (!has_ep) { a2.push_back("--episodes"); a2.push_back("3000"); }
+        ParsedArgs a = parse_args(a2, kTrainSpec);
+        auto t = task_from_args("--headless", a);
+        return train_with(*t, a, "--headless");
+    } catch (const UsageError& e) {
+        return fail("--headless", std::string(e.what()) + " (see plastiscope train --help)");
+    } catch (const ConfigError& e) {
+        return fail("--headless", e.what());
+    }
+}
+
+PS_REGISTER_COMMAND("tasks", "list the registered tasks and their presets", cmd_tasks);
+PS_REGISTER_COMMAND("train", "train a task: progress, metrics CSV, checkpoints, --resume", cmd_train);
+PS_REGISTER_COMMAND("eval", "evaluate a checkpoint: the task's metric with a 95% confidence interval", cmd_eval);
+PS_REGISTER_COMMAND("grad", "one episode in double precision: inputs, parameters, loss and exact gradients to .npz", cmd_grad);
+
+}  // namespace ps

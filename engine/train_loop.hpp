@@ -1,0 +1,39 @@
+// The training loop shared by `plastiscope train` and `plastiscope --headless`: runs optimisation
+// steps, writes a metrics CSV and checkpoints (every K episodes and at the end, atomically),
+// resumes from the last checkpoint, and stops with a message on divergence (NaN / Inf).
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <string>
+#include "task.hpp"
+
+namespace ps {
+
+struct TrainOptions {
+    int64_t episodes = 1000;          // total episodes to reach (a resumed run counts the old ones)
+    uint64_t seed = 0;
+    std::string out_dir = "runs/default";
+    int64_t checkpoint_every = 500;   // episodes; 0 = only at the end
+    bool resume = false;              // continue from out_dir/checkpoint.npz
+};
+
+struct TrainProgress {
+    int64_t episode = 0, total = 0;
+    double loss = 0, metric = 0;      // smoothed (exponential moving average over ~50 steps)
+    double episodes_per_s = 0;
+    double elapsed_s = 0;
+    double eta = 0;                   // learned plasticity rate, if the task reports one
+};
+
+struct TrainResult {
+    bool ok = true;
+    std::string error;                // divergence or I/O problem, one line
+    int64_t episodes = 0;
+    TrainProgress last;
+};
+
+// `on_progress` is called after every step; `should_stop` (may be null) is polled between steps.
+TrainResult run_training(Task& task, const TrainOptions& opt, const std::function<void(const TrainProgress&)>& on_progress,
+                         const std::function<bool()>& should_stop = nullptr);
+
+}  // namespace ps
