@@ -1,0 +1,173 @@
+// The patterns task end to end: it learns (plastic) and does not (non-plastic) on a fixed seed,
+// checkpoints round-trip exactly, a resumed run equals an uninterrupted one.
+#include <catch2/catch.hpp>
+#include <unistd.h>
+#include <cmath>
+#include <filesystem>
+#include <limits>
+#include "checkpoint.hpp"
+#include "npz.hpp"
+#include "task.hpp"
+#include "train_loop.hpp"
+
+using namespace ps;
+namespace fs = std::filesystem;
+
+namespace {
+std::unique_ptr<Task> quick(const std::vector<std::string>& kv = {}) {
+    auto t = make_task("patterns");
+    REQUIRE(t);
+    t->set_preset("quick");
+    apply_overrides(t->fields(), kv);
+    return t;
+}
+double mean_metric(Task& t, int n, uint64_t seed) {
+    Rng rng(seed);
+    double s = 0;
+    for (int i = 0; i < n; ++i) s += t.eval_episode(rng);
+    return s / n;
+}
+fs::path tmpdir(const std::string& name) {
+    auto d = fs::temp_directory_path() / ("ps_test_" + name + "_" + std::to_string(::getpid()));
+    fs::remove_all(d);
+    fs::create_directories(d);
+    return d;
+}
+}  // namespace
+
+TEST_CASE("quick preset learns within 300 episodes; the non-plastic network does not", "[patterns][learning]") {
+    // Budget: 300 episodes of the quick preset (N = 201, T = 106), ~3 s on one core.
+    auto plastic = quick();
+    plastic->init(1);
+    const double before = mean_metric(*plastic, 50, 99);
+    for (int i = 0; i < 300; ++i) plastic->train_step();
+    const double after = mean_metric(*plastic, 100, 99);
+    INFO("plastic wrong-sign fraction before " << before << ", after " << after);
+    CHECK(before > 0.2);
+    CHECK(after < 0.02);
+
+    auto fixed = quick({"alpha=none"});
+    fixed->init(1);
+    for (int i = 0; i < 300; ++i) fixed->train_step();
+    const double np = mean_metric(*fixed, 100, 99);
+    INFO("non-plastic wrong-sign fraction after " << np);
+    CHECK(np > 0.15);
+}
+
+TEST_CASE("checkpoint round trip reproduces the network exactly", "[patterns][checkpoint]") {
+    auto d = tmpdir("ckpt");
+    auto a = quick({"eta_mode=per-neuron", "rule=oja"});
+    a->init(3);
+    for (int i = 0; i < 5; ++i) a->train_step();
+    save_checkpoint((d / "c.npz").string(), *a, 5);
+    auto b = make_task("patterns");
+    CHECK(load_checkpoint((d / "c.npz").string(), *b) == 5);
+    CHECK(b->preset() == "quick");
+    CHECK(task_config(*b) == task_config(*a));
+    CHECK(mean_metric(*a, 5, 7) == mean_metric(*b, 5, 7));
+    // The next training steps match too (optimiser state and data stream restored).
+    const auto sa = a->train_step(), sb = b->train_step();
+    CHECK(sa.loss == sb.loss);
+    fs::remove_all(d);
+}
+
+TEST_CASE("a resumed run continues exactly where it stopped", "[patterns][resume]") {
+    auto d1 = tmpdir("straight"), d2 = tmpdir("resumed");
+    TrainOptions o;
+    o.seed = 5;
+    o.episodes = 40;
+    o.checkpoint_every = 20;
+    o.out_dir = d1.string();
+    auto a = quick();
+    REQUIRE(run_training(*a, o, nullptr).ok);
+
+    auto b = quick();
+    o.out_dir = d2.string();
+    o.episodes = 20;
+    REQUIRE(run_training(*b, o, nullptr).ok);
+    auto c = quick();
+    o.episodes = 40;
+    o.resume = true;
+    REQUIRE(run_training(*c, o, nullptr).ok);
+
+    ArrayMap pa, pc;
+    a->save(pa, true);
+    c->save(pc, true);
+    REQUIRE(pa.size() == pc.size());
+    for (auto& [k, v] : pa) {
+        INFO(k);
+        CHECK(v.f32 == pc.at(k).f32);
+        CHECK(v.i64 == pc.at(k).i64);
+    }
+    fs::remove_all(d1);
+    fs::remove_all(d2);
+}
+
+TEST_CASE("a corrupt or foreign checkpoint leaves the task intact and names the file", "[patterns][checkpoint]") {
+    auto d = tmpdir("bad");
+    auto t = quick();
+    t->init(2);
+    const double m0 = mean_metric(*t, 3, 1);
+    write_file_atomic((d / "junk.npz").string(), "this is not a zip file");
+    ArrayMap foreign;
+    foreign["x"] = scalar_array(1.0);
+    npz_write((d / "foreign.npz").string(), foreign);
+    for (const char* f : {"junk.npz", "foreign.npz", "missing.npz"}) {
+        const std::string path = (d / f).string();
+        try {
+            load_checkpoint(path, *t);
+            FAIL("no error for " << f);
+        } catch (const std::runtime_error& e) {
+            CHECK(std::string(e.what()).find(path) != std::string::npos);
+        }
+    }
+    CHECK(mean_metric(*t, 3, 1) == m0);
+    fs::remove_all(d);
+}
+
+namespace {
+// A task whose loss turns NaN at its 7th step: run_training must stop there and say so.
+struct NanTask final : Task {
+    int steps = 0;
+    double lr = 0.1;
+    std::string name() const override { return "nan-test"; }
+    std::string description() const override { return ""; }
+    std::vector<PresetInfo> presets() const override { return {{"default", ""}}; }
+    std::string preset() const override { return "default"; }
+    void set_preset(const std::string&) override {}
+    std::vector<Field> fields() override { return {Field::real("lr", &lr, 0, 1, "", "", Apply::Live)}; }
+    std::string metric_name() const override { return "m"; }
+    void init(uint64_t) override { steps = 0; }
+    int64_t num_params() const override { return 1; }
+    StepStats train_step() override { StepStats s; s.loss = ++steps >= 7 ? std::nan("") : 1.0; return s; }
+    double eval_episode(Rng&) override { return 0; }
+    std::string find_nonfinite() const override { return ""; }
+    void save(ArrayMap& a, bool) const override { a["param/x"] = scalar_array(1.0); }
+    void load(const ArrayMap&, bool) override {}
+    void grad_dump(uint64_t, ArrayMap&) override {}
+    void live_reset(uint64_t) override {}
+    void live_restart() override {}
+    bool live_step() override { return false; }
+    void live_views(LiveViews&) override {}
+};
+}  // namespace
+
+TEST_CASE("divergence stops training with a message naming the step", "[patterns][nan]") {
+    auto d = tmpdir("nan");
+    NanTask t;
+    TrainOptions o;
+    o.episodes = 100;
+    o.out_dir = d.string();
+    auto r = run_training(t, o, nullptr);
+    CHECK_FALSE(r.ok);
+    CHECK(r.error.find("diverged at episode 7") != std::string::npos);
+    CHECK(r.error.find("lr=0.1") != std::string::npos);
+    // and a checkpoint holding NaN is refused on load
+    auto q = quick();
+    q->init(1);
+    ArrayMap a;
+    q->save(a, false);
+    a["param/W"].f32[0] = std::numeric_limits<float>::quiet_NaN();
+    CHECK_THROWS_WITH(q->load(a, false), Catch::Contains("non-finite"));
+    fs::remove_all(d);
+}
