@@ -2,6 +2,10 @@
 file(GLOB PS_CLI_SRC CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/app/cli/*.cpp)
 set(PS_APP_SRC ${CMAKE_SOURCE_DIR}/app/main.cpp ${PS_CLI_SRC})
 
+if(PS_BUILD_GUI AND NOT EXISTS ${CMAKE_SOURCE_DIR}/app/gui/gui.hpp)
+  message(STATUS "app/gui/gui.hpp not present: building the CLI only")
+  set(PS_BUILD_GUI OFF)
+endif()
 if(PS_BUILD_GUI)
   pkg_check_modules(IMGUI REQUIRED IMPORTED_TARGET imgui)
   pkg_check_modules(STB REQUIRED IMPORTED_TARGET stb)

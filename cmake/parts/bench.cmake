@@ -1,0 +1,5 @@
+# Benchmarks (not run by ctest): build/ps_bench.
+add_executable(ps_bench ${CMAKE_SOURCE_DIR}/bench/bench_engine.cpp)
+target_link_libraries(ps_bench PRIVATE ps_engine)
+target_compile_options(ps_bench PRIVATE ${PS_WARN})
+set_target_properties(ps_bench PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR})
