@@ -4,7 +4,7 @@ set(PS_BIN $<TARGET_FILE:plastiscope>)
 set(PS_EXPECT ${CMAKE_SOURCE_DIR}/tests/expect_fail.sh)
 set(PS_CLI_TMP ${CMAKE_BINARY_DIR}/cli-tmp)
 file(MAKE_DIRECTORY ${PS_CLI_TMP})
-file(WRITE ${PS_CLI_TMP}/corrupt.npz "PK\x03\x04 this is not really a zip archive")
+file(WRITE ${PS_CLI_TMP}/corrupt.npz "PK this starts like a zip archive but is not one")
 file(WRITE ${PS_CLI_TMP}/text.npz "hello")
 
 function(ps_cli_fail name pattern)
