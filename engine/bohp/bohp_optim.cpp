@@ -1,0 +1,80 @@
+// RMSprop-like (clipped step) and Adam updates for the BOHP parameters; rules in bohp_optim.hpp.
+#include "bohp/bohp_optim.hpp"
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+
+namespace ps::bohp {
+
+void Optimizer::reset(const Shape& s) {
+    m_.zeros(s);
+    v_.zeros(s);
+    steps_ = 0;
+}
+
+void Optimizer::apply(const OptConfig& cfg, Params<float>& p, const Params<float>& g) {
+    ++steps_;
+    const double bc1 = 1 - std::pow(cfg.beta1, double(steps_));
+    const double bc2 = 1 - std::pow(cfg.beta2, double(steps_));
+    auto update = [&](const std::string& name, Mat<float>& th, const Mat<float>& gr, Mat<float>& m, Mat<float>& v) {
+        const bool penalised = name == "w" || name == "alpha" || name == "out_w";
+        for (Eigen::Index i = 0; i < th.size(); ++i) {
+            double x = th.data()[i];
+            const double gi = gr.data()[i];
+            double step;
+            if (cfg.kind == OptConfig::Adam) {
+                m.data()[i] = float(cfg.beta1 * m.data()[i] + (1 - cfg.beta1) * gi);
+                v.data()[i] = float(cfg.beta2 * v.data()[i] + (1 - cfg.beta2) * gi * gi);
+                step = cfg.lr * (m.data()[i] / bc1) / (std::sqrt(v.data()[i] / bc2) + cfg.eps);
+            } else {
+                v.data()[i] = float(steps_ == 1 ? gi * gi : cfg.rho * v.data()[i] + (1 - cfg.rho) * gi * gi);
+                step = cfg.lr * gi / (std::sqrt(double(v.data()[i])) + cfg.eps);
+            }
+            x -= std::clamp(step, -cfg.clip, cfg.clip);
+            if (penalised) {
+                x *= 1 - cfg.l2;
+                x = x > 0 ? std::max(x - cfg.l1, 0.0) : std::min(x + cfg.l1, 0.0);
+            }
+            th.data()[i] = float(x);
+        }
+    };
+    update("w", p.w, g.w, m_.w, v_.w);
+    update("alpha", p.alpha, g.alpha, m_.alpha, v_.alpha);
+    update("b", p.b, g.b, m_.b, v_.b);
+    if (p.v.size()) {
+        update("out_w", p.v, g.v, m_.v, v_.v);
+        update("out_b", p.c, g.c, m_.c, v_.c);
+    }
+    if (cfg.clip_alpha_nonneg) p.alpha = p.alpha.cwiseMax(0.f);
+}
+
+void Optimizer::save(ArrayMap& out) const {
+    m_.each([&](const char* n, const Mat<float>& a) { out[std::string("opt/m/") + n] = to_array(a); });
+    v_.each([&](const char* n, const Mat<float>& a) { out[std::string("opt/v/") + n] = to_array(a); });
+    out["opt/step"] = scalar_array(double(steps_));
+}
+
+void Optimizer::load(const ArrayMap& in, const Shape& s) {
+    Params<float> m, v;
+    m.zeros(s);
+    v.zeros(s);
+    m.each([&](const char* n, Mat<float>& a) { from_array(in, std::string("opt/m/") + n, a, a.rows(), a.cols()); });
+    v.each([&](const char* n, Mat<float>& a) {
+        from_array(in, std::string("opt/v/") + n, a, a.rows(), a.cols());
+        if ((a.array() < 0).any()) throw std::runtime_error(std::string("array 'opt/v/") + n + "' holds a negative value");
+    });
+    const double st = scalar_from(in, "opt/step");
+    if (st < 0 || st != std::floor(st)) throw std::runtime_error("array 'opt/step' is not a non-negative integer");
+    m_ = m;
+    v_ = v;
+    steps_ = int64_t(st);
+}
+
+std::string Optimizer::find_nonfinite() const {
+    std::string bad;
+    m_.each([&](const char* n, const Mat<float>& a) { if (bad.empty() && !a.allFinite()) bad = std::string("opt/m/") + n; });
+    v_.each([&](const char* n, const Mat<float>& a) { if (bad.empty() && !a.allFinite()) bad = std::string("opt/v/") + n; });
+    return bad;
+}
+
+}  // namespace ps::bohp
