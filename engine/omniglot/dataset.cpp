@@ -1,0 +1,323 @@
+// Glyph / Omniglot loaders and the episode sampler (see dataset.hpp).
+#include "dataset.hpp"
+
+#include <stb_image.h>
+#include <zip.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cctype>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <map>
+#include <mutex>
+#include <tuple>
+
+#include "fields.hpp"
+#include "glyph_synth.hpp"
+#include "npz.hpp"
+
+#ifndef PS_ASSETS_DIR
+#define PS_ASSETS_DIR "assets"
+#endif
+
+namespace ps::omni {
+
+namespace fs = std::filesystem;
+
+void CharSet::add_char(const std::string& alphabet, const std::string& name, const std::vector<std::vector<uint8_t>>& imgs) {
+    if (alphabets.empty() || alphabets.back() != alphabet) alphabets.push_back(alphabet);
+    char_alphabet.push_back(int(alphabets.size()) - 1);
+    char_name.push_back(alphabet + "/" + name);
+    for (const auto& im : imgs) pixels.insert(pixels.end(), im.begin(), im.end());
+    char_first.push_back(char_first.back() + int(imgs.size()));
+}
+
+// ---------------------------------------------------------------- glyphs
+CharSet load_glyphs(const std::string& path, GlyphSplit split) {
+    auto fail = [&](const std::string& why) -> DataError { return DataError("glyph set '" + path + "': " + why); };
+    ArrayMap am;
+    try {
+        am = npz_read(path, int64_t(512) << 20);
+    } catch (const std::exception& e) {
+        throw fail(std::string(e.what()) + " (rebuild it with tools/glyphs/make_glyphs, see assets/glyphs/SOURCES.md)");
+    }
+    auto get = [&](const std::string& n, Array::Dtype dt, size_t ndim) -> const Array& {
+        auto it = am.find(n);
+        if (it == am.end()) throw fail("array '" + n + "' is missing");
+        if (it->second.dtype != dt || it->second.shape.size() != ndim) throw fail("array '" + n + "' has the wrong type or rank");
+        return it->second;
+    };
+    std::map<std::string, std::string> meta;
+    try {
+        meta = parse_flat_json(array_text(get("meta", Array::Dtype::U8, 1)));
+    } catch (const ConfigError& e) {
+        throw fail(std::string("meta: ") + e.what());
+    }
+    if (meta["format"] != "plastiscope-glyphs-1") throw fail("unknown format '" + meta["format"] + "'");
+    const int side = std::atoi(meta["side"].c_str()), bits = std::atoi(meta["bits"].c_str());
+    const int drawers = std::atoi(meta["drawers"].c_str());
+    if (side < 8 || side > 256 || bits != 4 || drawers < 2 || drawers > 1000)
+        throw fail("meta has side=" + meta["side"] + " bits=" + meta["bits"] + " drawers=" + meta["drawers"] +
+                   " (expected side 8..256, bits 4, drawers >= 2)");
+    const Array& images = get("images", Array::Dtype::U8, 2);
+    const Array& calph = get("char_alphabet", Array::Dtype::I64, 1);
+    const Array& asplit = get("alphabet_split", Array::Dtype::I64, 1);
+    const Array& ccp = get("char_codepoint", Array::Dtype::I64, 1);
+    std::vector<std::string> names;
+    {
+        const std::string s = array_text(get("alphabet_names", Array::Dtype::U8, 1));
+        size_t a = 0;
+        for (size_t b; (b = s.find('\n', a)) != std::string::npos; a = b + 1) names.push_back(s.substr(a, b - a));
+        names.push_back(s.substr(a));
+    }
+    const int64_t nchar = calph.shape[0], npx = int64_t(side) * side, nbytes = (npx + 1) / 2;
+    if (int64_t(names.size()) != asplit.shape[0]) throw fail("alphabet_names and alphabet_split differ in length");
+    if (ccp.shape[0] != nchar) throw fail("char_codepoint and char_alphabet differ in length");
+    if (images.shape[0] != nchar * drawers || images.shape[1] != nbytes)
+        throw fail("images has shape (" + std::to_string(images.shape[0]) + ", " + std::to_string(images.shape[1]) +
+                   "), expected (" + std::to_string(nchar * drawers) + ", " + std::to_string(nbytes) + ")");
+    CharSet cs;
+    cs.side = side;
+    cs.source = path + (split == GlyphSplit::Background ? " (background)" : split == GlyphSplit::Evaluation ? " (evaluation)" : "");
+    std::vector<std::vector<uint8_t>> imgs(static_cast<size_t>(drawers), std::vector<uint8_t>(static_cast<size_t>(npx)));
+    for (int64_t c = 0; c < nchar; ++c) {
+        const int64_t a = calph.i64[size_t(c)];
+        if (a < 0 || a >= int64_t(names.size())) throw fail("char_alphabet[" + std::to_string(c) + "] is out of range");
+        const int64_t sp = asplit.i64[size_t(a)];
+        if (sp != 0 && sp != 1) throw fail("alphabet_split holds " + std::to_string(sp) + " (0 or 1 expected)");
+        if (split != GlyphSplit::All && sp != int64_t(split)) continue;
+        for (int d = 0; d < drawers; ++d) {
+            const uint8_t* src = &images.u8[size_t((c * drawers + d) * nbytes)];
+            for (int64_t i = 0; i < npx; ++i) {
+                const int q = (i % 2) ? (src[i / 2] >> 4) : (src[i / 2] & 15);
+                imgs[size_t(d)][size_t(i)] = uint8_t(q * 17);   // q/15 of full ink
+            }
+        }
+        char buf[32];
+        std::snprintf(buf, sizeof buf, "U+%04llX", (unsigned long long)ccp.i64[size_t(c)]);
+        cs.add_char(names[size_t(a)], buf, imgs);
+    }
+    if (cs.num_chars() == 0) throw fail("no characters in the requested split");
+    return cs;
+}
+
+// ---------------------------------------------------------------- real Omniglot
+std::vector<float> decode_png_ink(const void* data, size_t size, int side, const std::string& label) {
+    if (size > (size_t(64) << 20)) throw DataError(label + ": file too large for a character image");
+    int w = 0, h = 0, ch = 0;
+    unsigned char* px = stbi_load_from_memory(static_cast<const stbi_uc*>(data), int(size), &w, &h, &ch, 1);
+    if (!px) throw DataError(label + ": not a readable image (" + std::string(stbi_failure_reason() ? stbi_failure_reason() : "?") + ")");
+    std::unique_ptr<unsigned char, void (*)(void*)> hold(px, stbi_image_free);
+    if (w != h || w < side) {
+        throw DataError(label + ": image is " + std::to_string(w) + "x" + std::to_string(h) + ", expected a square of at least " +
+                        std::to_string(side) + " px");
+    }
+    std::vector<float> v(size_t(w) * size_t(h));
+    double mean = 0;
+    for (size_t i = 0; i < v.size(); ++i) { v[i] = float(px[i]) / 255.f; mean += v[i]; }
+    mean /= double(v.size());
+    if (mean > 0.5) for (auto& x : v) x = 1.f - x;   // paper is the majority colour
+    return area_downsample(v, w, side);
+}
+
+namespace {
+struct Item { std::string alphabet, character, file; std::vector<uint8_t> img; };
+
+std::vector<uint8_t> to_bytes(const std::vector<float>& ink) {
+    std::vector<uint8_t> b(ink.size());
+    for (size_t i = 0; i < ink.size(); ++i) b[i] = uint8_t(std::lround(std::clamp(ink[i], 0.f, 1.f) * 255.f));
+    return b;
+}
+
+bool split3(const std::string& path, Item& it) {
+    std::vector<std::string> parts;
+    size_t a = 0;
+    for (size_t b; (b = path.find('/', a)) != std::string::npos; a = b + 1)
+        if (b > a) parts.push_back(path.substr(a, b - a));
+    if (a < path.size()) parts.push_back(path.substr(a));
+    if (parts.size() < 3) return false;
+    std::string f = parts.back();
+    if (f.size() < 5) return false;
+    std::string ext = f.substr(f.size() - 4);
+    std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+    if (ext != ".png" || f[0] == '.') return false;
+    it.alphabet = parts[parts.size() - 3];
+    it.character = parts[parts.size() - 2];
+    it.file = f;
+    return true;
+}
+
+CharSet group(std::vector<Item>& items, int side, const std::string& source) {
+    std::sort(items.begin(), items.end(), [](const Item& x, const Item& y) {
+        return std::tie(x.alphabet, x.character, x.file) < std::tie(y.alphabet, y.character, y.file);
+    });
+    CharSet cs;
+    cs.side = side;
+    cs.source = source;
+    for (size_t i = 0; i < items.size();) {
+        size_t j = i;
+        std::vector<std::vector<uint8_t>> imgs;
+        while (j < items.size() && items[j].alphabet == items[i].alphabet && items[j].character == items[i].character)
+            imgs.push_back(std::move(items[j++].img));
+        if (imgs.size() >= 2) cs.add_char(items[i].alphabet, items[i].character, imgs);
+        i = j;
+    }
+    if (cs.num_chars() < 2)
+        throw DataError(source + ": found " + std::to_string(cs.num_chars()) +
+                        " usable characters (expected <alphabet>/<character>/<drawer>.png with >= 2 drawings each)");
+    return cs;
+}
+}  // namespace
+
+CharSet load_omniglot(const std::string& path, int side) {
+    std::error_code ec;
+    std::vector<Item> items;
+    if (fs::is_directory(path, ec)) {
+        for (auto it = fs::recursive_directory_iterator(path, ec); !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+            if (!it->is_regular_file(ec)) continue;
+            Item item;
+            const std::string rel = fs::relative(it->path(), path, ec).generic_string();
+            if (!split3(rel, item)) continue;
+            std::FILE* f = std::fopen(it->path().c_str(), "rb");
+            if (!f) throw DataError(it->path().string() + ": cannot open");
+            std::string bytes;
+            char buf[65536];
+            for (size_t n; (n = std::fread(buf, 1, sizeof buf, f)) > 0;) bytes.append(buf, n);
+            std::fclose(f);
+            item.img = to_bytes(decode_png_ink(bytes.data(), bytes.size(), side, it->path().string()));
+            items.push_back(std::move(item));
+        }
+        if (ec) throw DataError(path + ": " + ec.message());
+    } else if (fs::is_regular_file(path, ec)) {
+        int err = 0;
+        zip_t* z = zip_open(path.c_str(), ZIP_RDONLY, &err);
+        if (!z) {
+            zip_error_t ze;
+            zip_error_init_with_code(&ze, err);
+            std::string msg = path + ": not a readable zip (" + zip_error_strerror(&ze) + ")";
+            zip_error_fini(&ze);
+            throw DataError(msg);
+        }
+        std::unique_ptr<zip_t, int (*)(zip_t*)> hold(z, zip_close);
+        const zip_int64_t n = zip_get_num_entries(z, 0);
+        for (zip_int64_t i = 0; i < n; ++i) {
+            zip_stat_t st;
+            if (zip_stat_index(z, zip_uint64_t(i), 0, &st) != 0 || !(st.valid & ZIP_STAT_NAME) || !(st.valid & ZIP_STAT_SIZE)) continue;
+            Item item;
+            if (!split3(st.name, item)) continue;
+            const std::string label = path + ":" + st.name;
+            if (st.size > (zip_uint64_t(64) << 20)) throw DataError(label + ": member too large for a character image");
+            zip_file_t* zf = zip_fopen_index(z, zip_uint64_t(i), 0);
+            if (!zf) throw DataError(label + ": cannot open member (" + zip_strerror(z) + ")");
+            std::string bytes(size_t(st.size), '\0');
+            const zip_int64_t got = zip_fread(zf, bytes.data(), st.size);
+            zip_fclose(zf);
+            if (got < 0 || zip_uint64_t(got) != st.size) throw DataError(label + ": truncated or corrupt member");
+            item.img = to_bytes(decode_png_ink(bytes.data(), bytes.size(), side, label));
+            items.push_back(std::move(item));
+        }
+    } else {
+        throw DataError(path + ": no such folder or zip file");
+    }
+    return group(items, side, path);
+}
+
+CharSet without_alphabets(const CharSet& cs, const std::vector<std::string>& names) {
+    CharSet out;
+    out.side = cs.side;
+    out.source = cs.source;
+    const size_t npx = size_t(cs.side) * size_t(cs.side);
+    for (int c = 0; c < cs.num_chars(); ++c) {
+        const std::string& a = cs.alphabets[size_t(cs.char_alphabet[size_t(c)])];
+        if (std::find(names.begin(), names.end(), a) != names.end()) continue;
+        std::vector<std::vector<uint8_t>> imgs;
+        for (int k = 0; k < cs.drawers(c); ++k) imgs.emplace_back(cs.image(c, k), cs.image(c, k) + npx);
+        const std::string& full = cs.char_name[size_t(c)];
+        out.add_char(a, full.substr(full.find('/') + 1), imgs);
+    }
+    return out;
+}
+
+// ---------------------------------------------------------------- locations and cache
+std::string default_glyphs_path() {
+    if (const char* e = std::getenv("PS_GLYPHS"); e && *e) return e;
+    return std::string(PS_ASSETS_DIR) + "/glyphs/glyphs.npz";
+}
+
+std::string default_omniglot_root() {
+    if (const char* e = std::getenv("PS_OMNIGLOT_DIR"); e && *e) return e;
+    return std::string(PS_ASSETS_DIR) + "/../../shared/omniglot";
+}
+
+std::string find_omniglot_part(const std::string& root, const std::string& name) {
+    std::error_code ec;
+    const std::string dir = root + "/" + name, zip = dir + ".zip";
+    if (fs::is_directory(dir, ec)) return dir;
+    if (fs::is_regular_file(zip, ec)) return zip;
+    throw DataError("Omniglot data not found: neither the folder '" + dir + "' nor '" + zip +
+                    "' exists (set PS_OMNIGLOT_DIR to the folder holding images_background[.zip] etc.)");
+}
+
+std::shared_ptr<const CharSet> cached_charset(const std::string& key, const std::function<CharSet()>& load) {
+    static std::mutex mu;
+    static std::map<std::string, std::shared_ptr<const CharSet>> cache;
+    {
+        std::lock_guard<std::mutex> lk(mu);
+        auto it = cache.find(key);
+        if (it != cache.end()) return it->second;
+    }
+    auto cs = std::make_shared<const CharSet>(load());   // outside the lock: loading takes seconds
+    std::lock_guard<std::mutex> lk(mu);
+    return cache.emplace(key, cs).first->second;
+}
+
+// ---------------------------------------------------------------- episodes
+Episode sample_episode(const CharSet& cs, int ways, int shots, bool rotate, Rng& rng) {
+    if (ways < 2 || shots < 1) throw DataError("an episode needs ways >= 2 and shots >= 1");
+    std::vector<int> eligible;
+    for (int c = 0; c < cs.num_chars(); ++c)
+        if (cs.drawers(c) >= shots + 1) eligible.push_back(c);
+    if (int(eligible.size()) < ways)
+        throw DataError(cs.source + ": only " + std::to_string(eligible.size()) + " characters have " + std::to_string(shots + 1) +
+                        " drawings; a " + std::to_string(ways) + "-way episode needs " + std::to_string(ways));
+    Episode ep;
+    ep.ways = ways; ep.shots = shots; ep.side = cs.side;
+    // Distinct characters: a partial Fisher-Yates shuffle of the eligible list.
+    for (int k = 0; k < ways; ++k) {
+        const size_t j = size_t(k) + size_t(rng.below(uint64_t(eligible.size() - size_t(k))));
+        std::swap(eligible[size_t(k)], eligible[j]);
+        ep.chars.push_back(eligible[size_t(k)]);
+        ep.rots.push_back(rotate ? int(rng.below(4)) : 0);
+    }
+    const int query = int(rng.below(uint64_t(ways)));
+    struct Step { int cls, drawer; };
+    std::vector<Step> support;
+    Step q{query, 0};
+    for (int k = 0; k < ways; ++k) {
+        const int nd = cs.drawers(ep.chars[size_t(k)]);
+        std::vector<int> d(static_cast<size_t>(nd));
+        for (int i = 0; i < nd; ++i) d[size_t(i)] = i;
+        const int need = shots + (k == query ? 1 : 0);
+        for (int i = 0; i < need; ++i) std::swap(d[size_t(i)], d[size_t(i) + size_t(rng.below(uint64_t(nd - i)))]);
+        for (int i = 0; i < shots; ++i) support.push_back({k, d[size_t(i)]});
+        if (k == query) q.drawer = d[size_t(shots)];
+    }
+    rng.shuffle(support.begin(), support.end());
+    support.push_back(q);
+    const size_t npx = size_t(cs.side) * size_t(cs.side);
+    ep.images.resize(support.size() * npx);
+    std::vector<float> img(npx);
+    for (size_t s = 0; s < support.size(); ++s) {
+        const uint8_t* src = cs.image(ep.chars[size_t(support[s].cls)], support[s].drawer);
+        for (size_t i = 0; i < npx; ++i) img[i] = float(src[i]) / 255.f;
+        const auto r = rot90(img, cs.side, ep.rots[size_t(support[s].cls)]);
+        std::copy(r.begin(), r.end(), ep.images.begin() + std::ptrdiff_t(s * npx));
+        ep.labels.push_back(support[s].cls);
+        ep.drawer.push_back(support[s].drawer);
+    }
+    return ep;
+}
+
+}  // namespace ps::omni

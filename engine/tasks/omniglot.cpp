@@ -1,0 +1,506 @@
+// Task "omniglot": N-way one-shot character recognition with a conv encoder and a plastic
+// (Oja) output layer, DP paper section 4.3 (see engine/omniglot/model.hpp for the maths).
+//
+// An episode shows `ways` characters once each with their label clamped on the output (the
+// support steps), then a new drawing of one of them without its label (the query); the loss is
+// the cross-entropy of the query. Nothing but the plastic trace H carries the support images to
+// the query, so the network must learn (through w, alpha, eta and the encoder) to store each
+// character in H in one step. Training data: the glyph set's background alphabets (or real
+// Omniglot); evaluation: alphabets never seen in training.
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "omniglot/adam.hpp"
+#include "omniglot/dataset.hpp"
+#include "omniglot/model.hpp"
+#include "task.hpp"
+
+namespace ps {
+namespace {
+
+using omni::CharSet;
+using omni::MatC;
+
+struct OmniConfig {
+    int ways = 5, shots = 1, channels = 64;
+    double label_boost = 1000;
+    bool rotate = true;
+    int data = 0;          // kDataChoices
+    int eval_data = 0;     // kEvalChoices
+    int eval_ways = 0;     // 0 = ways
+    bool eval_rotate = false;
+    int batch = 1;
+    double lr = 3e-5, lr_decay = 0.666;
+    int lr_every = 1000000;
+    double clip = 0;
+    double alpha_init = 0.01, eta_init = 0.01;
+};
+
+const std::vector<std::string> kDataChoices = {"glyphs", "omniglot", "omniglot-small1", "omniglot-small2"};
+const std::vector<std::string> kEvalChoices = {"held-out", "glyphs", "omniglot-evaluation", "omniglot-small1",
+                                               "omniglot-small2"};
+
+class OmniglotTask : public Task {
+public:
+    OmniglotTask() { set_preset("quick"); }
+
+    std::string name() const override { return "omniglot"; }
+    std::string description() const override {
+        return "One-shot character recognition (Miconi et al. 2018, section 4.3). A 4-layer conv net (3x3, "
+               "stride 2, 64 channels, tanh) turns each 31x31 drawing into 64 features; a plastic 64->N layer "
+               "with Oja's rule stores each support character in its trace H while its label is clamped on "
+               "the output, then classifies a new drawing from H alone. Watch H fill column by column as "
+               "the support images arrive, and W+A*H at the query. Data: the project's glyph set (Noto "
+               "fonts with synthetic drawers; easier than real Omniglot, since every drawer shares the "
+               "font's strokes) or real Omniglot folders ($PS_OMNIGLOT_DIR).";
+    }
+    std::vector<PresetInfo> presets() const override {
+        return {{"quick", "Adam 1e-3 halved every 40k episodes, 8 episodes a step; ~97% 5-way on held-out glyphs "
+                          "after 100k episodes (~8 min on one core)"},
+                {"paper", "the paper's schedule: Adam 3e-5, x0.666 every 1M episodes, 1 episode a step; the paper "
+                          "trains 5M episodes (~6 h on one core here) and plateaus at chance for the first ~100k"}};
+    }
+    std::string preset() const override { return preset_; }
+    void set_preset(const std::string& p) override {
+        OmniConfig c;
+        if (p == "quick") {
+            c.lr = 1e-3; c.lr_decay = 0.5; c.lr_every = 40000; c.batch = 8;
+        } else if (p == "paper") {
+            c.lr = 3e-5; c.lr_decay = 0.666; c.lr_every = 1000000; c.batch = 1;
+        } else {
+            throw ConfigError("omniglot: unknown preset '" + p + "' (presets: quick, paper)");
+        }
+        cfg_ = c;
+        preset_ = p;
+    }
+    std::vector<Field> fields() override {
+        return {
+            Field::integer("ways", &cfg_.ways, 2, 64, "classes",
+                           "N of N-way: output units of the plastic layer and classes per training episode. "
+                           "Changing it rebuilds the network.", Apply::Rebuild),
+            Field::integer("shots", &cfg_.shots, 1, 10, "images",
+                           "Support drawings per class (K of K-shot); the episode has N*K support steps + 1 query.",
+                           Apply::Episode),
+            Field::integer("channels", &cfg_.channels, 4, 256, "",
+                           "Channels of every conv layer (paper: 64); the plastic layer is channels x N.",
+                           Apply::Rebuild),
+            Field::real("label_boost", &cfg_.label_boost, 0, 10000, "",
+                        "Support steps: y = softmax(a + boost*onehot(label)). 1000 (paper) clamps y to the label; "
+                        "small values let the network's own guess leak into the trace.", Apply::Live),
+            Field::boolean("rotate", &cfg_.rotate,
+                           "Training episodes turn each class by a random multiple of 90 degrees (a new class).",
+                           Apply::Episode),
+            Field::choice("data", &cfg_.data, kDataChoices,
+                          "Training data. glyphs: background alphabets of assets/glyphs/glyphs.npz. omniglot: "
+                          "images_background of $PS_OMNIGLOT_DIR (folder or .zip); omniglot-small1/2: "
+                          "images_background_small1/2 there (default folder: ../shared/omniglot).",
+                          Apply::Episode),
+            Field::choice("eval_data", &cfg_.eval_data, kEvalChoices,
+                          "Evaluation and live-view data. held-out: the alphabets the training data keeps out "
+                          "(glyphs: evaluation alphabets; omniglot: images_evaluation; small1 <-> small2). "
+                          "Alphabets present in real-Omniglot training data are always removed.",
+                          Apply::Episode),
+            Field::integer("eval_ways", &cfg_.eval_ways, 0, 200, "classes",
+                           "N of evaluation episodes (0 = ways). When it differs from ways, every output column "
+                           "uses the mean of the trained columns of w and alpha.", Apply::Episode),
+            Field::boolean("eval_rotate", &cfg_.eval_rotate,
+                           "Evaluation episodes also turn classes by random multiples of 90 degrees.",
+                           Apply::Episode),
+            Field::integer("batch", &cfg_.batch, 1, 256, "episodes",
+                           "Episodes per optimisation step (gradients averaged).", Apply::Live),
+            Field::real("lr", &cfg_.lr, 1e-7, 1e-1, "", "Adam learning rate at episode 0.", Apply::Live, true),
+            Field::real("lr_decay", &cfg_.lr_decay, 0.01, 1, "",
+                        "The learning rate is multiplied by this every lr_every episodes (paper: 0.666).",
+                        Apply::Live),
+            Field::integer("lr_every", &cfg_.lr_every, 1, 1000000000, "episodes",
+                           "Episodes between learning-rate decays (paper: 1M).", Apply::Live),
+            Field::real("alpha_init", &cfg_.alpha_init, 0, 10, "",
+                        "alpha starts uniform in [0, alpha_init] (paper: 0.01).", Apply::Rebuild),
+            Field::real("eta_init", &cfg_.eta_init, -1, 1, "1/step",
+                        "Initial plasticity rate eta (paper: 0.01). Small alpha and eta make the long plateau at "
+                        "chance the paper reports: the plastic path carries almost no gradient at first.",
+                        Apply::Rebuild),
+            Field::real("clip", &cfg_.clip, 0, 1000, "",
+                        "Global gradient-norm clip before Adam (0 = off; the paper uses none).", Apply::Live),
+        };
+    }
+    std::string metric_name() const override { return "query accuracy"; }
+    bool metric_lower_is_better() const override { return false; }
+
+    void init(uint64_t seed) override {
+        omni::NetShape s;
+        s.channels = cfg_.channels;
+        s.ways = cfg_.ways;
+        net_.build(s);
+        Rng r(seed);
+        net_.init(r, cfg_.alpha_init, cfg_.eta_init);
+        adam_.reset(net_.p);
+        episodes_ = 0;
+        data_seed_ = r.next() >> 11;   // 53 bits: exact in any numeric array type
+        ++version_;
+        train_set();   // fail early, with the data's own message, if the data is missing
+        live_count_ = 0;
+        live_seed_ = seed ^ 0x5bd1e995ull;
+        live_ready_ = false;
+    }
+    int64_t num_params() const override { return net_.num_params(); }
+
+    StepStats train_step() override {
+        const CharSet& cs = train_set();
+        const int B = cfg_.batch;
+        batch_.B = B;
+        batch_.labels.clear();
+        std::vector<omni::Episode> eps;
+        Rng rng = step_rng();
+        for (int e = 0; e < B; ++e) eps.push_back(omni::sample_episode(cs, cfg_.ways, cfg_.shots, cfg_.rotate, rng));
+        fill_batch(eps, batch_);
+        const float loss = omni::forward(net_, batch_, float(cfg_.label_boost), cache_);
+        omni::backward(net_, batch_, float(cfg_.label_boost), cache_, grads_);
+        double gn = 0;
+        for (const auto& g : grads_) gn += double(g.squaredNorm());
+        gn = std::sqrt(gn);
+        if (cfg_.clip > 0 && gn > cfg_.clip)
+            for (auto& g : grads_) g *= float(cfg_.clip / gn);
+        const double lr = current_lr();
+        if (std::isfinite(gn)) adam_.step(net_.p, grads_, lr);
+        episodes_ += B;
+        ++version_;
+        StepStats st;
+        st.loss = loss;
+        st.metric = double(cache_.correct) / B;
+        st.extra["eta"] = double(net_.eta());
+        st.extra["lr"] = lr;
+        st.extra["grad_norm"] = gn;
+        st.extra["alpha_mean"] = double(net_.alpha().mean());
+        return st;
+    }
+    int episodes_per_step() const override { return cfg_.batch; }
+
+    double eval_episode(Rng& rng) override {
+        const CharSet& cs = eval_set();
+        const omni::OmniNet<float>& net = eval_net();
+        omni::Episode ep = omni::sample_episode(cs, net.shape.ways, cfg_.shots, cfg_.eval_rotate, rng);
+        omni::EpisodeBatch<float> eb;
+        fill_batch({ep}, eb);
+        omni::forward(net, eb, float(cfg_.label_boost), eval_cache_);
+        return double(eval_cache_.correct);
+    }
+
+    std::string find_nonfinite() const override {
+        for (size_t k = 0; k < net_.p.size(); ++k)
+            if (!net_.p[k].allFinite()) return net_.names[k];
+        if (!adam_.finite()) return "adam moments";
+        return "";
+    }
+
+    void save(ArrayMap& out, bool with_optimizer) const override {
+        for (size_t k = 0; k < net_.p.size(); ++k) out["param/" + net_.names[k]] = to_array(net_.p[k]);
+        if (with_optimizer) {
+            adam_.save(out, net_.names);
+            out["state/episodes"] = i64_array({episodes_});
+            out["state/data_seed"] = i64_array({int64_t(data_seed_)});
+        }
+    }
+    void load(const ArrayMap& in, bool with_optimizer) override {
+        omni::NetShape s;
+        s.channels = cfg_.channels;
+        s.ways = cfg_.ways;
+        omni::OmniNet<float> net;
+        net.build(s);
+        for (size_t k = 0; k < net.p.size(); ++k)
+            from_array(in, "param/" + net.names[k], net.p[k], net.p[k].rows(), net.p[k].cols());
+        omni::Adam<float> adam;
+        int64_t episodes = 0;
+        uint64_t data_seed = data_seed_;
+        if (with_optimizer) {
+            adam.load(in, net.names, net.p);
+            const double e = scalar_from(in, "state/episodes");
+            if (e < 0) throw std::runtime_error("array 'state/episodes' is negative");
+            episodes = int64_t(e);
+            const double ds = scalar_from(in, "state/data_seed");
+            if (ds < 0 || ds >= 9007199254740992.0 || ds != std::floor(ds))
+                throw std::runtime_error("array 'state/data_seed' is not an integer in [0, 2^53)");
+            data_seed = uint64_t(ds);
+        } else {
+            adam.reset(net.p);
+        }
+        net_ = std::move(net);
+        adam_ = std::move(adam);
+        episodes_ = episodes;
+        data_seed_ = data_seed;
+        ++version_;
+        live_ready_ = false;
+    }
+
+    void grad_dump(uint64_t seed, ArrayMap& out) override {
+        Rng r(seed);
+        const omni::Episode ep = omni::sample_episode(train_set(), cfg_.ways, cfg_.shots, cfg_.rotate, r);
+        omni::OmniNet<double> nd;
+        nd.build(net_.shape);
+        for (size_t k = 0; k < net_.p.size(); ++k) nd.p[k] = net_.p[k].cast<double>();
+        omni::EpisodeBatch<double> eb;
+        eb.B = 1;
+        eb.T = ep.steps();
+        eb.images = Eigen::Map<const Eigen::Matrix<float, 1, Eigen::Dynamic>>(ep.images.data(), Eigen::Index(ep.images.size())).cast<double>();
+        eb.labels = ep.labels;
+        omni::NetCache<double> c;
+        const double loss = omni::forward(nd, eb, cfg_.label_boost, c);
+        std::vector<MatC<double>> g;
+        omni::backward(nd, eb, cfg_.label_boost, c, g);
+        const int npx = ep.side * ep.side;
+        out["inputs"] = to_array(Eigen::Map<const Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(
+            ep.images.data(), ep.steps(), npx));
+        std::vector<int64_t> labels(ep.labels.begin(), ep.labels.end());
+        out["labels"] = i64_array(labels);   // support labels, then the query's target
+        out["targets"] = i64_array({int64_t(ep.labels.back())});
+        out["label_boost"] = scalar_array(cfg_.label_boost);
+        out["loss"] = scalar_array(loss);
+        for (size_t k = 0; k < nd.p.size(); ++k) {
+            out["param/" + nd.names[k]] = to_array(nd.p[k]);
+            out["grad/" + nd.names[k]] = to_array(g[k]);
+        }
+    }
+
+    // ---- live stepping: one support image per step, then the query
+    void live_reset(uint64_t episode_seed) override {
+        live_seed_ = episode_seed;
+        Rng r(episode_seed);
+        live_ep_ = omni::sample_episode(eval_set(), eval_net().shape.ways, cfg_.shots, cfg_.eval_rotate, r);
+        ++live_count_;
+        live_restart();
+    }
+    void live_restart() override {
+        if (live_ep_.labels.empty()) { live_reset(live_seed_); return; }
+        const omni::OmniNet<float>& net = eval_net();
+        const int C = net.shape.channels, K = net.shape.ways, T = live_ep_.steps();
+        live_t_ = 0;
+        live_Hc_ = MatC<float>::Zero(C, K);
+        live_H_ = MatRf::Zero(C, K);
+        live_eff_ = to_rf(net.w());
+        live_w_ = to_rf(net.w());
+        live_alpha_ = to_rf(net.alpha());
+        live_act_ = MatRf::Zero(T, C);
+        live_in_ = MatRf::Zero(T, K);
+        for (int t = 0; t + 1 < T; ++t) live_in_(t, live_ep_.labels[size_t(t)]) = 1.f;
+        live_y_.assign(size_t(K), 0.f);
+        live_loss_ = -1;
+        live_pred_ = -1;
+        filters_ = filter_tiles(net);
+        live_ready_ = true;
+    }
+    bool live_step() override {
+        if (!live_ready_) live_reset(live_seed_);
+        const int T = live_ep_.steps();
+        if (live_t_ >= T) return false;
+        const omni::OmniNet<float>& net = eval_net();
+        const int npx = live_ep_.side * live_ep_.side, t = live_t_;
+        MatC<float> img = Eigen::Map<const MatC<float>>(&live_ep_.images[size_t(t) * size_t(npx)], 1, npx);
+        omni::encode(net, img, 1, live_cache_);
+        const MatC<float>& x = live_cache_.act.back();   // (C, 1)
+        live_act_.row(t) = x.col(0).transpose();
+        const bool query = t == T - 1;
+        std::vector<float> logits(live_y_.size());
+        omni::head_step(net, x.data(), query ? -1 : live_ep_.labels[size_t(t)], float(cfg_.label_boost), live_Hc_,
+                        live_y_.data(), logits.data());
+        if (query) {
+            live_pred_ = int(std::max_element(logits.begin(), logits.end()) - logits.begin());
+            live_loss_ = -std::log(std::max(1e-30, double(live_y_[size_t(live_ep_.labels.back())])));
+        } else {
+            live_H_ = to_rf(live_Hc_);   // H(t+1): the trace the next step will read
+        }
+        live_eff_ = to_rf(net.w() + net.alpha().cwiseProduct(live_Hc_));
+        ++live_t_;
+        return true;
+    }
+    void live_views(LiveViews& v) override {
+        if (!live_ready_) live_reset(live_seed_);
+        const int T = live_ep_.steps(), K = int(live_y_.size()), t = live_t_;
+        v.t = t;
+        v.T = T;
+        v.episode = live_count_;
+        v.matrices = {
+            {"H", &live_H_, true,
+             "Oja trace H (channels x classes), reset each episode: after a support image with label j, column j "
+             "moves toward eta*x: H_ij += eta*y_j*(x_i - H_ij*y_j)", "feature i", "class j"},
+            {"W+A*H", &live_eff_, true, "Effective weights w + alpha*H that score the next image", "feature i", "class j"},
+            {"W", &live_w_, true, "Fixed weights w, learned across episodes", "feature i", "class j"},
+            {"alpha", &live_alpha_, true, "Plasticity coefficients alpha, learned across episodes", "feature i", "class j"},
+            {"conv1 filters", &filters_, true, "The first layer's 3x3 filters, tiled 8 per row", "", ""},
+        };
+        v.activity = &live_act_;
+        v.input = &live_in_;
+        v.target.assign(size_t(K), 0.f);
+        v.target[size_t(live_ep_.labels.back())] = 1.f;
+        v.images.clear();
+        const int npx = live_ep_.side * live_ep_.side;
+        for (int s = 0; s < std::min(t, T); ++s) {
+            ImageView iv;
+            const bool q = s == T - 1;
+            iv.name = q ? "query (label " + std::to_string(live_ep_.labels[size_t(s)]) + ")"
+                        : "support " + std::to_string(s + 1) + " (label " + std::to_string(live_ep_.labels[size_t(s)]) + ")";
+            iv.height = iv.width = live_ep_.side;
+            iv.pixels.assign(live_ep_.images.begin() + std::ptrdiff_t(s) * npx, live_ep_.images.begin() + std::ptrdiff_t(s + 1) * npx);
+            iv.lo = 0; iv.hi = 1;
+            v.images.push_back(std::move(iv));
+        }
+        v.scalars.clear();
+        for (int j = 0; j < K; ++j) v.scalars["p" + std::to_string(j)] = live_y_[size_t(j)];
+        v.scalars["eta"] = double(eval_net().eta());
+        if (live_loss_ >= 0) {
+            v.scalars["loss"] = live_loss_;
+            v.scalars["correct"] = live_pred_ == live_ep_.labels.back() ? 1 : 0;
+        }
+        v.marks.clear();
+        for (int s = 0; s + 1 < T; ++s) v.marks.push_back({s, "label " + std::to_string(live_ep_.labels[size_t(s)])});
+        v.marks.push_back({T - 1, "query"});
+        char buf[256];
+        if (t == 0) {
+            std::snprintf(buf, sizeof buf, "%d-way %d-shot episode on %s: H = 0; step to show the first support image",
+                          K, cfg_.shots, kEvalChoices[size_t(cfg_.eval_data)].c_str());
+        } else if (t < T) {
+            std::snprintf(buf, sizeof buf, "support %d/%d: label %d clamped on the output, stored in column %d of H", t,
+                          T - 1, live_ep_.labels[size_t(t - 1)], live_ep_.labels[size_t(t - 1)]);
+        } else {
+            std::snprintf(buf, sizeof buf, "query: predicted %d (p = %.3f), truth %d: %s", live_pred_,
+                          double(live_y_[size_t(live_pred_)]), live_ep_.labels.back(),
+                          live_pred_ == live_ep_.labels.back() ? "correct" : "wrong");
+        }
+        v.status = buf;
+    }
+
+private:
+    static MatRf to_rf(const MatC<float>& m) { return MatRf(m); }
+
+    // The first layer's filters, 3x3 each, in a grid 8 wide with 1-pixel gaps.
+    static MatRf filter_tiles(const omni::OmniNet<float>& net) {
+        const MatC<float>& W = net.W(0);   // (C, 9): filter o, tap ky*3+kx
+        const int C = int(W.rows()), cols = 8, rows = (C + cols - 1) / cols;
+        MatRf m = MatRf::Zero(rows * 4 - 1, cols * 4 - 1);
+        for (int o = 0; o < C; ++o)
+            for (int ky = 0; ky < 3; ++ky)
+                for (int kx = 0; kx < 3; ++kx) m((o / cols) * 4 + ky, (o % cols) * 4 + kx) = W(o, ky * 3 + kx);
+        return m;
+    }
+
+    static void fill_batch(const std::vector<omni::Episode>& eps, omni::EpisodeBatch<float>& eb) {
+        eb.B = int(eps.size());
+        eb.T = eps.front().steps();
+        const int npx = eps.front().side * eps.front().side;
+        eb.images.resize(1, Eigen::Index(eb.B) * eb.T * npx);
+        eb.labels.clear();
+        for (int e = 0; e < eb.B; ++e) {
+            std::copy(eps[size_t(e)].images.begin(), eps[size_t(e)].images.end(), eb.images.data() + size_t(e) * size_t(eb.T) * size_t(npx));
+            eb.labels.insert(eb.labels.end(), eps[size_t(e)].labels.begin(), eps[size_t(e)].labels.end());
+        }
+    }
+
+    double current_lr() const {
+        return cfg_.lr * std::pow(cfg_.lr_decay, double(episodes_ / std::max(1, cfg_.lr_every)));
+    }
+
+    // The episodes of a step depend only on the data seed and the episode counter, so a run
+    // resumed from a checkpoint continues exactly as the uninterrupted run would.
+    Rng step_rng() const { return Rng(data_seed_ + 0x9E3779B97F4A7C15ull * uint64_t(episodes_ + 1)); }
+
+    static std::string omniglot_part(const std::string& name) {
+        return omni::find_omniglot_part(omni::default_omniglot_root(), name);
+    }
+    // Training data (cached across tasks).
+    const CharSet& train_set() {
+        const std::string& d = kDataChoices[size_t(cfg_.data)];
+        std::string key;
+        std::function<CharSet()> load;
+        if (d == "glyphs") {
+            const std::string p = omni::default_glyphs_path();
+            key = "glyphs-bg:" + p;
+            load = [p] { return omni::load_glyphs(p, omni::GlyphSplit::Background); };
+        } else {
+            const std::string part = d == "omniglot" ? "images_background" : d == "omniglot-small1" ? "images_background_small1"
+                                                                                                     : "images_background_small2";
+            const std::string p = omniglot_part(part);
+            key = "omniglot:" + p;
+            load = [p] { return omni::load_omniglot(p); };
+        }
+        if (key != train_key_) { train_ = omni::cached_charset(key, load); train_key_ = key; }
+        return *train_;
+    }
+    const CharSet& eval_set() {
+        std::string e = kEvalChoices[size_t(cfg_.eval_data)];
+        const std::string& d = kDataChoices[size_t(cfg_.data)];
+        if (e == "held-out")
+            e = d == "glyphs" ? "glyphs" : d == "omniglot" ? "omniglot-evaluation" : d == "omniglot-small1" ? "omniglot-small2" : "omniglot-small1";
+        std::string key;
+        std::function<CharSet()> load;
+        if (e == "glyphs") {
+            const std::string p = omni::default_glyphs_path();
+            key = "glyphs-ev:" + p;
+            load = [p] { return omni::load_glyphs(p, omni::GlyphSplit::Evaluation); };
+        } else {
+            const std::string part = e == "omniglot-evaluation" ? "images_evaluation" : e == "omniglot-small1" ? "images_background_small1"
+                                                                                                                 : "images_background_small2";
+            const std::string p = omniglot_part(part);
+            key = "omniglot:" + p;
+            load = [p] { return omni::load_omniglot(p); };
+            if (d != "glyphs") {
+                // Real-Omniglot training: drop the alphabets the training set holds (small1 and
+                // small2 share Greek and Latin).
+                const CharSet& tr = train_set();
+                const std::string tkey = train_key_;
+                const std::vector<std::string> drop = tr.alphabets;
+                key += " minus " + tkey;
+                load = [p, drop] { return omni::without_alphabets(omni::load_omniglot(p), drop); };
+            }
+        }
+        if (key != eval_key_) { eval_ = omni::cached_charset(key, load); eval_key_ = key; }
+        return *eval_;
+    }
+    // The network evaluation uses: the trained one, or (eval_ways != ways) one whose every output
+    // column holds the mean trained column of w and alpha.
+    const omni::OmniNet<float>& eval_net() {
+        const int k = cfg_.eval_ways > 0 ? cfg_.eval_ways : cfg_.ways;
+        if (k == net_.shape.ways) return net_;
+        if (eval_net_version_ != version_ || eval_net_.shape.ways != k) {
+            omni::NetShape s = net_.shape;
+            s.ways = k;
+            eval_net_.build(s);
+            for (int i = 0; i < net_.iw(); ++i) eval_net_.p[size_t(i)] = net_.p[size_t(i)];
+            eval_net_.p[size_t(eval_net_.iw())] = net_.w().rowwise().mean().replicate(1, k);
+            eval_net_.p[size_t(eval_net_.ialpha())] = net_.alpha().rowwise().mean().replicate(1, k);
+            eval_net_.p[size_t(eval_net_.ieta())] = net_.p[size_t(net_.ieta())];
+            eval_net_version_ = version_;
+        }
+        return eval_net_;
+    }
+
+    OmniConfig cfg_;
+    std::string preset_ = "quick";
+    omni::OmniNet<float> net_, eval_net_;
+    int64_t version_ = 0, eval_net_version_ = -1;
+    omni::Adam<float> adam_;
+    int64_t episodes_ = 0;
+    uint64_t data_seed_ = 0;
+    omni::EpisodeBatch<float> batch_;
+    omni::NetCache<float> cache_, eval_cache_, live_cache_;
+    std::vector<MatC<float>> grads_;
+    std::shared_ptr<const CharSet> train_, eval_;
+    std::string train_key_, eval_key_;
+
+    // live
+    uint64_t live_seed_ = 1;
+    int64_t live_count_ = 0;
+    bool live_ready_ = false;
+    omni::Episode live_ep_;
+    int live_t_ = 0, live_pred_ = -1;
+    double live_loss_ = -1;
+    MatC<float> live_Hc_;
+    MatRf live_H_, live_eff_, live_w_, live_alpha_, live_act_, live_in_, filters_;
+    std::vector<float> live_y_;
+};
+
+}  // namespace
+
+PS_REGISTER_TASK("omniglot", "one-shot character recognition: conv encoder + plastic Oja output layer (DP 2018)",
+                 OmniglotTask);
+
+}  // namespace ps
