@@ -291,3 +291,40 @@ TEST_CASE("destroying a running trainer joins its thread", "[trainer]") {
     tr.reset();   // must not hang or crash
     SUCCEED();
 }
+
+TEST_CASE("every registered task hands parameters from the trainer thread to a live copy", "[trainer][tasks]") {
+    // The GUI's real pattern: one task object trains on the trainer thread while another (same
+    // config) steps live on this thread and loads the published snapshots. Under
+    // ThreadSanitizer this also catches state shared between task instances.
+    for (const auto& e : ps::task_registry()) {
+        INFO("task " << e.name);
+        auto live = e.make();
+        auto train = e.make();
+        live->init(3);
+        train->init(3);
+        ps::BackgroundTrainer tr(std::move(train));
+        tr.set_publish_interval(0);
+        live->live_reset(11);
+        tr.start();
+        uint64_t seen = 0;
+        int loads = 0, steps = 0;
+        const auto start = std::chrono::steady_clock::now();
+        while (std::chrono::steady_clock::now() - start < std::chrono::seconds(300)) {
+            if (auto s = tr.snapshot_if_newer(seen)) {
+                seen = s->version;
+                REQUIRE_NOTHROW(live->load(s->params, false));
+                ++loads;
+            }
+            if (!live->live_step()) live->live_reset(uint64_t(12 + steps));
+            ps::LiveViews v;
+            live->live_views(v);
+            ++steps;
+            if (tr.iterations() >= 2 && loads >= 3 && steps >= 20) break;
+        }
+        tr.stop();
+        CHECK(tr.iterations() >= 2);
+        CHECK(loads >= 2);
+        CHECK(tr.message().empty());
+        CHECK(live->find_nonfinite().empty());
+    }
+}

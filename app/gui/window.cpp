@@ -1,0 +1,257 @@
+// run_gui: the GLFW window, Dear ImGui setup, the frame loop (keys, scripted steps, screenshots,
+// frame-time benchmark) and orderly shutdown. The lab itself is in lab.hpp.
+#include "gui/gl.hpp"   // before GLFW: glcorearb.h, not GL/gl.h
+#define GLFW_INCLUDE_NONE
+#include <GLFW/glfw3.h>
+#include <imgui.h>
+#include <imgui_impl_glfw.h>
+#include <imgui_impl_opengl3.h>
+
+#include <algorithm>
+#include <cfloat>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "gui/gui.hpp"
+#include "gui/lab.hpp"
+#include "gui/options.hpp"
+#include "gui/settings.hpp"
+#include "task.hpp"
+
+namespace ps {
+
+namespace {
+std::string g_glfw_error;   // last GLFW error (reported by us, in one line)
+
+double now_ms() {
+    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+void setup_style() {
+    ImGui::StyleColorsDark();
+    ImGuiStyle& s = ImGui::GetStyle();
+    s.WindowRounding = 4;
+    s.ChildRounding = 3;
+    s.FrameRounding = 3;
+    s.GrabRounding = 3;
+    s.PopupRounding = 4;
+    s.TabRounding = 3;
+    s.ScrollbarRounding = 6;
+    s.WindowPadding = ImVec2(9, 7);
+    s.FramePadding = ImVec2(7, 3);
+    s.ItemSpacing = ImVec2(7, 5);
+    s.WindowBorderSize = 1;
+    s.ChildBorderSize = 0;
+    ImVec4* c = s.Colors;
+    c[ImGuiCol_WindowBg] = ImVec4(0.085f, 0.09f, 0.105f, 1.0f);
+    c[ImGuiCol_ChildBg] = ImVec4(0, 0, 0, 0);
+    c[ImGuiCol_PopupBg] = ImVec4(0.10f, 0.105f, 0.125f, 0.98f);
+    c[ImGuiCol_Border] = ImVec4(1, 1, 1, 0.08f);
+    c[ImGuiCol_TitleBg] = ImVec4(0.11f, 0.12f, 0.14f, 1);
+    c[ImGuiCol_TitleBgActive] = ImVec4(0.15f, 0.22f, 0.33f, 1);
+    c[ImGuiCol_MenuBarBg] = ImVec4(0.11f, 0.12f, 0.14f, 1);
+    c[ImGuiCol_FrameBg] = ImVec4(0.16f, 0.17f, 0.20f, 1);
+    c[ImGuiCol_FrameBgHovered] = ImVec4(0.22f, 0.25f, 0.30f, 1);
+    c[ImGuiCol_FrameBgActive] = ImVec4(0.26f, 0.30f, 0.37f, 1);
+    c[ImGuiCol_Button] = ImVec4(0.20f, 0.25f, 0.33f, 1);
+    c[ImGuiCol_ButtonHovered] = ImVec4(0.28f, 0.36f, 0.48f, 1);
+    c[ImGuiCol_ButtonActive] = ImVec4(0.33f, 0.43f, 0.58f, 1);
+    c[ImGuiCol_Header] = ImVec4(0.20f, 0.25f, 0.33f, 1);
+    c[ImGuiCol_HeaderHovered] = ImVec4(0.28f, 0.36f, 0.48f, 1);
+    c[ImGuiCol_SliderGrab] = ImVec4(0.45f, 0.62f, 0.90f, 1);
+    c[ImGuiCol_CheckMark] = ImVec4(0.55f, 0.75f, 1.0f, 1);
+    c[ImGuiCol_TableRowBgAlt] = ImVec4(1, 1, 1, 0.025f);
+    c[ImGuiCol_PlotHistogram] = ImVec4(0.30f, 0.50f, 0.80f, 1);
+}
+
+void load_fonts() {
+    ImGuiIO& io = ImGui::GetIO();
+    for (const char* f : {"/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+                          "/usr/share/fonts/TTF/DejaVuSans.ttf"}) {
+        std::error_code ec;
+        if (std::filesystem::is_regular_file(f, ec) && io.Fonts->AddFontFromFileTTF(f, 15.0f)) return;
+    }
+    io.Fonts->AddFontDefault();   // no DejaVu: ImGui's built-in bitmap font
+}
+
+double percentile(std::vector<double> v, double p) {
+    if (v.empty()) return 0;
+    std::sort(v.begin(), v.end());
+    const double idx = p * double(v.size() - 1);
+    const size_t i = size_t(idx);
+    const double f = idx - double(i);
+    return i + 1 < v.size() ? v[i] * (1 - f) + v[i + 1] * f : v[i];
+}
+}  // namespace
+
+int run_gui(const std::vector<std::string>& args) {
+    gui::GuiOptions opt;
+    try {
+        opt = gui::parse_gui_options(args);
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "plastiscope: %s\n", e.what());
+        return 2;
+    }
+    if (opt.help) {
+        std::fputs(gui::gui_usage().c_str(), stdout);
+        return 0;
+    }
+    if (opt.list_tasks) {
+        for (const auto& e : task_registry()) std::printf("%s\n", e.name.c_str());
+        return 0;
+    }
+
+    glfwSetErrorCallback([](int code, const char* msg) { g_glfw_error = std::to_string(code) + ": " + msg; });
+    if (!glfwInit()) {
+        std::fprintf(stderr,
+                     "plastiscope: no display (DISPLAY is not set or cannot be opened); use `plastiscope --headless` "
+                     "or `plastiscope train --task NAME` to train in a terminal\n");
+        return 1;
+    }
+    glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
+    glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
+    glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
+    glfwWindowHint(GLFW_OPENGL_FORWARD_COMPAT, GLFW_TRUE);
+    const bool batch = opt.frames > 0 || opt.bench_frames > 0;
+    GLFWwindow* win = glfwCreateWindow(opt.width, opt.height, "Plastiscope", nullptr, nullptr);
+    if (!win) {
+        std::fprintf(stderr, "plastiscope: cannot open an OpenGL 3.3 window (%s)\n", g_glfw_error.c_str());
+        glfwTerminate();
+        return 1;
+    }
+    glfwMakeContextCurrent(win);
+    glfwSwapInterval(batch ? 0 : 1);
+
+    IMGUI_CHECKVERSION();
+    ImGui::CreateContext();
+    ImGuiIO& io = ImGui::GetIO();
+    const std::string cfg_dir = gui::config_dir();
+    static std::string ini_path;   // ImGui keeps the pointer
+    ini_path = cfg_dir.empty() ? "" : cfg_dir + "/imgui.ini";
+    io.IniFilename = ini_path.empty() ? nullptr : ini_path.c_str();
+    setup_style();
+    load_fonts();
+    ImGui_ImplGlfw_InitForOpenGL(win, true);
+    ImGui_ImplOpenGL3_Init("#version 330 core");
+
+    int rc = 0;
+    {
+        gui::Lab lab(opt);
+        const std::string err = lab.open_initial(gui::load_ui_state(cfg_dir));
+        if (!err.empty()) {
+            std::fprintf(stderr, "plastiscope: %s\n", err.c_str());
+            rc = 2;
+        }
+        auto script = opt.script;
+        std::stable_sort(script.begin(), script.end(),
+                         [](const gui::ScriptStep& a, const gui::ScriptStep& b) { return a.frame < b.frame; });
+        size_t si = 0;
+        const int warmup = 30;
+        const int total_frames = opt.bench_frames > 0 ? warmup + opt.bench_frames : opt.frames;
+        if (opt.bench_frames > 0) {   // the benchmark's conditions: the network plays, the trainer runs
+            lab.play(true);
+            lab.train_start();
+        }
+        std::vector<double> frame_ms;
+        double t_prev = now_ms();
+        for (int frame = 0; rc == 0; ++frame) {
+            if (!batch && !lab.animating() && si >= script.size()) glfwWaitEventsTimeout(0.25);
+            else glfwPollEvents();
+            if (glfwWindowShouldClose(win) || lab.quit_requested()) break;
+            while (si < script.size() && script[si].frame <= frame) {
+                const std::string e = lab.run_script(script[si]);
+                if (!e.empty()) {
+                    std::fprintf(stderr, "plastiscope: --at %d %s: %s\n", script[si].frame, script[si].action.c_str(),
+                                 e.c_str());
+                    rc = 3;
+                }
+                ++si;
+            }
+            const double t_now = now_ms();
+            const double dt = std::clamp((t_now - t_prev) / 1000.0, 0.0, 0.25);
+
+            ImGui_ImplOpenGL3_NewFrame();
+            ImGui_ImplGlfw_NewFrame();
+            // Batch runs (tests, figures, benchmarks) ignore the pointer: Xvfb parks it mid-screen.
+            if (batch) io.MousePos = ImVec2(-FLT_MAX, -FLT_MAX);
+            ImGui::NewFrame();
+            // Keys act on the lab unless the user is typing in a field.
+            if (!io.WantTextInput && !ImGui::IsAnyItemActive()) {
+                if (ImGui::IsKeyPressed(GLFW_KEY_SPACE, false)) lab.play(!lab.playing());
+                if (ImGui::IsKeyPressed(GLFW_KEY_RIGHT, true)) lab.step_once();
+                if (ImGui::IsKeyPressed(GLFW_KEY_R, false) && !io.KeyCtrl) lab.restart_episode();
+                if (ImGui::IsKeyPressed(GLFW_KEY_N, false) && !io.KeyCtrl) lab.new_episode();
+                if (ImGui::IsKeyPressed(GLFW_KEY_F1, false)) lab.show_help = !lab.show_help;
+                if (ImGui::IsKeyPressed(GLFW_KEY_Q, false) && io.KeyCtrl) lab.request_quit();
+            }
+            lab.update(dt);
+            lab.draw();
+            ImGui::Render();
+
+            int fbw = 0, fbh = 0;
+            glfwGetFramebufferSize(win, &fbw, &fbh);
+            glBindFramebuffer(GL_FRAMEBUFFER, 0);
+            glViewport(0, 0, fbw, fbh);
+            glClearColor(0.05f, 0.055f, 0.065f, 1.0f);
+            glClear(GL_COLOR_BUFFER_BIT);
+            ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+
+            const bool last = batch && frame + 1 >= total_frames;
+            std::string shot = lab.take_screenshot_request();
+            if (last && !opt.screenshot.empty()) shot = opt.screenshot;
+            if (!shot.empty()) {   // the back buffer, before the swap
+                glReadBuffer(GL_BACK);
+                const std::string e = gui::write_png_from_framebuffer(shot, fbw, fbh);
+                if (!e.empty()) {
+                    if (last && shot == opt.screenshot) {
+                        std::fprintf(stderr, "plastiscope: cannot write screenshot %s: %s\n", shot.c_str(), e.c_str());
+                        rc = 1;
+                    } else {
+                        lab.show_error("Cannot save screenshot", shot + ": " + e);
+                    }
+                } else {
+                    lab.note("saved screenshot " + shot);
+                    if (batch) std::printf("wrote %s (%dx%d)\n", shot.c_str(), fbw, fbh);
+                }
+            }
+            glfwSwapBuffers(win);
+            const double t_end = now_ms();
+            if (frame >= warmup) frame_ms.push_back(t_end - t_prev);
+            t_prev = t_end;
+            if (last) break;
+        }
+        if (batch && rc != 3) {
+            std::printf("%s\n", lab.summary().c_str());
+            for (const auto& r : lab.view_rects()) std::printf("%s\n", r.c_str());
+        }
+        if (opt.bench_frames > 0 && !frame_ms.empty()) {
+            double sum = 0;
+            for (double v : frame_ms) sum += v;
+            std::printf("frame time over %zu frames (after %d warm-up), %dx%d window: median %.2f ms, p95 %.2f ms, "
+                        "mean %.2f ms, max %.2f ms; trainer iterations %lld\n",
+                        frame_ms.size(), warmup, opt.width, opt.height, percentile(frame_ms, 0.5),
+                        percentile(frame_ms, 0.95), sum / double(frame_ms.size()),
+                        *std::max_element(frame_ms.begin(), frame_ms.end()),
+                        static_cast<long long>(lab.train_iterations()));
+        }
+        if (rc == 0 || rc == 3) {
+            const std::string e = gui::save_ui_state(cfg_dir, lab.ui_state());
+            if (!e.empty() && !batch) std::fprintf(stderr, "plastiscope: settings not saved: %s\n", e.c_str());
+        }
+        lab.train_stop();
+    }   // the lab's GL objects go while the context is current
+    gui::gl_shutdown_shared();
+    ImGui_ImplOpenGL3_Shutdown();
+    ImGui_ImplGlfw_Shutdown();
+    ImGui::DestroyContext();
+    glfwDestroyWindow(win);
+    glfwTerminate();
+    return rc;
+}
+
+}  // namespace ps

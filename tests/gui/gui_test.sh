@@ -1,0 +1,147 @@
+#!/usr/bin/env bash
+# GUI tests of the real app under Xvfb + Mesa llvmpipe (registered by tests/gui.cmake).
+#   gui_test.sh CASE APP PNG_TOOL WORKDIR
+# Every case runs the app with scripted UI actions (the hidden --at FRAME ACTION flag drives the
+# same functions as the buttons and the File menu) and checks its exit code, that it printed no
+# error output, and what it wrote. Settings go to WORKDIR/config (XDG_CONFIG_HOME), never ~.
+set -u
+case_=$1 app=$2 png=$3 work=$4
+rm -rf "$work"
+mkdir -p "$work"
+export XDG_CONFIG_HOME="$work/config"
+XVFB=(xvfb-run -a -s "-screen 0 1600x1000x24")
+
+fail() {
+  echo "FAIL ($case_): $*"
+  echo "--- stdout"; cat "$work/out" 2>/dev/null
+  echo "--- stderr"; cat "$work/err" 2>/dev/null
+  exit 1
+}
+run() {   # run the app under Xvfb; rc, out, err
+  "${XVFB[@]}" "$app" "$@" >"$work/out" 2>"$work/err"
+  rc=$?
+  echo "+ plastiscope $* -> exit $rc"
+}
+expect_ok() {
+  [ "$rc" = 0 ] || fail "exit code $rc, expected 0"
+  [ ! -s "$work/err" ] || fail "unexpected error output"
+}
+summary() { grep '^plastiscope-gui:' "$work/out" || fail "no summary line"; }
+field() { summary | tr ' ' '\n' | sed -n "s/^$1=//p"; }
+# The heatmap region of the screenshot is not uniform: the view named H if the task has one,
+# else at least one of its matrix views.
+heatmap_check() {
+  local shot=$1 line ok=0
+  [ -s "$shot" ] || fail "no screenshot $shot"
+  if grep -q '^view H ' "$work/out"; then
+    line=$(grep '^view H ' "$work/out" | head -1)
+    set -- $line
+    "$png" "$shot" "$3" "$4" "$5" "$6" || fail "the H heatmap is uniform in $shot"
+    return
+  fi
+  while read -r _ name x y w h; do
+    if "$png" "$shot" "$x" "$y" "$w" "$h"; then ok=1; fi
+  done < <(grep '^view ' "$work/out")
+  [ "$ok" = 1 ] || fail "no matrix view with content in $shot"
+}
+# open, step, reset, train, stop, screenshot: the scenario every task goes through
+scenario=(--at 3 play --at 12 step --at 14 step --at 16 restart --at 18 play --at 24 new-episode
+          --at 26 train --at 27 wait-train=1 --at 40 pause-train --at 42 use-latest --at 44 train
+          --at 45 wait-train=1 --at 60 stop-train --at 62 focus=1,2)
+
+case "$case_" in
+  smoke)   # the default task, the whole scenario, a screenshot with content
+    run --frames 90 "${scenario[@]}" --screenshot "$work/smoke.png"
+    expect_ok
+    [ "$(field live_steps)" -gt 10 ] || fail "the live network did not step"
+    [ "$(field train_iterations)" -gt 0 ] || fail "no training iteration"
+    heatmap_check "$work/smoke.png"
+    ;;
+  each_task)   # every registered task opens, steps, resets, trains, stops and draws
+    tasks=$("$app" --list-tasks) || fail "--list-tasks failed"
+    [ -n "$tasks" ] || fail "no task registered"
+    for t in $tasks; do
+      run --task "$t" --frames 80 "${scenario[@]}" --screenshot "$work/$t.png"
+      expect_ok
+      [ "$(field task)" = "$t" ] || fail "opened $(field task), not $t"
+      [ "$(field live_steps)" -gt 0 ] || fail "$t: the live network did not step"
+      [ "$(field train_iterations)" -gt 0 ] || fail "$t: no training iteration"
+      heatmap_check "$work/$t.png"
+    done
+    ;;
+  corrupt_menu)   # File > Open checkpoint on a corrupt / truncated file: an error popup, the app runs on
+    printf 'PK\003\004 not really a zip' >"$work/corrupt.npz"
+    run --frames 40 --at 2 save-checkpoint="$work/good.npz" --at 8 play
+    expect_ok
+    [ -s "$work/good.npz" ] || fail "no checkpoint saved"
+    head -c $(( $(stat -c %s "$work/good.npz") / 2 )) "$work/good.npz" >"$work/truncated.npz"
+    run --frames 60 --at 5 open-checkpoint="$work/corrupt.npz" --at 6 expect-error --at 10 dismiss-error \
+        --at 11 expect-no-error --at 12 play --at 20 open-checkpoint="$work/truncated.npz" --at 21 expect-error \
+        --at 25 dismiss-error --at 26 open-checkpoint="$work/good.npz" --at 27 expect-no-error --at 28 play \
+        --screenshot "$work/after.png"
+    expect_ok
+    [ "$(field errors_shown)" = 2 ] || fail "expected 2 error popups, got $(field errors_shown)"
+    [ "$(field live_steps)" -gt 10 ] || fail "the app did not keep stepping after the errors"
+    heatmap_check "$work/after.png"
+    ;;
+  corrupt_flag)   # --checkpoint on a corrupt file: one clear line, exit 2
+    printf 'PK\003\004 not really a zip' >"$work/corrupt.npz"
+    run --frames 5 --checkpoint "$work/corrupt.npz"
+    [ "$rc" = 2 ] || fail "exit code $rc, expected 2"
+    [ "$(wc -l <"$work/err")" = 1 ] || fail "expected one line of error output"
+    grep -q 'corrupt.npz' "$work/err" || fail "the message does not name the file"
+    ;;
+  bad_flag)
+    run --frames 5 --frobnicate
+    [ "$rc" = 2 ] || fail "exit code $rc, expected 2"
+    grep -q 'unknown option --frobnicate' "$work/err" || fail "the message does not name the flag"
+    run --frames abc
+    [ "$rc" = 2 ] && grep -q -- '--frames expects an integer' "$work/err" || fail "bad --frames value not reported"
+    run --task no-such-task --frames 3
+    [ "$rc" = 2 ] && grep -q "unknown task 'no-such-task'" "$work/err" || fail "unknown task not reported"
+    ;;
+  no_display)   # no X at all: one line pointing to --headless / train, exit 1
+    env -u DISPLAY -u WAYLAND_DISPLAY "$app" --frames 3 >"$work/out" 2>"$work/err"
+    rc=$?
+    [ "$rc" = 1 ] || fail "exit code $rc, expected 1"
+    [ "$(wc -l <"$work/err")" = 1 ] || fail "expected exactly one line"
+    grep -q 'no display' "$work/err" && grep -q -- '--headless' "$work/err" || fail "unhelpful message"
+    ;;
+  remember)   # the last task is remembered in the per-user folder, not the working directory
+    second=$("$app" --list-tasks | sed -n 2p)
+    [ -n "$second" ] || second=$("$app" --list-tasks | sed -n 1p)
+    cd "$work" || fail "no work dir"
+    run --task "$second" --frames 3
+    expect_ok
+    [ -s "$work/config/plastiscope/state.json" ] || fail "no state.json in XDG_CONFIG_HOME/plastiscope"
+    [ -s "$work/config/plastiscope/imgui.ini" ] || fail "no imgui.ini in XDG_CONFIG_HOME/plastiscope"
+    [ ! -e "$work/imgui.ini" ] || fail "imgui.ini written to the working directory"
+    run --frames 3
+    expect_ok
+    [ "$(field task)" = "$second" ] || fail "reopened $(field task), expected the last task $second"
+    ;;
+  files)   # config JSON round trip, checkpoint save + reopen, screenshot from the File menu path
+    task=$("$app" --list-tasks | head -1)
+    run --task "$task" --frames 40 --at 2 save-config="$work/a.json" --at 4 train --at 5 wait-train=2 \
+        --at 8 save-checkpoint="$work/c.npz" --at 12 stop-train --at 14 screenshot="$work/menu.png"
+    expect_ok
+    [ -s "$work/a.json" ] && [ -s "$work/c.npz" ] && [ -s "$work/menu.png" ] || fail "a file is missing"
+    grep -q '"preset"' "$work/a.json" || fail "config has no preset"
+    run --task "$task" --config "$work/a.json" --frames 5
+    expect_ok
+    run --checkpoint "$work/c.npz" --frames 5
+    expect_ok
+    [ "$(field task)" = "$task" ] || fail "the checkpoint did not open its task"
+    [ "$(field train_iterations)" -gt 0 ] || fail "the checkpoint's iteration count was lost"
+    printf '{"no_such_key": 1}' >"$work/bad.json"
+    run --task "$task" --config "$work/bad.json" --frames 3
+    [ "$rc" = 2 ] && grep -q "no_such_key" "$work/err" || fail "a bad config is not reported"
+    run --task "$task" --frames 20 --at 3 open-config="$work/bad.json" --at 4 expect-error --at 5 dismiss-error
+    expect_ok
+    ;;
+  *)
+    echo "unknown case $case_"
+    exit 2
+    ;;
+esac
+echo "PASS ($case_)"
