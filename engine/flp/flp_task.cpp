@@ -1,0 +1,177 @@
+// FlpTaskBase: the data-independent half of the FLP tasks (see flp_task.hpp).
+#include "flp/flp_task.hpp"
+#include <stdexcept>
+
+namespace ps::flp {
+
+namespace {
+constexpr uint64_t kDataSalt = 0xD47A5EEDull, kInitSalt = 0x1417A11Cull;
+}
+
+std::vector<Field> FlpTaskBase::fields() {
+    auto f = learner_fields(lc_);
+    for (auto& d : data_fields()) f.push_back(d);
+    return f;
+}
+
+void FlpTaskBase::set_preset(const std::string& name) {
+    reset_defaults();
+    if (!apply_preset(name)) {
+        std::string known;
+        for (const auto& p : presets()) known += (known.empty() ? "" : ", ") + p.name;
+        throw ConfigError("unknown preset '" + name + "' for task " + this->name() + " (known: " + known + ")");
+    }
+    preset_ = name;
+}
+
+void FlpTaskBase::init(uint64_t seed) {
+    learner_.build(lc_, n_in(), n_out(), loss_kind(), clamp_output(), seed);
+    data_rng_.reseed(seed ^ kDataSalt);
+    init_rng_.reseed(seed ^ kInitSalt);
+    built_ = true;
+    live_ = Live{};
+}
+
+void FlpTaskBase::ensure_built() { if (!built_) init(0); }
+
+void FlpTaskBase::apply_live_changes() {
+    learner_.lc.lr = lc_.lr;
+    learner_.lc.p_lr_scale = lc_.p_lr_scale;
+    learner_.lc.project = lc_.project;
+    learner_.lc.backoff = lc_.backoff;
+    learner_.lc.clip = lc_.clip;
+    learner_.lc.meta_batch = lc_.meta_batch;
+    learner_.lc.ckpt = lc_.ckpt;
+    learner_.apply_live();
+}
+
+StepStats FlpTaskBase::train_step() {
+    ensure_built();
+    std::vector<Episode<float>> eps;
+    for (int k = 0; k < lc_.meta_batch; ++k) eps.push_back(make_episode(data_rng_, true, nullptr));
+    StepStats st = learner_.train(eps, init_rng_, [this](const Episode<float>& ep, const Mat<float>& y) { return metric(ep, y); });
+    if (learner_.kind() == Learner::Sgd) lc_.inner_lr = learner_.lc.inner_lr;   // the tuned rate shows in the fields
+    return st;
+}
+
+double FlpTaskBase::eval_episode(Rng& rng) {
+    ensure_built();
+    const Episode<float> ep = make_episode(rng, false, nullptr);
+    Rng ir = rng.split();
+    Unroll<float> u;
+    learner_.run(ep, learner_.episode_params(ir), u);
+    return metric(ep, u.qX.back());
+}
+
+void FlpTaskBase::load(const ArrayMap& in, bool with_optimizer) {
+    // The caller has set the config: (re)build to its shapes, then overwrite the parameters.
+    init(0);
+    learner_.load(in, with_optimizer);
+    lc_.inner_lr = learner_.lc.inner_lr;
+}
+
+void FlpTaskBase::grad_dump(uint64_t seed, ArrayMap& out) {
+    ensure_built();
+    Rng r(seed);
+    const Episode<float> ep = make_episode(r, true, nullptr);
+    Rng ir = r.split();
+    learner_.grad_dump(ep, ir, out);
+}
+
+// ---------------------------------------------------------------- live stepping
+void FlpTaskBase::live_reset(uint64_t episode_seed) {
+    ensure_built();
+    const int64_t n = live_.episode + 1;
+    live_ = Live{};
+    live_.episode = n;
+    live_.seed = episode_seed;
+    live_restart();
+}
+
+void FlpTaskBase::live_restart() {
+    ensure_built();
+    Rng r(live_.seed);
+    live_.ep = make_episode(r, false, &live_.info);
+    Rng ir = r.split();
+    live_.pe = learner_.episode_params(ir);
+    Mat<float> extra;
+    live_extra_rows(extra);
+    live_.extra_rows = int(extra.rows());
+    Mat<float> all(live_.ep.X.rows() + live_.ep.Xq.rows() + extra.rows(), n_in());
+    all << live_.ep.X, live_.ep.Xq, extra;
+    rep_forward(learner_.cfg, live_.pe, all, live_.rep);
+    live_.st = initial_state(learner_.cfg, live_.pe);
+    live_.t = 0;
+    live_.step_loss = 0;
+    live_.dW.clear();
+    for (const auto& W : live_.st.W) live_.dW.push_back(Mat<float>::Zero(W.rows(), W.cols()));
+    live_.Bv.clear();
+    for (int h = 0; h < learner_.cfg.n_head; ++h)
+        if (learner_.cfg.rule == Rule::Flp && learner_.cfg.has_feedback(h)) live_.Bv.push_back(live_.pe.B[size_t(h)]);
+    live_.ready = true;
+    live_predict();
+}
+
+void FlpTaskBase::live_predict() {
+    const NetConfig& c = learner_.cfg;
+    const Mat<float>& H = live_.rep[size_t(c.F())];
+    const Eigen::Index R = live_.ep.X.rows(), Q = live_.ep.Xq.rows();
+    std::vector<Mat<float>> hx;
+    head_forward<float>(c, live_.st, H.middleRows(R, Q), hx);
+    live_.qpred = hx.back();
+    if (live_.extra_rows > 0) {
+        head_forward<float>(c, live_.st, H.bottomRows(live_.extra_rows), hx);
+        live_.extra_pred = hx.back();
+    }
+    live_.Wv = live_.st.W;
+}
+
+bool FlpTaskBase::live_step() {
+    if (!live_.ready) live_reset(1);
+    const int T = live_.ep.steps();
+    if (live_.t >= T) return false;
+    const NetConfig& c = learner_.cfg;
+    const int t = live_.t;
+    const auto prev = live_.st.W;
+    inner_step<float>(c, live_.pe, live_.st, live_.rep[size_t(c.F())].middleRows(live_.ep.start[size_t(t)], live_.ep.rows(t)),
+                      live_.ep.Y.middleRows(live_.ep.start[size_t(t)], live_.ep.rows(t)), live_.w);
+    for (size_t h = 0; h < prev.size(); ++h) live_.dW[h] = live_.st.W[h] - prev[h];
+    live_.step_loss = live_.w.inner_loss;
+    ++live_.t;
+    live_predict();
+    return true;
+}
+
+void FlpTaskBase::live_views(LiveViews& v) {
+    if (!live_.ready) live_reset(1);
+    const NetConfig& c = learner_.cfg;
+    v = LiveViews{};
+    v.t = live_.t;
+    v.T = live_.ep.steps();
+    v.episode = live_.episode;
+    for (int h = 0; h < c.n_head; ++h) {
+        const std::string l = std::to_string(c.F() + h + 1);
+        v.matrices.push_back({"dW" + l, &live_.dW[size_t(h)], true,
+                              "last inner update of layer " + l + " (rows: post-synaptic, cols: pre-synaptic)", "post", "pre"});
+        v.matrices.push_back({"W" + l, &live_.Wv[size_t(h)], true, "current weights of layer " + l, "post", "pre"});
+    }
+    for (int h = 0, k = 0; h < c.n_head; ++h)
+        if (c.rule == Rule::Flp && c.has_feedback(h)) {
+            const std::string l = std::to_string(c.F() + h + 1);
+            v.matrices.push_back({"B" + l, &live_.Bv[size_t(k++)], true,
+                                  "feedback weights of layer " + l + ": f = ReLU(B s + c), s = teaching signal", "neuron", "signal"});
+        }
+    int last = -2;
+    for (int t = 0; t < v.T; ++t) {
+        const int g = live_.info.step_group.empty() ? -1 : live_.info.step_group[size_t(t)];
+        if (g != last && g >= 0) v.marks.emplace_back(t, group_mark(g));
+        last = g;
+    }
+    v.scalars["step_loss"] = live_.step_loss;
+    v.scalars["query_loss"] = loss_forward<float>(c.loss, live_.qpred, live_.ep.Yq, nullptr);
+    v.scalars["query_metric"] = metric(live_.ep, live_.qpred);
+    const int tg = std::min(live_.t, v.T - 1);
+    v.scalars["group"] = live_.info.step_group.empty() || tg < 0 ? -1 : live_.info.step_group[size_t(tg)];
+}
+
+}  // namespace ps::flp
