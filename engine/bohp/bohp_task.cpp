@@ -67,7 +67,8 @@ void BohpTask::init(uint64_t seed) {
     if (p_.v.size()) fill(p_.v);
     if (cfg_.clip_alpha_nonneg) p_.alpha = p_.alpha.cwiseMax(0.f);
     opt_.reset(shape_);
-    data_rng_ = r.split();
+    seed_ = seed;
+    episode_ = 0;
     live_count_ = 0;
     live_reset(seed ^ 0x5bd1e995ull);
 }
@@ -79,7 +80,8 @@ int64_t BohpTask::num_params() const {
 }
 
 StepStats BohpTask::train_step() {
-    make_episode(data_rng_, ep_d_);
+    Rng rng = data_rng(seed_, episode_++);
+    make_episode(rng, ep_d_);
     ep_f_ = ep_d_.cast<float>();
     int ok = 0;
     const bool learn = !cfg_.frozen;
@@ -117,7 +119,9 @@ std::string BohpTask::find_nonfinite() const {
 }
 
 void BohpTask::save(ArrayMap& out, bool with_optimizer) const {
-    p_.each([&](const char* n, const Mat<float>& m) { out[n] = to_array(m); });
+    p_.each([&](const char* n, const Mat<float>& m) { out[std::string("param/") + n] = to_array(m); });
+    out["state/episode"] = i64_array({episode_});
+    out["state/seed"] = i64_array({int64_t(seed_)});
     if (with_optimizer) opt_.save(out);
 }
 
@@ -125,13 +129,23 @@ void BohpTask::load(const ArrayMap& in, bool with_optimizer) {
     const Shape s = shape();
     Params<float> p;
     p.zeros(s);
-    p.each([&](const char* n, Mat<float>& m) { from_array(in, n, m, m.rows(), m.cols()); });
+    p.each([&](const char* n, Mat<float>& m) { from_array(in, std::string("param/") + n, m, m.rows(), m.cols()); });
     Optimizer o;
     if (with_optimizer) o.load(in, s);
     else o.reset(s);
+    // The data stream position is optional (a parameters-only file starts a fresh stream).
+    int64_t episode = 0;
+    uint64_t seed = seed_;
+    auto it = in.find("state/episode");
+    if (it != in.end() && it->second.size() == 1) episode = int64_t(it->second.at(0));
+    it = in.find("state/seed");
+    if (it != in.end() && it->second.size() == 1) seed = uint64_t(it->second.at(0));
+    if (episode < 0) throw std::runtime_error("array 'state/episode' is negative");
     shape_ = s;
     p_ = p;
     opt_ = o;
+    episode_ = episode;
+    seed_ = seed;
     live_reset(live_seed_);
 }
 

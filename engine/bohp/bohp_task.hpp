@@ -63,8 +63,13 @@ protected:
     Params<float> p_;
 
 private:
+    // Episode k of seed s always sees the same data (so a resumed run equals an uninterrupted one).
+    static Rng data_rng(uint64_t seed, int64_t k) {
+        return Rng(seed * 0x9E3779B97F4A7C15ull + uint64_t(k) * 0xD1B54A32D192ED03ull + 0xB0B);
+    }
     Optimizer opt_;
-    Rng data_rng_;
+    uint64_t seed_ = 0;
+    int64_t episode_ = 0;
     // training buffers
     Episode<double> ep_d_;
     Episode<float> ep_f_;
