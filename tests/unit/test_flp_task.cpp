@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <set>
+#include "flp/flp_analysis.hpp"
 #include "flp/flp_data.hpp"
 #include "flp/flp_task.hpp"
 #include "task.hpp"
@@ -218,4 +219,35 @@ TEST_CASE("FLP tasks: unknown preset and bad field values are refused by name", 
     REQUIRE_THROWS_WITH(t->set_preset("nope"), Catch::Contains("nope") && Catch::Contains("flp-iid"));
     REQUIRE_THROWS_WITH(apply_overrides(t->fields(), {"p_grain=cubic"}), Catch::Contains("p_grain"));
     REQUIRE_THROWS_WITH(apply_overrides(t->fields(), {"width=0"}), Catch::Contains("width"));
+}
+
+TEST_CASE("FLP analysis: SGD updates align with the gradient exactly; interference table shape", "[flp]") {
+    for (const char* learner : {"oml", "flp"}) {
+        INFO(learner);
+        auto t = make("flp-sine", "quick", {std::string("learner=") + learner});
+        for (int i = 0; i < 20; ++i) t->train_step();
+        auto* ft = dynamic_cast<flp::FlpTaskBase*>(t.get());
+        REQUIRE(ft);
+        const auto a = flp::analyse(*ft, 6, 3);
+        CHECK(a.learner == learner);
+        CHECK(a.groups == 10);
+        REQUIRE(a.cos.size() == 30);
+        REQUIRE(a.loss_after.size() == 10);
+        for (size_t k = 0; k < 10; ++k) CHECK(a.loss_after[k].size() == k + 1);
+        CHECK(a.rise[0].n == 0);
+        CHECK(a.rise[9].n == 6);
+        CHECK(a.final_forgetting.mean == Approx(a.rise[9].mean));
+        // rise(k) from the loss table: mean_j<k [L_j(after k) - L_j(after j)] (means commute)
+        double r = 0;
+        for (int j = 0; j < 4; ++j) r += (a.loss_after[4][size_t(j)] - a.loss_after[size_t(j)][size_t(j)]) / 4;
+        CHECK(r == Approx(a.rise[4].mean).epsilon(1e-6).margin(1e-9));
+        if (std::string(learner) == "oml") {
+            for (auto& per_t : a.cos) CHECK(per_t.back().mean == Approx(1).epsilon(1e-4));
+        } else {
+            // FLP's update is not the gradient: some steps are clearly off it
+            double worst = 1;
+            for (auto& per_t : a.cos) if (per_t.back().n > 0) worst = std::min(worst, per_t.back().mean);
+            CHECK(worst < 0.99);
+        }
+    }
 }

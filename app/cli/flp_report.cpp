@@ -1,0 +1,288 @@
+// `plastiscope flp-report`: the interference and alignment figures of the FLP experiments
+// (issue 7) from trained checkpoints of the FLP tasks (flp-sine, flp-classify; any learner).
+// For every checkpoint it runs evaluation episodes in order (engine/flp/flp_analysis.hpp) and
+// writes, into --out DIR:
+//   interference.csv  learner, label, k, rise_mean, rise_ci, n: after group k (1-based) was
+//                     learned, the mean rise of the query loss of groups 1..k-1 since each was learned
+//   loss_after.csv    label, k, j, loss: query loss of group j right after group k (mean)
+//   alignment.csv     label, step, layer, cos_mean, cos_ci, n: cosine between the update made at
+//                     each inner step and the true negative gradient of that step's minibatch loss
+//   summary.csv       label, learner, metric, metric_ci, final_forgetting, ci, mean_cos_all
+//   interference.png, alignment.png   the same, drawn by a tiny rasteriser (lines, CI bars, text)
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <string>
+#include <vector>
+#include "checkpoint.hpp"
+#include "cli/commands.hpp"
+#include "flp/flp_analysis.hpp"
+#include "npz.hpp"
+#include "task.hpp"
+#include <stb/stb_image_write.h>   // implementation in Debian's libstb (linked through PkgConfig::STB)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wunused-function"
+#include <stb/stb_easy_font.h>
+#pragma GCC diagnostic pop
+
+namespace ps {
+namespace {
+
+int fail(const std::string& msg, int code = 2) {
+    std::fprintf(stderr, "plastiscope flp-report: %s\n", msg.c_str());
+    return code;
+}
+
+// ---- plotting: an RGB canvas with thick lines, rectangles and stb_easy_font text
+struct Rgb { uint8_t r, g, b; };
+const Rgb kPalette[] = {{31, 119, 180}, {214, 39, 40}, {44, 160, 44}, {148, 103, 189}, {255, 127, 14}, {23, 190, 207}};
+const Rgb kBlack{0, 0, 0}, kGrey{190, 190, 190}, kLight{235, 235, 235};
+
+struct Image {
+    int w, h;
+    std::vector<uint8_t> px;
+    Image(int w_, int h_) : w(w_), h(h_), px(size_t(w_) * size_t(h_) * 3, 255) {}
+    void dot(int x, int y, Rgb c) {
+        if (x < 0 || y < 0 || x >= w || y >= h) return;
+        uint8_t* p = &px[(size_t(y) * size_t(w) + size_t(x)) * 3];
+        p[0] = c.r; p[1] = c.g; p[2] = c.b;
+    }
+    void fill(int x0, int y0, int x1, int y1, Rgb c) {
+        for (int y = y0; y < y1; ++y) for (int x = x0; x < x1; ++x) dot(x, y, c);
+    }
+    // Bresenham, thickened by a square brush; dash > 0 skips every other dash-long run.
+    void line(int x0, int y0, int x1, int y1, Rgb c, int thick = 1, int dash = 0) {
+        const int dx = std::abs(x1 - x0), dy = -std::abs(y1 - y0), sx = x0 < x1 ? 1 : -1, sy = y0 < y1 ? 1 : -1;
+        int err = dx + dy, n = 0;
+        for (;;) {
+            if (dash == 0 || (n / dash) % 2 == 0)
+                for (int a = -(thick / 2); a <= (thick - 1) / 2; ++a)
+                    for (int b = -(thick / 2); b <= (thick - 1) / 2; ++b) dot(x0 + a, y0 + b, c);
+            ++n;
+            if (x0 == x1 && y0 == y1) break;
+            const int e2 = 2 * err;
+            if (e2 >= dy) { err += dy; x0 += sx; }
+            if (e2 <= dx) { err += dx; y0 += sy; }
+        }
+    }
+    // align: 0 left, 1 centred, 2 right; (x, y) = top of the text.
+    void text(int x, int y, const std::string& s, Rgb c, int scale = 2, int align = 0) {
+        std::vector<char> buf(s.begin(), s.end());
+        buf.push_back(0);
+        const int width = stb_easy_font_width(buf.data()) * scale;
+        x -= align == 1 ? width / 2 : align == 2 ? width : 0;
+        static char vb[80000];
+        const int quads = stb_easy_font_print(0, 0, buf.data(), nullptr, vb, sizeof vb);
+        for (int q = 0; q < quads; ++q) {
+            const float* v0 = reinterpret_cast<const float*>(vb + q * 64);
+            const float* v2 = reinterpret_cast<const float*>(vb + q * 64 + 32);
+            fill(x + int(v0[0] * scale), y + int(v0[1] * scale), x + int(v2[0] * scale), y + int(v2[1] * scale), c);
+        }
+    }
+    void save(const std::string& path) const {
+        std::string bytes;
+        stbi_write_png_to_func([](void* ctx, void* d, int n) { static_cast<std::string*>(ctx)->append(static_cast<char*>(d), size_t(n)); },
+                               &bytes, w, h, 3, px.data(), w * 3);
+        if (bytes.empty()) throw std::runtime_error("PNG encoding failed for " + path);
+        write_file_atomic(path, bytes);
+    }
+};
+
+struct Series {
+    std::string label;
+    std::vector<double> x, y, ci;   // ci: half-width (0 = none)
+    int dash = 0;
+    Rgb color;
+};
+
+std::string fmt(double v) {
+    char b[32];
+    std::snprintf(b, sizeof b, "%.3g", v);
+    return b;
+}
+
+// A line plot with axes, ticks, a zero line, CI bars and a legend.
+void plot(const std::string& path, const std::string& title, const std::string& xlabel, const std::string& ylabel,
+          const std::vector<Series>& ss, double ylo, double yhi, const std::vector<std::pair<double, std::string>>& marks = {}) {
+    Image im(900, 580);
+    const int L = 90, R = 870, T = 64, B = 496;
+    double xlo = 1e300, xhi = -1e300;
+    for (auto& s : ss) for (double x : s.x) { xlo = std::min(xlo, x); xhi = std::max(xhi, x); }
+    if (!(xhi > xlo)) { xlo -= 1; xhi += 1; }
+    if (!(yhi > ylo)) { ylo -= 1; yhi += 1; }
+    auto X = [&](double x) { return L + int(std::lround((x - xlo) / (xhi - xlo) * (R - L))); };
+    auto Y = [&](double y) { return B - int(std::lround((std::clamp(y, ylo, yhi) - ylo) / (yhi - ylo) * (B - T))); };
+    for (int k = 0; k <= 5; ++k) {                                  // grid and y ticks
+        const double y = ylo + (yhi - ylo) * k / 5;
+        im.line(L, Y(y), R, Y(y), kLight);
+        im.text(L - 8, Y(y) - 6, fmt(y), kBlack, 2, 2);
+    }
+    const bool integer_x = xhi - xlo <= 12 && std::floor(xlo) == xlo && std::floor(xhi) == xhi;
+    const int nx = integer_x ? int(xhi - xlo) : 6;
+    for (int k = 0; k <= nx; ++k) {                                 // x ticks: every integer on short ranges
+        const double x = xlo + (xhi - xlo) * k / nx;
+        im.line(X(x), B, X(x), B + 6, kBlack);
+        im.text(X(x), B + 10, fmt(x), kBlack, 2, 1);
+    }
+    for (auto& [x, lab] : marks) { im.line(X(x), T, X(x), B, kGrey, 1, 4); im.text(X(x) + 3, T + 2, lab, kGrey, 1); }
+    if (ylo < 0 && yhi > 0) im.line(L, Y(0), R, Y(0), kGrey, 2);
+    im.line(L, T, L, B, kBlack, 2);
+    im.line(L, B, R, B, kBlack, 2);
+    for (auto& s : ss) {
+        for (size_t i = 0; i + 1 < s.x.size(); ++i) im.line(X(s.x[i]), Y(s.y[i]), X(s.x[i + 1]), Y(s.y[i + 1]), s.color, 3, s.dash);
+        for (size_t i = 0; i < s.x.size(); ++i)
+            if (i < s.ci.size() && s.ci[i] > 0) {
+                im.line(X(s.x[i]), Y(s.y[i] - s.ci[i]), X(s.x[i]), Y(s.y[i] + s.ci[i]), s.color, 1);
+                im.line(X(s.x[i]) - 4, Y(s.y[i] - s.ci[i]), X(s.x[i]) + 4, Y(s.y[i] - s.ci[i]), s.color, 1);
+                im.line(X(s.x[i]) - 4, Y(s.y[i] + s.ci[i]), X(s.x[i]) + 4, Y(s.y[i] + s.ci[i]), s.color, 1);
+            }
+    }
+    im.text((L + R) / 2, 8, title, kBlack, 2, 1);
+    im.text((L + R) / 2, B + 34, xlabel, kBlack, 2, 1);
+    im.text(8, T - 26, ylabel, kBlack, 2, 0);
+    int ly = B + 56;
+    int lx = L;
+    for (auto& s : ss) {                                             // legend below the x label
+        im.line(lx, ly + 6, lx + 30, ly + 6, s.color, 3, s.dash);
+        im.text(lx + 36, ly, s.label, kBlack, 2);
+        lx += 48 + stb_easy_font_width(const_cast<char*>(s.label.c_str())) * 2;
+        if (lx > R - 150) { lx = L; ly += 18; }
+    }
+    im.save(path);
+}
+
+const std::vector<ArgSpec> kSpec = {
+    {"--checkpoint", true, "FILE  trained FLP-task checkpoint (repeat for several: flp, oml, sgd ...)"},
+    {"--label", true, "NAME        legend label of the preceding checkpoint (default: its learner)"},
+    {"--episodes", true, "N        evaluation episodes per checkpoint (default 100)"},
+    {"--seed", true, "S            seed of the evaluation episodes (default 12345)"},
+    {"--out", true, "DIR           output folder (created)"},
+    {"--help", false, "            this help"},
+};
+
+int cmd_flp_report(const std::vector<std::string>& args) {
+    try {
+        ParsedArgs a = parse_args(args, kSpec);
+        if (a.has("--help")) {
+            std::printf("%s", usage_text("flp-report", "--checkpoint FILE [--label NAME] [--checkpoint FILE ...] --out DIR", kSpec).c_str());
+            return 0;
+        }
+        std::vector<std::pair<std::string, std::string>> cks;   // (path, label)
+        for (auto& [f, v] : a.flags) {
+            if (f == "--checkpoint") cks.emplace_back(v, "");
+            if (f == "--label") {
+                if (cks.empty()) throw UsageError("--label must follow a --checkpoint");
+                cks.back().second = v;
+            }
+        }
+        if (cks.empty()) throw UsageError("at least one --checkpoint FILE is required");
+        if (!a.has("--out")) throw UsageError("--out DIR is required");
+        const int episodes = int(a.get_int("--episodes", 100, 2, 100000));
+        const uint64_t seed = uint64_t(a.get_int("--seed", 12345, 0, 1LL << 62));
+        const std::string dir = a.get("--out");
+        std::filesystem::create_directories(dir);
+
+        std::vector<flp::Analysis> res;
+        std::vector<std::string> labels;
+        std::string metric_name, task_name;
+        for (auto& [path, label] : cks) {
+            const std::string name = checkpoint_task(path);
+            auto t = make_task(name);
+            auto* ft = dynamic_cast<flp::FlpTaskBase*>(t.get());
+            if (!ft) throw std::runtime_error(path + ": task '" + name + "' is not an FLP task (flp-sine, flp-classify)");
+            load_checkpoint(path, *t, false);
+            if (!task_name.empty() && task_name != name) throw std::runtime_error(path + ": all checkpoints must be of one task (" + task_name + ")");
+            task_name = name;
+            metric_name = t->metric_name();
+            static const char* kLearner[] = {"flp", "oml", "sgd"};
+            std::printf("analysing %s (%s, learner %s) on %d episodes ...\n", path.c_str(), name.c_str(),
+                        kLearner[int(ft->learner().kind())], episodes);
+            res.push_back(flp::analyse(*ft, episodes, seed));
+            labels.push_back(label.empty() ? res.back().learner : label);
+            const auto& r = res.back();
+            double cs = 0; int cn = 0;
+            for (auto& c : r.cos) if (!c.empty() && c.back().n > 0) { cs += c.back().mean; ++cn; }
+            std::printf("  %-10s %s %.4g ± %.3g; forgetting after the last group %.4g ± %.3g; mean cos(update, -grad) %.3f\n",
+                        labels.back().c_str(), metric_name.c_str(), r.final_metric.mean, r.final_metric.ci, r.final_forgetting.mean,
+                        r.final_forgetting.ci, cn ? cs / cn : 0.0);
+        }
+        // ---- CSV
+        std::string inter = "learner,label,k,rise_mean,rise_ci,n\n", after = "label,k,j,loss\n",
+                    align = "label,step,layer,cos_mean,cos_ci,n\n", summ = "label,learner,metric,metric_ci,final_forgetting,forgetting_ci,mean_cos_all\n";
+        char b[256];
+        for (size_t i = 0; i < res.size(); ++i) {
+            const auto& r = res[i];
+            for (size_t k = 1; k < r.rise.size(); ++k) {
+                std::snprintf(b, sizeof b, "%s,%s,%zu,%.6g,%.6g,%d\n", r.learner.c_str(), labels[i].c_str(), k + 1, r.rise[k].mean, r.rise[k].ci, r.rise[k].n);
+                inter += b;
+            }
+            for (size_t k = 0; k < r.loss_after.size(); ++k)
+                for (size_t j = 0; j < r.loss_after[k].size(); ++j) {
+                    std::snprintf(b, sizeof b, "%s,%zu,%zu,%.6g\n", labels[i].c_str(), k + 1, j + 1, r.loss_after[k][j]);
+                    after += b;
+                }
+            double cs = 0; int cn = 0;
+            for (size_t t = 0; t < r.cos.size(); ++t)
+                for (size_t h = 0; h < r.cos[t].size(); ++h) {
+                    const std::string layer = h < r.layer.size() ? std::to_string(r.layer[h]) : "all";
+                    std::snprintf(b, sizeof b, "%s,%zu,%s,%.6g,%.6g,%d\n", labels[i].c_str(), t + 1, layer.c_str(), r.cos[t][h].mean, r.cos[t][h].ci, r.cos[t][h].n);
+                    align += b;
+                    if (h + 1 == r.cos[t].size() && r.cos[t][h].n > 0) { cs += r.cos[t][h].mean; ++cn; }
+                }
+            std::snprintf(b, sizeof b, "%s,%s,%.6g,%.6g,%.6g,%.6g,%.6g\n", labels[i].c_str(), r.learner.c_str(), r.final_metric.mean, r.final_metric.ci,
+                          r.final_forgetting.mean, r.final_forgetting.ci, cn ? cs / cn : 0.0);
+            summ += b;
+        }
+        write_file_atomic(dir + "/interference.csv", inter);
+        write_file_atomic(dir + "/loss_after.csv", after);
+        write_file_atomic(dir + "/alignment.csv", align);
+        write_file_atomic(dir + "/summary.csv", summ);
+        // ---- plots
+        std::vector<Series> si, sa;
+        double ilo = 0, ihi = 0;
+        for (size_t i = 0; i < res.size(); ++i) {
+            Series s;
+            s.label = labels[i];
+            s.color = kPalette[i % 6];
+            for (size_t k = 1; k < res[i].rise.size(); ++k) {
+                if (res[i].rise[k].n == 0) continue;
+                s.x.push_back(double(k + 1)); s.y.push_back(res[i].rise[k].mean); s.ci.push_back(res[i].rise[k].ci);
+                ilo = std::min(ilo, s.y.back() - s.ci.back()); ihi = std::max(ihi, s.y.back() + s.ci.back());
+            }
+            si.push_back(s);
+            const auto& r = res[i];
+            for (size_t h = 0; h + 1 <= r.layer.size() + 1 && !r.cos.empty(); ++h) {
+                if (h < r.layer.size() && r.learner != "flp") continue;      // SGD: cos = 1 in every layer
+                Series c;
+                c.label = labels[i] + (h < r.layer.size() ? " layer " + std::to_string(r.layer[h]) : " all");
+                c.color = kPalette[i % 6];
+                c.dash = h < r.layer.size() ? 6 + 4 * int(h) : 0;
+                for (size_t t = 0; t < r.cos.size(); ++t)
+                    if (h < r.cos[t].size() && r.cos[t][h].n > 0) { c.x.push_back(double(t + 1)); c.y.push_back(r.cos[t][h].mean); }
+                sa.push_back(c);
+            }
+        }
+        const std::string unit = task_name == "flp-sine" ? "function" : "class";
+        plot(dir + "/interference.png", task_name + ": rise of earlier " + unit + "s' query loss after learning " + unit + " k",
+             unit + " k just learned", "loss rise (mean over earlier " + unit + "s, 95% CI)", si, ilo * 1.1, ihi * 1.1);
+        std::vector<std::pair<double, std::string>> marks;
+        const auto& sg = res[0].step_group;
+        for (size_t t = 0; t < sg.size(); ++t)
+            if (sg[t] >= 0 && (t == 0 || sg[t] != sg[t - 1])) marks.emplace_back(double(t + 1), std::to_string(sg[t] + 1));
+        plot(dir + "/alignment.png", task_name + ": cosine(update, -gradient of the step's loss)", "inner step", "cosine (mean over episodes)", sa,
+             -1, 1, marks);
+        std::printf("wrote %s/{interference,loss_after,alignment,summary}.csv and interference.png, alignment.png\n", dir.c_str());
+        return 0;
+    } catch (const UsageError& e) {
+        return fail(std::string(e.what()) + " (see plastiscope flp-report --help)");
+    } catch (const std::exception& e) {
+        return fail(e.what(), 1);
+    }
+}
+
+}  // namespace
+
+PS_REGISTER_COMMAND("flp-report", "FLP: interference and update/gradient alignment of trained checkpoints (CSV + PNG)", cmd_flp_report);
+
+}  // namespace ps
