@@ -250,6 +250,7 @@ int cmd_sweep(const std::vector<std::string>& args) {
         const bool quiet = a.has("--quiet");
         auto probe = make_task(o.task);
         if (!o.preset.empty()) probe->set_preset(o.preset);
+        apply_overrides(probe->fields(), o.overrides);   // bad settings fail before anything is written
         const std::string preset = probe->preset();
         const std::string dir = a.get("--out", "sweeps/" + o.task + "-" + preset);
         std::error_code ec;

@@ -71,7 +71,8 @@ protected:
             Field::choice("order", &order_, {"random", "alternate"},
                           "Which pattern the unlabelled steps show: random = either at random (the output "
                           "can only come from the association); alternate = P0, P1, P0, ... as in the 2016 "
-                          "code.",
+                          "code (the targets then alternate too, a sequence cue a nearly memoryless trace "
+                          "can exploit).",
                           Apply::Episode)};
         if (reversal_)
             f.push_back(Field::integer("swap_at", &swap_at_, 3, 999, "step",

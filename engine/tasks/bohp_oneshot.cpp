@@ -22,14 +22,15 @@ public:
                "alpha clipped >= 0 this task is still learned (compare bohp-reversal).";
     }
     std::vector<PresetInfo> presets() const override {
-        return {{"paper", "γ 0.02 (the 2016 code's 0.98), RMSprop lr 0.01 clip 0.01, L1 1e-4, patterns alternate "
-                          "as in the 2016 code; 10000 episodes (~0.25 s on one core)"},
+        return {{"paper", "γ 0.02 (the 2016 code's 0.98), RMSprop lr 0.01 clip 0.01, L1 1e-4, recall steps show "
+                          "either pattern at random; 10000 episodes (~0.15 s on one core)"},
                 {"clip-alpha", "as paper, with alpha clipped >= 0 after each update (still learns)"},
-                {"random-order", "as paper, but the unlabelled steps show either pattern at random (harder)"}};
+                {"code-order", "as paper, but the patterns alternate P0, P1, P0, ... as in the 2016 code (the target "
+                               "sequence then also alternates: a cue that is not association)"}};
     }
     void set_preset(const std::string& n) override {
-        if (n != "paper" && n != "clip-alpha" && n != "random-order")
-            throw ConfigError("unknown preset '" + n + "' for bohp-oneshot (known: paper, clip-alpha, random-order)");
+        if (n != "paper" && n != "clip-alpha" && n != "code-order")
+            throw ConfigError("unknown preset '" + n + "' for bohp-oneshot (known: paper, clip-alpha, code-order)");
         reset_config_defaults();
         cfg_.gamma = 0.02;
         cfg_.lr = 0.01;
@@ -40,7 +41,7 @@ public:
         cfg_.clip_alpha_nonneg = n == "clip-alpha";
         steps_ = 20;
         swap_at_ = 10;
-        order_ = n == "random-order" ? 0 : 1;
+        order_ = n == "code-order" ? 1 : 0;
         preset_ = n;
     }
 };
