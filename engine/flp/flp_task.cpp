@@ -108,6 +108,9 @@ void FlpTaskBase::live_restart() {
     live_.Bv.clear();
     for (int h = 0; h < learner_.cfg.n_head; ++h)
         if (learner_.cfg.rule == Rule::Flp && learner_.cfg.has_feedback(h)) live_.Bv.push_back(live_.pe.B[size_t(h)]);
+    const int K = learner_.cfg.n_head;
+    live_.act.setZero(live_.ep.steps(), learner_.cfg.sizes[size_t(learner_.cfg.F() + std::max(0, K - 1))]);
+    live_.inp.setZero(live_.ep.steps(), n_in());
     live_.ready = true;
     live_predict();
 }
@@ -136,6 +139,8 @@ bool FlpTaskBase::live_step() {
     inner_step<float>(c, live_.pe, live_.st, live_.rep[size_t(c.F())].middleRows(live_.ep.start[size_t(t)], live_.ep.rows(t)),
                       live_.ep.Y.middleRows(live_.ep.start[size_t(t)], live_.ep.rows(t)), live_.w);
     for (size_t h = 0; h < prev.size(); ++h) live_.dW[h] = live_.st.W[h] - prev[h];
+    live_.act.row(t) = live_.w.X[size_t(std::max(0, c.n_head - 1))].row(0);     // last hidden layer
+    live_.inp.row(t) = live_.ep.X.row(live_.ep.start[size_t(t)]);
     live_.step_loss = live_.w.inner_loss;
     ++live_.t;
     live_predict();
@@ -149,6 +154,8 @@ void FlpTaskBase::live_views(LiveViews& v) {
     v.t = live_.t;
     v.T = live_.ep.steps();
     v.episode = live_.episode;
+    v.activity = &live_.act;
+    v.input = live_input_raster() ? &live_.inp : nullptr;
     for (int h = 0; h < c.n_head; ++h) {
         const std::string l = std::to_string(c.F() + h + 1);
         v.matrices.push_back({"dW" + l, &live_.dW[size_t(h)], true,

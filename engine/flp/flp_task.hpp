@@ -9,6 +9,9 @@
 //   scalars   "step_loss" (the minibatch's loss before its update), "query_loss", the task's metric
 //             on the query ("query_<metric>"), "group" (function / class being shown)
 //   marks     (step, "f3") / (step, "class 3") where a new function / class starts.
+//   activity  T × width raster: the last hidden layer's activity on the first example of each
+//             inner step's minibatch (rows after the current step are zero);
+//   input     T × n_in raster of that example's input (tasks with small inputs, e.g. sine).
 #pragma once
 #include <cstdint>
 #include <string>
@@ -60,6 +63,7 @@ protected:
     virtual std::string group_mark(int g) const = 0;
     // Extra rows evaluated after every live step (e.g. the sine curves); results in live_.extra_pred.
     virtual void live_extra_rows(Mat<float>& X) { X.resize(0, n_in()); }
+    virtual bool live_input_raster() const { return false; }
 
     struct Live {
         bool ready = false;
@@ -76,6 +80,7 @@ protected:
         double step_loss = 0;
         std::vector<Mat<float>> dW, Wv, Bv;
         Mat<float> qpred, extra_pred;
+        Mat<float> act, inp;               // activity / input rasters (T × n)
     };
     Live live_;
     LearnerConfig lc_;

@@ -13,8 +13,8 @@
 //                   y in [-5.5, 5.5] bottom to top: pixel -1 = the true function, +1 = the network's
 //                   current fit, 0.35 = the frame of the function being shown now; draw with a
 //                   diverging colour map over [-1, 1].
-//   image "curves"  the same curves as numbers, 20 rows × 96 samples (row 2k: function k+1's target,
-//                   row 2k+1: the current fit), lo/hi = ±5.5 — for a GUI that plots lines itself.
+//   activity/input  the hidden plastic layer's activity and the input (onehot function id, x) of
+//                   the first point of every minibatch, one row per inner step.
 //   scalars         "mse_f1" .. "mse_f10": current query MSE of each function (forgetting shows as
 //                   the earlier ones rising while later functions are learned).
 //   marks           "f<k>" where function k starts; status line: step, function, A, phase, MSE.
@@ -75,15 +75,12 @@ public:
             ++cnt[size_t(k)];
         }
         for (int k = 0; k < nf; ++k) v.scalars["mse_f" + std::to_string(k + 1)] = se[size_t(k)] / std::max(1, cnt[size_t(k)]);
-        // curves: the target and the current fit on the sample grid
-        ImageView curves;
-        curves.name = "curves"; curves.height = 2 * nf; curves.width = kCurveSamples;
-        curves.lo = float(-kYLim); curves.hi = float(kYLim);
-        curves.pixels.resize(size_t(2 * nf * kCurveSamples));
+        // the target and the current fit on the sample grid: curve[pass][k * samples + i]
+        std::vector<float> curve[2];
         for (int k = 0; k < nf; ++k)
             for (int i = 0; i < kCurveSamples; ++i) {
-                curves.pixels[size_t((2 * k) * kCurveSamples + i)] = float(inf.amp[size_t(k)] * std::sin(grid_x(i) + inf.phase[size_t(k)]));
-                curves.pixels[size_t((2 * k + 1) * kCurveSamples + i)] = live_.extra_pred(k * kCurveSamples + i, 0);
+                curve[0].push_back(float(inf.amp[size_t(k)] * std::sin(grid_x(i) + inf.phase[size_t(k)])));
+                curve[1].push_back(live_.extra_pred(k * kCurveSamples + i, 0));
             }
         // fits: rasterised panels
         const int shown = v.t > 0 && !inf.step_group.empty() ? inf.step_group[size_t(v.t - 1)] : -1;
@@ -102,13 +99,12 @@ public:
             auto row_of = [&](double y) { return int(std::lround((1.0 - (std::clamp(y, -kYLim, kYLim) + kYLim) / (2 * kYLim)) * (kPanelH - 1))); };
             for (int pass = 0; pass < 2; ++pass)
                 for (int i = 0; i < kCurveSamples; ++i) {
-                    const float* c = &curves.pixels[size_t((2 * k + pass) * kCurveSamples)];
+                    const float* c = &curve[pass][size_t(k * kCurveSamples)];
                     const int r0 = row_of(c[i]), r1 = row_of(c[std::min(i + 1, kCurveSamples - 1)]);
                     for (int r = std::min(r0, r1); r <= std::max(r0, r1); ++r) put(r, i * kPanelW / kCurveSamples, pass == 0 ? -1.0f : 1.0f);
                 }
         }
         v.images.push_back(std::move(fits));
-        v.images.push_back(std::move(curves));
         char buf[200];
         if (shown >= 0)
             std::snprintf(buf, sizeof buf, "step %d/%d: function %d (A = %.2f, phase = %.2f); query MSE %.3f", v.t, v.T, shown + 1,
@@ -141,6 +137,7 @@ protected:
         } else return false;
         return true;
     }
+    bool live_input_raster() const override { return true; }
     void live_extra_rows(Mat<float>& X) override {
         const int nf = dc_.n_funcs;
         X.setZero(nf * kCurveSamples, n_in());
