@@ -266,7 +266,17 @@ public:
     void live_reset(uint64_t episode_seed) override {
         live_seed_ = episode_seed;
         Rng r(episode_seed);
-        live_ep_ = omni::sample_episode(eval_set(), eval_net().shape.ways, cfg_.shots, cfg_.eval_rotate, r);
+        // The live view shows held-out characters; if that data cannot be loaded, it falls back to
+        // the training data and says why in the status line.
+        const CharSet* cs = nullptr;
+        try {
+            cs = &eval_set();
+            live_note_.clear();
+        } catch (const std::exception& e) {
+            cs = &train_set();
+            live_note_ = std::string(" [evaluation data unavailable, showing training data: ") + e.what() + "]";
+        }
+        live_ep_ = omni::sample_episode(*cs, eval_net().shape.ways, cfg_.shots, cfg_.eval_rotate, r);
         ++live_count_;
         live_restart();
     }
@@ -366,7 +376,7 @@ public:
                           double(live_y_[size_t(live_pred_)]), live_ep_.labels.back(),
                           live_pred_ == live_ep_.labels.back() ? "correct" : "wrong");
         }
-        v.status = buf;
+        v.status = buf + live_note_;
     }
 
 private:
@@ -496,6 +506,7 @@ private:
     MatC<float> live_Hc_;
     MatRf live_H_, live_eff_, live_w_, live_alpha_, live_act_, live_in_, filters_;
     std::vector<float> live_y_;
+    std::string live_note_;
 };
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <cstdlib>
 
 #include "task.hpp"
 
@@ -202,4 +203,22 @@ TEST_CASE("omniglot task: a short run learns (loss falls, held-out accuracy rise
     CHECK(last < 0.7);
     CHECK(acc1 / 300 > 0.65);      // chance: 0.33
     CHECK(acc1 > acc0 + 60);
+}
+
+TEST_CASE("omniglot task: missing real Omniglot data gives a clear error; the live view falls back", "[omniglot]") {
+    const char* old = std::getenv("PS_OMNIGLOT_DIR");
+    const std::string keep = old ? old : "";
+    ::setenv("PS_OMNIGLOT_DIR", "/nonexistent-omniglot-dir", 1);
+    auto a = small_task({"data=omniglot"});
+    CHECK_THROWS_WITH(a->init(1), Catch::Contains("/nonexistent-omniglot-dir/images_background"));
+    auto b = small_task({"eval_data=omniglot-evaluation"});
+    b->init(1);
+    Rng r(1);
+    CHECK_THROWS_WITH(b->eval_episode(r), Catch::Contains("PS_OMNIGLOT_DIR"));
+    LiveViews v;
+    b->live_views(v);
+    CHECK(v.status.find("evaluation data unavailable") != std::string::npos);
+    CHECK(v.T == 4);
+    if (old) ::setenv("PS_OMNIGLOT_DIR", keep.c_str(), 1);
+    else ::unsetenv("PS_OMNIGLOT_DIR");
 }
