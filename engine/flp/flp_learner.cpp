@@ -259,6 +259,7 @@ void FlpLearner::grad_dump(const Episode<float>& ep, Rng& init_rng, ArrayMap& ou
     out["input/Xq"] = to_array(ed.Xq); out["input/Yq"] = to_array(ed.Yq);
     out["input/start"] = i64_array(std::vector<int64_t>(ed.start.begin(), ed.start.end()));
     pd.each(c, [&](const std::string& n, const Mat<double>& m) { out["param/" + n] = to_array(m); });
+    if (!out.count("param/lr") && cfg.rule == Rule::Sgd) out["param/lr"] = to_array(pd.lr);   // the rate used (not trained)
     g.each(c, [&](const std::string& n, const Mat<double>& m) { out["grad/" + n] = to_array(m); });
     out["loss"] = scalar_array(loss);
 }
