@@ -125,19 +125,25 @@ StepStats FlpLearner::train(const std::vector<Episode<float>>& eps, Rng& init_rn
                 pe.lr(0, 0) = float(grid[i]);
                 Unroll<float> u;
                 double l = run(ep, pe, u);
-                if (!std::isfinite(l)) l = 1e30;     // a diverging rate loses, it does not poison the mean
+                if (!std::isfinite(l) || l > 1e30) l = 1e30;   // a diverging rate loses, it does not poison the mean
                 grid_sum[i] += l; ++grid_n[i];
                 this_loss[i] += l / double(eps.size()); this_metric[i] += metric(ep, u.qX.back()) / double(eps.size());
             }
         }
+        // The best mean query loss among the "safe" rates: a rate is safe if neither it nor the next
+        // larger grid rate ever diverged on the tuning episodes (the best rate otherwise sits at
+        // the edge of stability, and an unseen episode then diverges at evaluation).
+        auto mean = [&](size_t i) { return grid_sum[i] / double(grid_n[i]); };
+        auto never_diverged = [&](size_t i) { return grid_sum[i] < 1e30; };
+        auto safe = [&](size_t i) { return never_diverged(i) && (i + 1 >= grid.size() || never_diverged(i + 1)); };
         size_t best = 0;
         for (size_t i = 1; i < grid.size(); ++i)
-            if (grid_sum[i] / double(grid_n[i]) < grid_sum[best] / double(grid_n[best])) best = i;
+            if (safe(i) && (!safe(best) || mean(i) < mean(best))) best = i;
         lc.inner_lr = grid[best];
         p.lr(0, 0) = float(grid[best]);
         st.loss = this_loss[best]; st.metric = this_metric[best];
         st.extra["sgd_rate"] = grid[best];
-        st.extra["sgd_rate_mean_loss"] = grid_sum[best] / double(grid_n[best]);
+        st.extra["sgd_rate_mean_loss"] = mean(best);
         return st;
     }
     // An episode whose inner loop diverged (the Oja step is unstable once P · Σx̃² > 2) has no
