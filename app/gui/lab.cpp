@@ -10,6 +10,7 @@
 #include <sstream>
 #include <thread>
 #include "checkpoint.hpp"
+#include "gui/plot.hpp"
 #include "npz.hpp"
 
 namespace ps::gui {
@@ -80,6 +81,14 @@ std::string Lab::pretrained_path(const std::string& task, const std::string& pre
 
 std::string Lab::open_initial(const std::map<std::string, std::string>& st) {
     std::string name = opt_.task;
+    if (name.empty() && !opt_.checkpoint.empty()) {   // the checkpoint names its task
+        try {
+            name = checkpoint_task(opt_.checkpoint);
+        } catch (const std::exception& e) {
+            return std::string("--checkpoint: ") + e.what();
+        }
+        if (!make_task(name)) return "--checkpoint " + opt_.checkpoint + ": task '" + name + "' is not in this build";
+    }
     if (name.empty()) {
         auto it = st.find("task");
         if (it != st.end() && make_task(it->second)) name = it->second;
@@ -112,7 +121,7 @@ std::string Lab::open_initial(const std::map<std::string, std::string>& st) {
         have_cfg = true;
     }
     std::string err = open_task(name, preset, have_cfg ? &cfg : nullptr, opt_.checkpoint, true);
-    if (!err.empty() && !opt_.checkpoint.empty()) return "--checkpoint " + opt_.checkpoint + ": " + err;
+    if (!err.empty() && !opt_.checkpoint.empty()) return "--checkpoint: " + err;   // err names the file
     if (!err.empty() && have_cfg) return "--config " + opt_.config + ": " + err;
     if (!err.empty() && !preset.empty() && opt_.preset.empty()) {
         // A remembered preset that no longer exists: fall back to the default one.
@@ -127,7 +136,13 @@ std::unique_ptr<Task> Lab::clone_for_training(Task& t) const {
     c->init(seed_);
     ArrayMap am;
     t.save(am, true);
-    c->load(am, true);
+    try {
+        c->load(am, true);   // parameters and optimiser state: training resumes where it was
+    } catch (const std::exception&) {
+        ArrayMap p;          // some tasks have no optimiser state before their first step
+        t.save(p, false);
+        c->load(p, false);
+    }
     return c;
 }
 
@@ -182,6 +197,7 @@ std::string Lab::open_task(const std::string& name, const std::string& preset,
     base_hist_.clear();
     hist_gen_ = base_gen_ = 0;
     hist_n_ = base_n_ = 0;
+    curve_dirty_ = true;
     staged_.clear();
     train_message_.clear();
     focus_ = MatrixFocus();
@@ -284,6 +300,7 @@ void Lab::update(double dt) {
     clock_ += dt;
     frame_changed_ = false;
     sync_trainers();
+    update_curves();
     step_limited_ = false;
     if (playing_ && live_) {
         const Speed& sp = kSpeeds[std::clamp(speed_, 0, kNumSpeeds - 1)];
@@ -388,6 +405,7 @@ void Lab::restart_from_last_good() {
         hist_.clear();
         hist_gen_ = 0;
         hist_n_ = 0;
+        curve_dirty_ = true;
         train_message_.clear();
         seen_version_ = 0;
         pick_up_params(true);
@@ -416,6 +434,7 @@ void Lab::set_baseline(const std::string& preset) {
     base_hist_.clear();
     base_gen_ = 0;
     base_n_ = 0;
+    curve_dirty_ = true;
     baseline_preset_.clear();
     if (preset.empty() || !live_) return;
     try {
@@ -431,11 +450,52 @@ void Lab::set_baseline(const std::string& preset) {
     }
 }
 
-std::vector<TrainPoint> Lab::curve_points(bool baseline) const {
-    if (baseline) return base_hist_;
-    std::vector<TrainPoint> r = archive_;
-    r.insert(r.end(), hist_.begin(), hist_.end());
-    return r;
+namespace {
+void build_curve(const std::vector<TrainPoint>& a, const std::vector<TrainPoint>& b, std::vector<double>& x,
+                 std::vector<double>& loss, std::vector<double>& metric,
+                 std::map<std::string, std::vector<double>>& extra) {
+    const size_t n = a.size() + b.size();
+    x.resize(n);
+    loss.resize(n);
+    metric.resize(n);
+    extra.clear();
+    for (size_t i = 0; i < n; ++i) {
+        const TrainPoint& p = i < a.size() ? a[i] : b[i - a.size()];
+        x[i] = double(p.iter);
+        loss[i] = p.loss;
+        metric[i] = p.metric;
+        for (const auto& [k, v] : p.extra) {
+            auto& e = extra[k];
+            if (e.size() < i) e.resize(i, std::nan(""));
+            e.push_back(v);
+        }
+    }
+    for (auto& [k, e] : extra) e.resize(n, std::nan(""));
+}
+}  // namespace
+
+void Lab::update_curves() {
+    const size_t key = (archive_.size() + hist_.size()) * 1000003u + base_hist_.size() * 7919u +
+                       size_t(hist_gen_) * 31u + size_t(base_gen_);
+    const bool changed = curve_dirty_ || key != curve_key_;
+    if (changed && (curve_dirty_ || clock_ - curve_built_at_ > 0.25)) {
+        static const std::vector<TrainPoint> none;
+        build_curve(archive_, hist_, cur_.x, cur_.loss, cur_.metric, cur_.extra);
+        build_curve(none, base_hist_, base_.x, base_.loss, base_.metric, base_.extra);
+        curve_key_ = key;
+        curve_built_at_ = clock_;
+        curve_dirty_ = false;
+        curve_smoothing_ = -1;
+    }
+    if (curve_smoothing_ != smoothing_) {
+        for (CurveData* c : {&cur_, &base_}) {
+            c->s_loss = smooth_ema(c->loss, smoothing_);
+            c->s_metric = smooth_ema(c->metric, smoothing_);
+            c->s_extra.clear();
+            for (const auto& [k, e] : c->extra) c->s_extra[k] = smooth_ema(e, smoothing_);
+        }
+        curve_smoothing_ = smoothing_;
+    }
 }
 
 // ---------------------------------------------------------------- settings
@@ -643,7 +703,9 @@ std::string Lab::run_script(const ScriptStep& s) {
         const double end = now_s() + 120;
         while (trainer_ && trainer_->running() && train_iterations() < target && now_s() < end)
             std::this_thread::sleep_for(std::chrono::milliseconds(2));
-        if (train_iterations() < target) return "wait-train: the trainer did not reach iteration " + std::to_string(target);
+        // A diverged run is a legitimate end state (the app shows it and keeps running).
+        if (train_iterations() < target && !(trainer_ && trainer_->diverged()))
+            return "wait-train: the trainer did not reach iteration " + std::to_string(target);
         sync_trainers();
     } else if (a == "open-checkpoint") {
         const std::string err = open_checkpoint(s.arg);

@@ -72,8 +72,9 @@ public:
     const std::string& task_name() const { return task_name_; }
     int64_t train_iterations() const { return trainer_ ? trainer_->iterations() : 0; }
     bool quit_requested() const { return quit_; }
-    void request_quit() { quit_ = true; }
+    void request_quit() { if (!monkey) quit_ = true; }
     bool show_help = false;
+    bool monkey = false;      // random input (--monkey): no file writes, no quitting
     bool reset_layout = false;
 
 private:
@@ -84,7 +85,7 @@ private:
     void sync_trainers();
     void refresh_views();
     std::unique_ptr<Task> clone_for_training(Task& t) const;
-    std::vector<TrainPoint> curve_points(bool baseline) const;
+    void update_curves();              // rebuilds the plot arrays from the histories (<= 4 Hz)
     std::string pretrained_path(const std::string& task, const std::string& preset) const;
     // panels.cpp
     void draw_menu();
@@ -145,6 +146,17 @@ private:
     std::vector<TrainPoint> hist_, base_hist_;
     uint64_t hist_gen_ = 0, base_gen_ = 0;
     size_t hist_n_ = 0, base_n_ = 0;
+    // Plot arrays built from the histories (archive_ + hist_, and base_hist_), so drawing never
+    // walks or copies 50 000 history points per frame.
+    struct CurveData {
+        std::vector<double> x, loss, metric, s_loss, s_metric;
+        std::map<std::string, std::vector<double>> extra, s_extra;
+    };
+    CurveData cur_, base_;
+    size_t curve_key_ = size_t(-1);
+    double curve_built_at_ = -1e9;
+    float curve_smoothing_ = -1;
+    bool curve_dirty_ = true;
     float smoothing_ = 0.9f;
     std::string extra_key_ = "eta";   // which StepStats::extra the third curve shows
     bool log_loss_ = true;

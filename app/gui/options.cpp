@@ -51,6 +51,7 @@ std::string gui_usage() {
            "  --screenshot FILE     write the last frame to FILE (PNG)\n"
            "  --bench-frames N      play and train for N frames; print the frame-time median and p95\n"
            "  --size WxH            window size in pixels (default 1600x960)\n"
+           "  --monkey SECONDS      random clicks, drags and keys for SECONDS, then exit (robustness test)\n"
            "  --help                this text\n"
            "keys in the window: Space play/pause, Right step, R restart the episode, N new episode, F1 help\n";
 }

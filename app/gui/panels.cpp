@@ -96,14 +96,15 @@ void Lab::draw() {
 void Lab::draw_menu() {
     if (!ImGui::BeginMainMenuBar()) return;
     if (ImGui::BeginMenu("File")) {
-        if (ImGui::MenuItem("Open checkpoint...")) {
+        const bool files = !monkey;   // random clicking must not write files
+        if (ImGui::MenuItem("Open checkpoint...", nullptr, false, files)) {
             dialog_.open("Open checkpoint", false, ".npz", last_dir_, [this](const std::string& p) {
                 last_dir_ = std::filesystem::path(p).parent_path().string();
                 const std::string err = open_checkpoint(p);
                 if (!err.empty()) show_error("Cannot open checkpoint", err);
             });
         }
-        if (ImGui::MenuItem("Save checkpoint...", nullptr, false, bool(trainer_))) {
+        if (ImGui::MenuItem("Save checkpoint...", nullptr, false, files && bool(trainer_))) {
             dialog_.open("Save checkpoint", true, ".npz", last_dir_ + "/" + task_name_ + ".npz",
                          [this](const std::string& p) {
                              last_dir_ = std::filesystem::path(p).parent_path().string();
@@ -111,14 +112,14 @@ void Lab::draw_menu() {
                          });
         }
         ImGui::Separator();
-        if (ImGui::MenuItem("Open config...")) {
+        if (ImGui::MenuItem("Open config...", nullptr, false, files)) {
             dialog_.open("Open config", false, ".json", last_dir_, [this](const std::string& p) {
                 last_dir_ = std::filesystem::path(p).parent_path().string();
                 const std::string err = open_config(p);
                 if (!err.empty()) show_error("Cannot open config", err);
             });
         }
-        if (ImGui::MenuItem("Save config...")) {
+        if (ImGui::MenuItem("Save config...", nullptr, false, files)) {
             dialog_.open("Save config", true, ".json", last_dir_ + "/" + task_name_ + ".json",
                          [this](const std::string& p) {
                              last_dir_ = std::filesystem::path(p).parent_path().string();
@@ -131,14 +132,14 @@ void Lab::draw_menu() {
             note("config copied to the clipboard (JSON, the same keys as the command line's key=value)");
         }
         ImGui::Separator();
-        if (ImGui::MenuItem("Save screenshot...")) {
+        if (ImGui::MenuItem("Save screenshot...", nullptr, false, files)) {
             dialog_.open("Save screenshot", true, ".png", last_dir_ + "/plastiscope.png", [this](const std::string& p) {
                 last_dir_ = std::filesystem::path(p).parent_path().string();
                 request_screenshot(p);
             });
         }
         ImGui::Separator();
-        if (ImGui::MenuItem("Quit", "Ctrl+Q")) quit_ = true;
+        if (ImGui::MenuItem("Quit", "Ctrl+Q", false, !monkey)) quit_ = true;
         ImGui::EndMenu();
     }
     if (ImGui::BeginMenu("View")) {
@@ -321,13 +322,9 @@ void Lab::draw_training_panel() {
         ImGui::SameLine();
         ImGui::TextColored(kDim, " %.3g it/s", rate);
     }
-    auto pts = curve_points(false);
-    if (!pts.empty()) {
-        const size_t n = std::min<size_t>(pts.size(), 50);
-        double l = 0, m = 0;
-        for (size_t i = pts.size() - n; i < pts.size(); ++i) { l += pts[i].loss; m += pts[i].metric; }
-        ImGui::Text("loss %.4g   %s %.4g", l / double(n), live_->metric_name().c_str(), m / double(n));
-        if (ImGui::IsItemHovered()) ImGui::SetTooltip("means over the last %zu history points", n);
+    if (!cur_.s_loss.empty()) {
+        ImGui::Text("loss %.4g   %s %.4g", cur_.s_loss.back(), live_->metric_name().c_str(), cur_.s_metric.back());
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("smoothed as in the curves (smoothing %.2f)", double(smoothing_));
     }
     if (!train_message_.empty()) {
         ImGui::PushTextWrapPos(0);
@@ -536,7 +533,6 @@ void Lab::draw_help() {
     const ImVec2 ds = ImGui::GetIO().DisplaySize;
     ImGui::SetNextWindowPos(ImVec2(ds.x / 2, ds.y / 2), ImGuiCond_Appearing, ImVec2(0.5f, 0.5f));
     ImGui::SetNextWindowSize(ImVec2(std::min(620.0f, ds.x - 40), 0), ImGuiCond_Appearing);
-    ImGui::SetNextWindowBgAlpha(0.96f);
     if (!ImGui::Begin("Help (F1)", &show_help, ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoSavedSettings)) {
         ImGui::End();
         return;

@@ -310,48 +310,19 @@ void Lab::draw_curves() {
     if (!ImGui::Begin("Curves")) { ImGui::End(); return; }
     ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8);
     ImGui::SliderFloat("smoothing", &smoothing_, 0.0f, 0.99f, "%.2f");
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Exponential moving average over history points (0 = raw).");
     ImGui::SameLine();
     ImGui::Checkbox("log loss", &log_loss_);
-    const auto pts = curve_points(false);
     ImGui::SameLine();
-    ImGui::TextColored(kDim, "  %zu points", pts.size());
-
-    static std::vector<double> x, loss, metric, bx, bloss, bmetric, sl, sm, sbl, sbm;
-    static std::map<std::string, std::vector<double>> extra, sextra;
-    auto fill = [&](const std::vector<TrainPoint>& p, std::vector<double>& xx, std::vector<double>& l, std::vector<double>& m) {
-        xx.resize(p.size());
-        l.resize(p.size());
-        m.resize(p.size());
-        for (size_t i = 0; i < p.size(); ++i) {
-            xx[i] = double(p[i].iter);
-            l[i] = p[i].loss;
-            m[i] = p[i].metric;
-        }
-    };
-    fill(pts, x, loss, metric);
-    const auto bpts = curve_points(true);
-    fill(bpts, bx, bloss, bmetric);
-    sl = smooth_ema(loss, smoothing_);
-    sm = smooth_ema(metric, smoothing_);
-    sbl = smooth_ema(bloss, smoothing_);
-    sbm = smooth_ema(bmetric, smoothing_);
-    extra.clear();
-    for (size_t i = 0; i < pts.size(); ++i)
-        for (const auto& [k, v] : pts[i].extra) {
-            auto& e = extra[k];
-            if (e.size() < i) e.resize(i, std::nan(""));
-            e.push_back(v);
-        }
-    for (auto& [k, e] : extra) e.resize(pts.size(), std::nan(""));
-    sextra.clear();
-    for (auto& [k, e] : extra) sextra[k] = smooth_ema(e, smoothing_);
+    ImGui::TextColored(kDim, "  %zu points", cur_.x.size());
 
     const ImU32 c_loss = IM_COL32(100, 170, 255, 255), c_metric = IM_COL32(120, 220, 140, 255);
     const ImU32 c_base = IM_COL32(210, 210, 210, 220);
     auto faint = [](ImU32 c) { return (c & 0x00FFFFFFu) | (60u << 24); };
     const std::string blabel = baseline_preset_.empty() ? "" : "baseline: " + baseline_preset_;
+    const bool have_base = !base_.x.empty();
     const float fh = ImGui::GetTextLineHeightWithSpacing();
-    const int nplots = extra.empty() ? 2 : 3;
+    const int nplots = cur_.extra.empty() ? 2 : 3;
     const float h = std::max(70.0f, (ImGui::GetContentRegionAvail().y - float(nplots) * (fh + 4)) / float(nplots) - 4);
     PlotOptions o;
     o.size = ImVec2(0, h);
@@ -359,29 +330,31 @@ void Lab::draw_curves() {
     o.log_y = log_loss_;
 
     ImGui::TextColored(kDim, "training loss");
-    std::vector<PlotSeries> s = {{"", &x, &loss, faint(c_loss), 1.0f}, {"loss", &x, &sl, c_loss, 1.8f}};
-    if (!bx.empty()) s.push_back({blabel, &bx, &sbl, c_base, 1.4f});
+    std::vector<PlotSeries> s = {{"", &cur_.x, &cur_.loss, faint(c_loss), 1.0f}, {"loss", &cur_.x, &cur_.s_loss, c_loss, 1.8f}};
+    if (have_base) s.push_back({blabel, &base_.x, &base_.s_loss, c_base, 1.4f});
     plot_lines("##loss", s, o, trainer_ && trainer_->running() ? "waiting for the first step" : "press Start training");
 
     ImGui::TextColored(kDim, "%s (%s is better)", live_ ? live_->metric_name().c_str() : "metric",
                        live_ && live_->metric_lower_is_better() ? "lower" : "higher");
     o.log_y = false;
-    s = {{"", &x, &metric, faint(c_metric), 1.0f}, {"metric", &x, &sm, c_metric, 1.8f}};
-    if (!bx.empty()) s.push_back({blabel, &bx, &sbm, c_base, 1.4f});
+    s = {{"", &cur_.x, &cur_.metric, faint(c_metric), 1.0f}, {"metric", &cur_.x, &cur_.s_metric, c_metric, 1.8f}};
+    if (have_base) s.push_back({blabel, &base_.x, &base_.s_metric, c_base, 1.4f});
     plot_lines("##metric", s, o, "no training yet");
 
-    if (!extra.empty()) {
-        if (!extra.count(extra_key_)) extra_key_ = extra.count("eta") ? "eta" : extra.begin()->first;
-        ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8);
+    if (!cur_.extra.empty()) {
+        if (!cur_.extra.count(extra_key_)) extra_key_ = cur_.extra.count("eta") ? "eta" : cur_.extra.begin()->first;
+        ImGui::SetNextItemWidth(ImGui::GetFontSize() * 9);
         if (ImGui::BeginCombo("##extra", extra_key_.c_str())) {
-            for (const auto& [k, e] : extra)
+            for (const auto& [k, e] : cur_.extra)
                 if (ImGui::Selectable(k.c_str(), k == extra_key_)) extra_key_ = k;
             ImGui::EndCombo();
         }
         ImGui::SameLine();
-        ImGui::TextColored(kDim, "over training (%zu quantities reported)", extra.size());
-        s = {{"", &x, &extra[extra_key_], faint(kPalette[0]), 1.0f},
-             {extra_key_, &x, &sextra[extra_key_], kPalette[0], 1.8f}};
+        ImGui::TextColored(kDim, "over training (%zu quantities reported)", cur_.extra.size());
+        s = {{"", &cur_.x, &cur_.extra[extra_key_], faint(kPalette[0]), 1.0f},
+             {extra_key_, &cur_.x, &cur_.s_extra[extra_key_], kPalette[0], 1.8f}};
+        if (have_base && base_.extra.count(extra_key_))
+            s.push_back({blabel, &base_.x, &base_.s_extra[extra_key_], c_base, 1.4f});
         plot_lines("##extra", s, o);
     }
     ImGui::End();

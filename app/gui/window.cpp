@@ -21,6 +21,7 @@
 #include "gui/lab.hpp"
 #include "gui/options.hpp"
 #include "gui/settings.hpp"
+#include "rng.hpp"
 #include "task.hpp"
 
 namespace ps {
@@ -74,7 +75,10 @@ void load_fonts() {
     for (const char* f : {"/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
                           "/usr/share/fonts/TTF/DejaVuSans.ttf"}) {
         std::error_code ec;
-        if (std::filesystem::is_regular_file(f, ec) && io.Fonts->AddFontFromFileTTF(f, 15.0f)) return;
+        // Latin, Greek (eta, alpha), punctuation, arrows, sub/superscripts, maths, shapes.
+        static const ImWchar ranges[] = {0x0020, 0x00FF, 0x0370, 0x03FF, 0x2000, 0x206F, 0x2070, 0x209F,
+                                         0x2190, 0x21FF, 0x2200, 0x22FF, 0x25A0, 0x25FF, 0};
+        if (std::filesystem::is_regular_file(f, ec) && io.Fonts->AddFontFromFileTTF(f, 15.0f, nullptr, ranges)) return;
     }
     io.Fonts->AddFontDefault();   // no DejaVu: ImGui's built-in bitmap font
 }
@@ -117,7 +121,7 @@ int run_gui(const std::vector<std::string>& args) {
     glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
     glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
     glfwWindowHint(GLFW_OPENGL_FORWARD_COMPAT, GLFW_TRUE);
-    const bool batch = opt.frames > 0 || opt.bench_frames > 0;
+    const bool batch = opt.frames > 0 || opt.bench_frames > 0 || opt.monkey_seconds > 0;
     GLFWwindow* win = glfwCreateWindow(opt.width, opt.height, "Plastiscope", nullptr, nullptr);
     if (!win) {
         std::fprintf(stderr, "plastiscope: cannot open an OpenGL 3.3 window (%s)\n", g_glfw_error.c_str());
@@ -152,13 +156,21 @@ int run_gui(const std::vector<std::string>& args) {
                          [](const gui::ScriptStep& a, const gui::ScriptStep& b) { return a.frame < b.frame; });
         size_t si = 0;
         const int warmup = 30;
-        const int total_frames = opt.bench_frames > 0 ? warmup + opt.bench_frames : opt.frames;
+        const int total_frames = opt.bench_frames > 0 ? warmup + opt.bench_frames
+                                 : opt.frames > 0       ? opt.frames
+                                                        : 1 << 30;   // --monkey: until its time is up
         if (opt.bench_frames > 0) {   // the benchmark's conditions: the network plays, the trainer runs
             lab.play(true);
             lab.train_start();
         }
+        // --monkey: random pointer moves, clicks, drags, wheel and shortcut keys (deterministic).
+        lab.monkey = opt.monkey_seconds > 0;
+        Rng monkey_rng(12345);
+        int monkey_key = -1, monkey_drag = 0;
+        ImVec2 monkey_pos(float(opt.width) / 2, float(opt.height) / 2);
+        const double monkey_end = now_ms() + opt.monkey_seconds * 1000.0;
         std::vector<double> frame_ms;
-        double t_prev = now_ms();
+        double t_prev = now_ms(), t_prev_start = t_prev;
         for (int frame = 0; rc == 0; ++frame) {
             if (!batch && !lab.animating() && si >= script.size()) glfwWaitEventsTimeout(0.25);
             else glfwPollEvents();
@@ -172,13 +184,39 @@ int run_gui(const std::vector<std::string>& args) {
                 }
                 ++si;
             }
-            const double t_now = now_ms();
-            const double dt = std::clamp((t_now - t_prev) / 1000.0, 0.0, 0.25);
+            const double t_now = now_ms();   // frame start to frame start: the lab's clock
+            const double dt = std::clamp((t_now - t_prev_start) / 1000.0, 0.0, 0.25);
+            t_prev_start = t_now;
 
             ImGui_ImplOpenGL3_NewFrame();
             ImGui_ImplGlfw_NewFrame();
             // Batch runs (tests, figures, benchmarks) ignore the pointer: Xvfb parks it mid-screen.
             if (batch) io.MousePos = ImVec2(-FLT_MAX, -FLT_MAX);
+            if (lab.monkey) {
+                if (now_ms() > monkey_end) break;
+                Rng& r = monkey_rng;
+                if (monkey_key >= 0) io.KeysDown[monkey_key] = false;
+                monkey_key = -1;
+                if (monkey_drag > 0) {   // dragging: small moves with the button held
+                    monkey_pos.x += float(r.uniform(-25, 25));
+                    monkey_pos.y += float(r.uniform(-25, 25));
+                    io.MouseDown[0] = --monkey_drag > 0;
+                } else {
+                    if (r.uniform() < 0.6) monkey_pos = ImVec2(float(r.uniform(0, opt.width)), float(r.uniform(0, opt.height)));
+                    const double u = r.uniform();
+                    io.MouseDown[0] = u < 0.25;
+                    io.MouseDown[1] = u > 0.98;
+                    if (u < 0.05) monkey_drag = 2 + int(r.below(6));
+                }
+                io.MousePos = monkey_pos;
+                if (r.uniform() < 0.08) io.MouseWheel += r.uniform() < 0.5 ? -1.0f : 1.0f;
+                if (r.uniform() < 0.04) {
+                    static const int keys[] = {GLFW_KEY_SPACE, GLFW_KEY_RIGHT, GLFW_KEY_R, GLFW_KEY_N, GLFW_KEY_F1,
+                                               GLFW_KEY_ESCAPE, GLFW_KEY_ENTER};
+                    monkey_key = keys[r.below(sizeof keys / sizeof keys[0])];
+                    io.KeysDown[monkey_key] = true;
+                }
+            }
             ImGui::NewFrame();
             // Keys act on the lab unless the user is typing in a field.
             if (!io.WantTextInput && !ImGui::IsAnyItemActive()) {

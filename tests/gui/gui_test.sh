@@ -139,6 +139,11 @@ case "$case_" in
     run --task "$task" --frames 20 --at 3 open-config="$work/bad.json" --at 4 expect-error --at 5 dismiss-error
     expect_ok
     ;;
+  monkey)   # random clicks, drags, wheel and keys on every panel: no crash, no error output
+    run --monkey 25 --at 5 play --at 6 train
+    expect_ok
+    summary >/dev/null
+    ;;
   *)
     echo "unknown case $case_"
     exit 2
