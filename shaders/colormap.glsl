@@ -1,19 +1,24 @@
 // Matrix colormap: one file, two stages. The app compiles it twice, prepending
 // "#version 330 core" and "#define VERTEX_SHADER" or "#define FRAGMENT_SHADER".
 //
-// Vertex stage: a full-target triangle from gl_VertexID (no vertex buffer); v_uv runs 0..1 over
-// the target, v = 0 at the target's first row (matrix row 0 lands in FBO row 0).
+// Vertex stage: a 4-vertex strip from gl_VertexID (no vertex buffer) covering the rectangle
+// u_ndc = (x0, y0, x1, y1) in normalised device coordinates; v_uv runs 0..1 from (x0, y0) to
+// (x1, y1). An FBO pass uses (-1, -1, 1, 1) (matrix row 0 lands in FBO row 0); a screen pass
+// puts y0 at the top edge (matrix row 0 on top).
 //
 // Fragment stage: colours a window of a GL_R32F matrix texture. Must match app/gui/colormap.hpp
-// in its arithmetic (the EGL test compares them): value -> position via (lo, mid, hi), then
-// linear interpolation between evenly spaced stops. NaN / Inf cells are magenta.
+// within 2/255 (the EGL test compares them): value -> position t via (lo, mid, hi), then the
+// colormap at t, read from a 256-entry lookup texture that the app fills from the same stops
+// (one filtered fetch is ~2x cheaper on llvmpipe than indexing a uniform array per pixel).
+// NaN / Inf cells are magenta.
 
 #ifdef VERTEX_SHADER
+uniform vec4 u_ndc;
 out vec2 v_uv;
 void main() {
-    vec2 p = vec2((gl_VertexID << 1) & 2, gl_VertexID & 2);
+    vec2 p = vec2(gl_VertexID & 1, gl_VertexID >> 1);
     v_uv = p;
-    gl_Position = vec4(p * 2.0 - 1.0, 0.0, 1.0);
+    gl_Position = vec4(mix(u_ndc.xy, u_ndc.zw, p), 0.0, 1.0);
 }
 #endif
 
@@ -23,8 +28,7 @@ out vec4 frag;
 uniform sampler2D u_data;      // rows x cols, texel (col, row)
 uniform vec4 u_window;         // (row0, col0, row1, col1) in matrix cells, fractional
 uniform int u_transpose;       // 1: target x runs over rows, target y over columns
-uniform vec3 u_stops[16];
-uniform int u_nstops;
+uniform sampler2D u_lut;       // 256 x 1 RGBA8, linear filtering: the colormap at (i + 0.5) / 256
 uniform vec3 u_range;          // (lo, mid, hi)
 
 float position(float v) {
@@ -42,9 +46,7 @@ void main() {
     ivec2 cell = clamp(ivec2(floor(vec2(col, row))), ivec2(0), size - 1);
     float v = texelFetch(u_data, cell, 0).r;
     if (isnan(v) || isinf(v)) { frag = vec4(1.0, 0.0, 1.0, 1.0); return; }
-    float x = position(v) * float(u_nstops - 1);
-    int k = min(int(floor(x)), u_nstops - 2);
-    float f = x - float(k);
-    frag = vec4(mix(u_stops[k], u_stops[k + 1], f), 1.0);
+    float t = position(v);
+    frag = vec4(texture(u_lut, vec2((t * 255.0 + 0.5) / 256.0, 0.5)).rgb, 1.0);
 }
 #endif

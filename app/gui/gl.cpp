@@ -1,6 +1,8 @@
 // GL helpers: program building, colour targets, matrix textures and the colormap pass.
 #include "gui/gl.hpp"
 #include <stb_image_write.h>   // the implementation is compiled into Debian's libstb
+#include <algorithm>
+#include <cmath>
 #include <stdexcept>
 #include "npz.hpp"   // write_file_atomic
 
@@ -26,8 +28,30 @@ GLuint compile(GLenum type, const char* src, const std::string& label) {
 
 struct ColormapProgram {
     GLuint prog = 0, vao = 0;
-    GLint data = -1, window = -1, transpose = -1, stops = -1, nstops = -1, range = -1;
+    GLuint lut[3] = {0, 0, 0};   // per Cmap: 256 x 1 RGBA8 samples of cmap_at((i + 0.5) / 256 ...)
+    GLint data = -1, window = -1, transpose = -1, lut_loc = -1, range = -1, ndc = -1;
 };
+
+// The colormap sampled at 256 texel centres: texel i holds cmap_at(i / 255), so a linear fetch at
+// (t * 255 + 0.5) / 256 interpolates between the two samples around t.
+GLuint make_lut(Cmap c) {
+    uint8_t px[256 * 4];
+    for (int i = 0; i < 256; ++i) {
+        const Rgb rgb = cmap_at(c, float(i) / 255.0f);
+        for (int k = 0; k < 3; ++k) px[i * 4 + k] = uint8_t(std::lround(std::clamp(rgb[size_t(k)], 0.0f, 1.0f) * 255.0f));
+        px[i * 4 + 3] = 255;
+    }
+    GLuint t = 0;
+    glGenTextures(1, &t);
+    glBindTexture(GL_TEXTURE_2D, t);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_LINEAR);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
+    glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
+    glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA8, 256, 1, 0, GL_RGBA, GL_UNSIGNED_BYTE, px);
+    return t;
+}
 ColormapProgram g_cmap;   // one per process: the GUI has one GL context
 ColormapProgram& cmap_prog() {
     ColormapProgram& p = g_cmap;
@@ -39,9 +63,10 @@ ColormapProgram& cmap_prog() {
         p.data = glGetUniformLocation(p.prog, "u_data");
         p.window = glGetUniformLocation(p.prog, "u_window");
         p.transpose = glGetUniformLocation(p.prog, "u_transpose");
-        p.stops = glGetUniformLocation(p.prog, "u_stops");
-        p.nstops = glGetUniformLocation(p.prog, "u_nstops");
+        p.lut_loc = glGetUniformLocation(p.prog, "u_lut");
+        for (int c = 0; c < 3; ++c) p.lut[c] = make_lut(Cmap(c));
         p.range = glGetUniformLocation(p.prog, "u_range");
+        p.ndc = glGetUniformLocation(p.prog, "u_ndc");
         glGenVertexArrays(1, &p.vao);   // core profile: a draw needs a bound VAO
     }
     return p;
@@ -107,6 +132,7 @@ void GlMatrix::upload(const float* data, int rows, int cols) {
     }
     glBindTexture(GL_TEXTURE_2D, data_);
     glPixelStorei(GL_UNPACK_ALIGNMENT, 4);
+    dirty_ = true;
     if (rows != rows_ || cols != cols_) {
         glTexImage2D(GL_TEXTURE_2D, 0, GL_R32F, cols, rows, 0, GL_RED, GL_FLOAT, data);
         rows_ = rows;
@@ -116,35 +142,87 @@ void GlMatrix::upload(const float* data, int rows, int cols) {
     }
 }
 
+namespace {
+// Everything one colormap draw needs (copied, so it survives its GlMatrix until rendering).
+struct CmapDraw {
+    GLuint tex = 0;
+    Cmap cmap = Cmap::Diverging;
+    CmapRange range;
+    float window[4] = {0, 0, 1, 1};
+    bool transpose = false;
+    float ndc[4] = {-1, -1, 1, 1};
+};
+
+void cmap_draw(const CmapDraw& d) {
+    ColormapProgram& p = cmap_prog();
+    glDisable(GL_BLEND);
+    glUseProgram(p.prog);
+    glActiveTexture(GL_TEXTURE1);
+    glBindTexture(GL_TEXTURE_2D, p.lut[int(d.cmap)]);
+    glUniform1i(p.lut_loc, 1);
+    glActiveTexture(GL_TEXTURE0);
+    glBindTexture(GL_TEXTURE_2D, d.tex);
+    glUniform1i(p.data, 0);
+    glUniform4f(p.window, d.window[0], d.window[1], d.window[2], d.window[3]);
+    glUniform1i(p.transpose, d.transpose ? 1 : 0);
+    glUniform3f(p.range, d.range.lo, d.range.mid, d.range.hi);
+    glUniform4f(p.ndc, d.ndc[0], d.ndc[1], d.ndc[2], d.ndc[3]);
+    glBindVertexArray(p.vao);
+    glDrawArrays(GL_TRIANGLE_STRIP, 0, 4);
+    glBindVertexArray(0);
+    glUseProgram(0);
+}
+
+}  // namespace
+
+void GlMatrix::upload_rows(const float* data, int r0, int r1) {
+    if (!data_ || r0 >= r1) return;
+    glBindTexture(GL_TEXTURE_2D, data_);
+    glPixelStorei(GL_UNPACK_ALIGNMENT, 4);
+    glTexSubImage2D(GL_TEXTURE_2D, 0, 0, r0, cols_, r1 - r0, GL_RED, GL_FLOAT, data + size_t(r0) * size_t(cols_));
+    dirty_ = true;
+}
+
+void GlMatrix::render_columns(int x0, int x1, Cmap cmap, const CmapRange& range, float row0, float col0, float row1,
+                              float col1, bool transpose) {
+    if (!data_ || !target_.tex || x0 >= x1) return;
+    glEnable(GL_SCISSOR_TEST);
+    glScissor(x0, 0, x1 - x0, target_.h);
+    render(target_.w, target_.h, cmap, range, row0, col0, row1, col1, transpose, true);
+    glDisable(GL_SCISSOR_TEST);
+    dirty_ = false;
+}
+
 GLuint GlMatrix::render(int w, int h, Cmap cmap, const CmapRange& range, float row0, float col0, float row1,
-                        float col1, bool transpose) {
+                        float col1, bool transpose, bool keep_scissor) {
     target_.ensure(w, h);
     if (!data_) return target_.tex;
-    ColormapProgram& p = cmap_prog();
     GLint prev_fbo = 0, prev_vp[4];
     glGetIntegerv(GL_FRAMEBUFFER_BINDING, &prev_fbo);
     glGetIntegerv(GL_VIEWPORT, prev_vp);
     glBindFramebuffer(GL_FRAMEBUFFER, target_.fbo);
     glViewport(0, 0, target_.w, target_.h);
-    glDisable(GL_BLEND);
-    glDisable(GL_SCISSOR_TEST);
-    glUseProgram(p.prog);
-    glActiveTexture(GL_TEXTURE0);
-    glBindTexture(GL_TEXTURE_2D, data_);
-    glUniform1i(p.data, 0);
-    glUniform4f(p.window, row0, col0, row1, col1);
-    glUniform1i(p.transpose, transpose ? 1 : 0);
-    const CmapStops s = cmap_stops(cmap);
-    glUniform3fv(p.stops, s.n, s.stops[0].data());
-    glUniform1i(p.nstops, s.n);
-    glUniform3f(p.range, range.lo, range.mid, range.hi);
-    glBindVertexArray(p.vao);
-    glDrawArrays(GL_TRIANGLES, 0, 3);
-    glBindVertexArray(0);
-    glUseProgram(0);
+    if (!keep_scissor) glDisable(GL_SCISSOR_TEST);
+    CmapDraw d;
+    d.tex = data_;
+    d.cmap = cmap;
+    d.range = range;
+    d.window[0] = row0; d.window[1] = col0; d.window[2] = row1; d.window[3] = col1;
+    d.transpose = transpose;
+    cmap_draw(d);   // u_ndc = the whole target; its row 0 is FBO row 0
     glBindFramebuffer(GL_FRAMEBUFFER, GLuint(prev_fbo));
     glViewport(prev_vp[0], prev_vp[1], prev_vp[2], prev_vp[3]);
     return target_.tex;
+}
+
+GLuint GlMatrix::render_cached(int w, int h, Cmap cmap, const CmapRange& range, float row0, float col0, float row1,
+                               float col1, bool transpose) {
+    const float key[10] = {float(w), float(h), float(int(cmap)), range.lo, range.mid, range.hi, row0, col0,
+                           row1 + (transpose ? 1e9f : 0.0f), col1};
+    if (!dirty_ && target_.tex && std::equal(key, key + 10, last_key_)) return target_.tex;
+    std::copy(key, key + 10, last_key_);
+    dirty_ = false;
+    return render(w, h, cmap, range, row0, col0, row1, col1, transpose);
 }
 
 std::vector<uint8_t> GlMatrix::read_rgba() const {
@@ -195,6 +273,8 @@ void gl_shutdown_shared() {
     ColormapProgram& p = g_cmap;
     if (p.prog) glDeleteProgram(p.prog);
     if (p.vao) glDeleteVertexArrays(1, &p.vao);
+    for (GLuint& t : p.lut)
+        if (t) glDeleteTextures(1, &t);
     p = ColormapProgram();
 }
 

@@ -28,12 +28,22 @@ class GlMatrix {
 public:
     // Row-major rows x cols floats; reallocates when the shape changes.
     void upload(const float* data, int rows, int cols);
+    // Replaces rows [r0, r1) only (same shape as the last upload; data points at row 0).
+    void upload_rows(const float* data, int r0, int r1);
     int rows() const { return rows_; }
     int cols() const { return cols_; }
     // Colours the window (row0, col0)-(row1, col1) (fractional cells) into a w x h target.
     // transpose: target x runs over rows (time rasters: rows are timesteps).
     GLuint render(int w, int h, Cmap cmap, const CmapRange& range, float row0, float col0, float row1, float col1,
-                  bool transpose = false);
+                  bool transpose = false, bool keep_scissor = false);
+    // Re-colours only the target columns x in [x0, x1) of the last render (same size and
+    // parameters): a time raster whose newest timesteps changed.
+    void render_columns(int x0, int x1, Cmap cmap, const CmapRange& range, float row0, float col0, float row1,
+                        float col1, bool transpose);
+    // render(), skipped when the data (no upload since), size and every parameter are those of
+    // the last render: W and A rarely change, so their pass costs nothing most frames.
+    GLuint render_cached(int w, int h, Cmap cmap, const CmapRange& range, float row0, float col0, float row1,
+                         float col1, bool transpose = false);
     GLuint texture() const { return target_.tex; }
     // Pixels of the last render, RGBA, target row 0 first.
     std::vector<uint8_t> read_rgba() const;
@@ -42,6 +52,8 @@ public:
 private:
     GLuint data_ = 0;
     int rows_ = 0, cols_ = 0;
+    bool dirty_ = true;          // uploaded since the last render
+    float last_key_[10] = {0};   // parameters of the last render
     GlTarget target_;
 };
 

@@ -298,6 +298,7 @@ bool Lab::animating() const {
 
 void Lab::update(double dt) {
     clock_ += dt;
+    ++frame_no_;
     frame_changed_ = false;
     sync_trainers();
     update_curves();
@@ -327,9 +328,7 @@ void Lab::refresh_views() {
     if (!live_ || !views_changed_) return;
     views_changed_ = false;
     frame_changed_ = true;
-    live_->live_views(views_);
-    for (const auto& mv : views_.matrices)
-        if (mv.m) mats_[mv.name].sync(*mv.m, true);
+    live_->live_views(views_);   // matrix textures sync when drawn (draw_matrices)
 }
 
 // ---------------------------------------------------------------- training

@@ -125,6 +125,7 @@ private:
     bool load_asap_ = false;
     double load_asap_deadline_ = 0;
     double clock_ = 0;
+    uint64_t frame_no_ = 0;
 
     // what the task shows
     LiveViews views_;
@@ -136,6 +137,11 @@ private:
     MatrixFocus focus_;
     bool sync_zoom_ = true;
     GlMatrix raster_, input_raster_;
+    std::vector<float> input_shadow_;
+    float input_absmax_ = 1;
+    int raster_rows_done_ = 0, raster_w_ = 0, raster_h_ = 0;   // x(t) raster coloured up to this row
+    float raster_xa_ = 1;
+    uint64_t raster_sum_ = 0;
     std::vector<GlImage> images_;
     std::map<std::string, std::vector<float>> image_rgba_;
 

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstdint>
+#include <climits>
 #include <cstring>
 #include "gui/plot.hpp"
 
@@ -15,28 +17,72 @@ void MatrixViewport::clamp() {
     cy = std::clamp(cy, h, 1 - h);
 }
 
+namespace {
+// One pass over a float array seen as integers (the compiler vectorises it): a position-
+// sensitive checksum, the number of NaN / Inf cells, and min / max through the order-preserving
+// map float bits -> int32 (negative floats get their magnitude bits flipped).
+struct Scan {
+    uint64_t checksum;
+    int nonfinite;
+    int32_t lo, hi;
+};
+Scan scan(const float* d, uint32_t n) {
+    const uint32_t* b = reinterpret_cast<const uint32_t*>(d);
+    uint32_t s1 = 0, s2 = 0, bad = 0;
+    int32_t lo = INT32_MAX, hi = INT32_MIN;
+    for (uint32_t i = 0; i < n; ++i) {
+        const uint32_t x = b[i];
+        s1 += x;
+        s2 += x * (2u * i + 1u);
+        bad += (x & 0x7f800000u) == 0x7f800000u;   // exponent all ones
+        const int32_t k = int32_t(x ^ (uint32_t(int32_t(x) >> 31) >> 1));
+        lo = k < lo ? k : lo;
+        hi = k > hi ? k : hi;
+    }
+    return {(uint64_t(s1) << 32) | s2, int(bad), lo, hi};
+}
+float key_to_float(int32_t k) {
+    const uint32_t u = uint32_t(k) ^ (uint32_t(k >> 31) >> 1);
+    float f;
+    std::memcpy(&f, &u, 4);
+    return f;
+}
+}  // namespace
+
+// The checksum decides whether the texture needs a re-upload (straight from the task's memory);
+// the same pass gives the colour range. At N = 1024 (4 MB per matrix) it costs ~0.2 ms, where a
+// CPU copy + memcmp + scalar statistics cost ~2 ms.
 bool MatrixWidget::sync(const MatRf& m, bool maybe_changed) {
     const int r = int(m.rows()), c = int(m.cols());
     const size_t n = size_t(r) * size_t(c);
     const bool reshaped = r != rows_ || c != cols_ || !have_data_;
-    if (!reshaped && (!maybe_changed || std::memcmp(shadow_.data(), m.data(), n * sizeof(float)) == 0)) return false;
-    shadow_.assign(m.data(), m.data() + n);
+    if (!reshaped && !maybe_changed) return false;
+    const float* d = m.data();
+    const Scan s = scan(d, uint32_t(n));
+    if (!reshaped && s.checksum == checksum_) return false;
+    checksum_ = s.checksum;
     rows_ = r;
     cols_ = c;
     have_data_ = true;
-    // Range statistics over the finite cells (one pass, only when the data changed).
-    float lo = 0, hi = 0, am = 0;
-    int bad = 0;
-    bool first = true;
-    for (float v : shadow_) {
-        if (!std::isfinite(v)) { ++bad; continue; }
-        if (first) { lo = hi = v; first = false; }
-        lo = std::min(lo, v);
-        hi = std::max(hi, v);
-        am = std::max(am, std::fabs(v));
+    nonfinite = s.nonfinite;
+    if (n == 0) {
+        min_ = max_ = 0;
+    } else if (s.nonfinite == 0) {
+        min_ = key_to_float(s.lo);
+        max_ = key_to_float(s.hi);
+    } else {   // rare: NaN / Inf cells (drawn magenta); the range comes from the finite ones
+        float lo = INFINITY, hi = -INFINITY;
+        for (size_t i = 0; i < n; ++i)
+            if (std::isfinite(d[i])) {
+                lo = std::min(lo, d[i]);
+                hi = std::max(hi, d[i]);
+            }
+        if (s.nonfinite == int(n)) lo = hi = 0;
+        min_ = lo;
+        max_ = hi;
     }
-    min_ = lo; max_ = hi; absmax_ = am; nonfinite = bad;
-    if (n > 0) gl_.upload(shadow_.data(), r, c);
+    absmax_ = std::max(std::fabs(min_), std::fabs(max_));
+    if (n > 0) gl_.upload(d, r, c);
     return true;
 }
 
@@ -137,13 +183,15 @@ void MatrixWidget::draw(const MatrixView& v, MatrixViewport& vp, MatrixFocus& fo
     vp.clamp();
     const float x0 = vp.x0(), y0 = vp.y0(), span = 1.0f / vp.zoom;
     const CmapRange r = range(v.is_signed);
-    const GLuint tex = gl_.render(int(iw), int(ih), cmap, r, y0 * float(rows_), x0 * float(cols_),
-                                  (y0 + span) * float(rows_), (x0 + span) * float(cols_));
     // An invisible button owns the mouse (drag pans instead of moving the window).
     ImGui::InvisibleButton("##image", ImVec2(iw, ih));
     image_min = p0;
     image_max = ImVec2(p0.x + iw, p0.y + ih);
     ImDrawList* dl = ImGui::GetWindowDrawList();
+    // Colour into a texture of the image's size (skipped when nothing changed), then let ImGui
+    // draw it. On llvmpipe this beats colouring straight onto the screen by ~2x.
+    const GLuint tex = gl_.render_cached(int(iw), int(ih), cmap, r, y0 * float(rows_), x0 * float(cols_),
+                                         (y0 + span) * float(rows_), (x0 + span) * float(cols_));
     dl->AddImage(reinterpret_cast<ImTextureID>(static_cast<intptr_t>(tex)), image_min, image_max);
     const bool hovered = ImGui::IsItemHovered();
     ImGuiIO& io = ImGui::GetIO();

@@ -32,9 +32,8 @@ struct MatrixFocus {
 
 class MatrixWidget {
 public:
-    // Uploads the matrix when its shape changed or, if `maybe_changed`, when its values differ
-    // from the last upload (memcmp with a CPU copy: W and A rarely change, H every step).
-    // Returns true if it uploaded.
+    // Uploads the matrix when its shape changed or, if `maybe_changed`, when its checksum differs
+    // from the last upload's (W and A rarely change, H every step). Returns true if it uploaded.
     bool sync(const MatRf& m, bool maybe_changed);
     // Header, image, colorbar, footer. `box` is the space for all of it.
     void draw(const MatrixView& v, MatrixViewport& vp, MatrixFocus& focus, ImVec2 box, bool hover_readout = true);
@@ -45,10 +44,11 @@ public:
     float fixed_lo = -1, fixed_hi = 1;
     ImVec2 image_min{0, 0}, image_max{0, 0};   // screen rect of the last drawn image
     int nonfinite = 0;                          // cells holding NaN / Inf at the last upload
+    uint64_t drawn_frame = 0;                   // the lab's frame counter when last drawn
 
 private:
     GlMatrix gl_;
-    std::vector<float> shadow_;
+    uint64_t checksum_ = 0;
     int rows_ = 0, cols_ = 0;
     float min_ = 0, max_ = 0, absmax_ = 0;
     bool have_data_ = false;

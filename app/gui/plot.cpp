@@ -79,7 +79,7 @@ bool plot_lines(const char* id, const std::vector<PlotSeries>& series, const Plo
     const bool hovered = ImGui::IsItemHovered();
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const ImVec2 p1(p0.x + size.x, p0.y + size.y);
-    dl->AddRectFilled(p0, p1, IM_COL32(22, 24, 28, 255), 3.0f);
+    dl->AddRect(p0, p1, IM_COL32(255, 255, 255, 18));   // a frame, not a fill: fills cost llvmpipe dearly
 
     // Data extent.
     double xmin = 1e300, xmax = -1e300, ymin = 1e300, ymax = -1e300;
@@ -166,6 +166,26 @@ bool plot_lines(const char* id, const std::vector<PlotSeries>& series, const Plo
         const size_t n = std::min(s.x->size(), s.y->size());
         if (n == 0) continue;
         const size_t i0 = lower_index(*s.x, xmin);
+        if (s.band) {
+            // One 1-pixel-wide rectangle per pixel column from the column's min to its max: a
+            // noise band that costs at most two triangles per column.
+            float col = -1e9f, lo = 0, hi = 0;
+            bool have = false;
+            auto flush = [&] {
+                if (have) dl->AddRectFilled(ImVec2(col - 0.5f, std::min(lo, hi - 1.0f)), ImVec2(col + 0.5f, hi), s.color);
+                have = false;
+            };
+            for (size_t i = i0; i < n; ++i) {
+                const double xv = (*s.x)[i], yv = (*s.y)[i];
+                if (!std::isfinite(yv) || (opt.log_y && yv <= 0)) continue;
+                const float px = std::floor(ax.px(xv)) + 0.5f, py = ay.px(yv);
+                if (px != col) { flush(); col = px; lo = hi = py; have = true; }
+                else { lo = std::min(lo, py); hi = std::max(hi, py); }
+                if (xv > xmax) break;
+            }
+            flush();
+            continue;
+        }
         pts.clear();
         float col = -1e9f, cmin = 0, cmax = 0, clast = 0, cfirst = 0;
         bool have = false;
@@ -182,7 +202,7 @@ bool plot_lines(const char* id, const std::vector<PlotSeries>& series, const Plo
         };
         auto flush_line = [&] {
             flush();
-            if (pts.size() == 1) dl->AddCircleFilled(pts[0], s.thickness + 0.5f, s.color);
+            if (pts.size() == 1) dl->AddCircleFilled(pts[0], s.thickness + 0.5f, s.color, 8);
             else if (pts.size() > 1) dl->AddPolyline(pts.data(), int(pts.size()), s.color, 0, s.thickness);
             pts.clear();
         };
@@ -214,7 +234,7 @@ bool plot_lines(const char* id, const std::vector<PlotSeries>& series, const Plo
             if (!s.label.empty()) { w = std::max(w, ImGui::CalcTextSize(s.label.c_str()).x); h += fh + 2; ++items; }
         if (items > 0) {
             const ImVec2 b0(right - w - 34, top + 4), b1(right - 4, top + 8 + h);
-            dl->AddRectFilled(b0, b1, IM_COL32(15, 16, 20, 200), 3.0f);
+            dl->AddRectFilled(b0, b1, IM_COL32(15, 16, 20, 200));
             float y = b0.y + 3;
             for (const auto& s : series) {
                 if (s.label.empty()) continue;

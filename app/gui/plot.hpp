@@ -13,7 +13,8 @@ struct PlotSeries {
     const std::vector<double>* x = nullptr;   // ascending
     const std::vector<double>* y = nullptr;
     ImU32 color = IM_COL32(255, 255, 255, 255);
-    float thickness = 1.5f;
+    float thickness = 2.0f;        // integer widths take ImGui's cheap textured-line path
+    bool band = false;             // draw as a min..max band per pixel column (raw, noisy data)
 };
 
 struct PlotOptions {

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include "gui/lab.hpp"
 #include "gui/plot.hpp"
 
@@ -14,16 +15,30 @@ const ImVec4 kDim(0.6f, 0.62f, 0.68f, 1);
 const ImU32 kPalette[] = {IM_COL32(255, 170, 80, 255), IM_COL32(200, 130, 255, 255), IM_COL32(90, 220, 220, 255),
                           IM_COL32(255, 110, 160, 255), IM_COL32(220, 220, 90, 255)};
 
-// Symmetric range of the rows < t of a raster (tanh networks: at least +-1).
-float raster_absmax(const MatRf& m, int rows_used) {
+// Largest finite |value| in rows [r0, r1) of a raster.
+float raster_absmax_rows(const MatRf& m, int r0, int r1) {
     float a = 0;
-    const int r = std::clamp(rows_used, 0, int(m.rows()));
-    for (int i = 0; i < r; ++i)
+    r0 = std::clamp(r0, 0, int(m.rows()));
+    r1 = std::clamp(r1, r0, int(m.rows()));
+    for (int i = r0; i < r1; ++i)
         for (int j = 0; j < m.cols(); ++j) {
             const float v = std::fabs(m(i, j));
             if (std::isfinite(v)) a = std::max(a, v);
         }
     return a;
+}
+float raster_absmax(const MatRf& m, int rows_used) { return raster_absmax_rows(m, 0, rows_used); }
+
+// Checksum of rows [0, r) (did the past of the raster change?).
+uint64_t raster_checksum(const MatRf& m, int r) {
+    const size_t n = size_t(std::clamp(r, 0, int(m.rows()))) * size_t(m.cols());
+    const uint32_t* b = reinterpret_cast<const uint32_t*>(m.data());
+    uint32_t s1 = 0, s2 = 0;
+    for (size_t i = 0; i < n; ++i) {
+        s1 += b[i];
+        s2 += b[i] * (2u * uint32_t(i) + 1u);
+    }
+    return (uint64_t(s1) << 32) | s2;
 }
 }  // namespace
 
@@ -50,7 +65,12 @@ void Lab::draw_matrices() {
         if (i % cols) ImGui::SameLine();
         ImGui::BeginChild(mv.name.c_str(), cell, false, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
         MatrixViewport& vp = sync_zoom_ ? vp_ : own_vp_[mv.name];
-        mats_[mv.name].draw(mv, vp, focus_, ImVec2(cell.x, cell.y));
+        MatrixWidget& w = mats_[mv.name];
+        // Upload only what is shown: a hidden or collapsed window costs nothing, and a view
+        // that was not drawn last frame re-checks its data.
+        w.sync(*mv.m, frame_changed_ || w.drawn_frame + 1 != frame_no_);
+        w.drawn_frame = frame_no_;
+        w.draw(mv, vp, focus_, ImVec2(cell.x, cell.y));
         ImGui::EndChild();
     }
     ImGui::End();
@@ -112,14 +132,14 @@ void Lab::draw_focus() {
     o.legend = false;
     o.x_label = mv->col_label;
     o.cursor_x = c;
-    plot_lines("##row", {{mv->name, &xr, &yr, IM_COL32(255, 170, 80, 255), 1.2f}}, o);
+    plot_lines("##row", {{mv->name, &xr, &yr, IM_COL32(255, 170, 80, 255), 1.0f}}, o);
     ImGui::EndGroup();
     ImGui::SameLine();
     ImGui::BeginGroup();
     ImGui::TextColored(kDim, "%s", t2);
     o.x_label = mv->row_label;
     o.cursor_x = r;
-    plot_lines("##col", {{mv->name, &xc, &yc, IM_COL32(110, 180, 255, 255), 1.2f}}, o);
+    plot_lines("##col", {{mv->name, &xc, &yc, IM_COL32(110, 180, 255, 255), 1.0f}}, o);
     ImGui::EndGroup();
     if (act) {
         const MatRf& X = *views_.activity;
@@ -138,7 +158,7 @@ void Lab::draw_focus() {
         a.x_min = 0;
         a.x_max = std::max(1, views_.T);
         std::string l1 = "x" + std::to_string(r), l2 = "x" + std::to_string(c);
-        plot_lines("##act", {{l1, &xt, &yt1, IM_COL32(255, 170, 80, 255), 1.5f}, {l2, &xt, &yt2, IM_COL32(110, 180, 255, 255), 1.5f}},
+        plot_lines("##act", {{l1, &xt, &yt1, IM_COL32(255, 170, 80, 255), 2.0f}, {l2, &xt, &yt2, IM_COL32(110, 180, 255, 255), 2.0f}},
                    a, "no timestep yet");
         ImGui::EndGroup();
     }
@@ -171,8 +191,14 @@ void Lab::draw_activity() {
         const float t_h = tgt_row ? 12.0f : 0.0f;
         const float x_h = std::floor(raster_h - u_h - t_h - fh - (have_u ? 6 : 0) - (tgt_row ? 6 : 0) - 4);
         if (frame_changed_ || raster_.rows() != T) {
-            raster_.upload(X->data(), T, N);
-            if (have_u) input_raster_.upload(U->data(), T, int(U->cols()));
+            // The input is fixed for an episode: upload (and recolour) it only when it differs.
+            const size_t nu = have_u ? size_t(U->rows()) * size_t(U->cols()) : 0;
+            if (have_u && (input_shadow_.size() != nu ||
+                           std::memcmp(input_shadow_.data(), U->data(), nu * sizeof(float)) != 0)) {
+                input_shadow_.assign(U->data(), U->data() + nu);
+                input_raster_.upload(U->data(), T, int(U->cols()));
+                input_absmax_ = std::max(raster_absmax(*U, T), 1e-6f);
+            }
         }
         const ImVec2 p = ImGui::GetCursorScreenPos();
         const float x0 = p.x + label_w;
@@ -183,19 +209,48 @@ void Lab::draw_activity() {
         };
         float y = p.y;
         if (have_u) {
-            const float ua = std::max(raster_absmax(*U, T), 1e-6f);
-            const GLuint tex = input_raster_.render(int(w), int(u_h), Cmap::Diverging, {-ua, 0, ua}, 0, 0, float(T),
-                                                    float(U->cols()), true);
+            const float ua = input_absmax_;
             dl->AddText(ImVec2(p.x, y + u_h / 2 - fh / 2), ImGui::GetColorU32(kDim), "input");
+            const GLuint tex = input_raster_.render_cached(int(w), int(u_h), Cmap::Diverging, {-ua, 0, ua}, 0, 0,
+                                                           float(T), float(U->cols()), true);
             dl->AddImage(reinterpret_cast<ImTextureID>(static_cast<intptr_t>(tex)), ImVec2(x0, y), ImVec2(x0 + w, y + u_h));
             cursor(y, u_h);
             y += u_h + 6;
         }
         {
-            const float xa = std::max(raster_absmax(*X, views_.t), 1.0f);
-            const GLuint tex = raster_.render(int(w), int(x_h), Cmap::Diverging, {-xa, 0, xa}, 0, 0, float(T), float(N), true);
+            // Within an episode only the newest timesteps of x(t) change: upload and recolour
+            // just their columns, unless the earlier rows, the range or the geometry moved.
+            const int t = std::clamp(views_.t, 0, T);
+            const int done = raster_rows_done_;
+            bool full = raster_.rows() != T || raster_.cols() != N || t < done || int(w) != raster_w_ ||
+                        int(x_h) != raster_h_;
+            float xa = raster_xa_;
+            if (!full && frame_changed_) {
+                const float grown = std::max(raster_xa_, raster_absmax_rows(*X, std::max(0, done - 1), t));
+                if (grown != raster_xa_) full = true;
+                else if (raster_checksum(*X, std::max(0, done - 1)) != raster_sum_) full = true;
+            }
+            if (full) {
+                xa = std::max(raster_absmax(*X, T), 1.0f);
+                raster_.upload(X->data(), T, N);
+                raster_.render(int(w), int(x_h), Cmap::Diverging, {-xa, 0, xa}, 0, 0, float(T), float(N), true);
+            } else if (frame_changed_ && t > done - 1) {
+                const int r0 = std::max(0, done - 1);   // the last coloured row may have been partial
+                raster_.upload_rows(X->data(), r0, std::max(t, r0 + 1));
+                const int px0 = std::max(0, int(std::floor(float(r0) * w / float(T))) - 1);
+                const int px1 = std::min(int(w), int(std::ceil(float(std::max(t, r0 + 1)) * w / float(T))) + 1);
+                raster_.render_columns(px0, px1, Cmap::Diverging, {-xa, 0, xa}, 0, 0, float(T), float(N), true);
+            }
+            if (full || frame_changed_) {
+                raster_rows_done_ = std::max(t, 1);
+                raster_xa_ = xa;
+                raster_w_ = int(w);
+                raster_h_ = int(x_h);
+                raster_sum_ = raster_checksum(*X, std::max(0, raster_rows_done_ - 1));
+            }
             dl->AddText(ImVec2(p.x, y + x_h / 2 - fh / 2), ImGui::GetColorU32(kDim), "x(t)");
-            dl->AddImage(reinterpret_cast<ImTextureID>(static_cast<intptr_t>(tex)), ImVec2(x0, y), ImVec2(x0 + w, y + x_h));
+            dl->AddImage(reinterpret_cast<ImTextureID>(static_cast<intptr_t>(raster_.texture())), ImVec2(x0, y),
+                         ImVec2(x0 + w, y + x_h));
             for (const auto& [step, label] : views_.marks) {
                 const float x = x0 + tx * float(step);
                 dl->AddLine(ImVec2(x, y), ImVec2(x, y + x_h), IM_COL32(255, 255, 255, 70));
@@ -218,8 +273,12 @@ void Lab::draw_activity() {
                 float ta = 1.0f;
                 for (float tv : views_.target)
                     if (std::isfinite(tv)) ta = std::max(ta, std::fabs(tv));
-                for (int i = 0; i < N; ++i) {
-                    const float y0 = y + x_h * float(i) / float(N), y1 = y + x_h * float(i + 1) / float(N);
+                // At most one rectangle per pixel row (N may exceed the height).
+                const int rows_px = std::max(1, int(x_h));
+                const int cells = std::min(N, rows_px);
+                for (int k = 0; k < cells; ++k) {
+                    const int i = int(int64_t(k) * N / cells);
+                    const float y0 = y + x_h * float(k) / float(cells), y1 = y + x_h * float(k + 1) / float(cells);
                     dl->AddRectFilled(ImVec2(sx, y0), ImVec2(sx + strip_w, std::max(y1, y0 + 1)),
                                       rgb_to_imgui(cmap_color(Cmap::Diverging, views_.target[size_t(i)], {-ta, 0, ta})));
                 }
@@ -318,7 +377,7 @@ void Lab::draw_curves() {
 
     const ImU32 c_loss = IM_COL32(100, 170, 255, 255), c_metric = IM_COL32(120, 220, 140, 255);
     const ImU32 c_base = IM_COL32(210, 210, 210, 220);
-    auto faint = [](ImU32 c) { return (c & 0x00FFFFFFu) | (60u << 24); };
+    auto faint = [](ImU32 c) { return (c & 0x00FFFFFFu) | (70u << 24); };
     const std::string blabel = baseline_preset_.empty() ? "" : "baseline: " + baseline_preset_;
     const bool have_base = !base_.x.empty();
     const float fh = ImGui::GetTextLineHeightWithSpacing();
@@ -330,15 +389,15 @@ void Lab::draw_curves() {
     o.log_y = log_loss_;
 
     ImGui::TextColored(kDim, "training loss");
-    std::vector<PlotSeries> s = {{"", &cur_.x, &cur_.loss, faint(c_loss), 1.0f}, {"loss", &cur_.x, &cur_.s_loss, c_loss, 1.8f}};
-    if (have_base) s.push_back({blabel, &base_.x, &base_.s_loss, c_base, 1.4f});
+    std::vector<PlotSeries> s = {{"", &cur_.x, &cur_.loss, faint(c_loss), 1.0f, true}, {"loss", &cur_.x, &cur_.s_loss, c_loss, 2.0f}};
+    if (have_base) s.push_back({blabel, &base_.x, &base_.s_loss, c_base, 2.0f});
     plot_lines("##loss", s, o, trainer_ && trainer_->running() ? "waiting for the first step" : "press Start training");
 
     ImGui::TextColored(kDim, "%s (%s is better)", live_ ? live_->metric_name().c_str() : "metric",
                        live_ && live_->metric_lower_is_better() ? "lower" : "higher");
     o.log_y = false;
-    s = {{"", &cur_.x, &cur_.metric, faint(c_metric), 1.0f}, {"metric", &cur_.x, &cur_.s_metric, c_metric, 1.8f}};
-    if (have_base) s.push_back({blabel, &base_.x, &base_.s_metric, c_base, 1.4f});
+    s = {{"", &cur_.x, &cur_.metric, faint(c_metric), 1.0f, true}, {"metric", &cur_.x, &cur_.s_metric, c_metric, 2.0f}};
+    if (have_base) s.push_back({blabel, &base_.x, &base_.s_metric, c_base, 2.0f});
     plot_lines("##metric", s, o, "no training yet");
 
     if (!cur_.extra.empty()) {
@@ -351,10 +410,10 @@ void Lab::draw_curves() {
         }
         ImGui::SameLine();
         ImGui::TextColored(kDim, "over training (%zu quantities reported)", cur_.extra.size());
-        s = {{"", &cur_.x, &cur_.extra[extra_key_], faint(kPalette[0]), 1.0f},
-             {extra_key_, &cur_.x, &cur_.s_extra[extra_key_], kPalette[0], 1.8f}};
+        s = {{"", &cur_.x, &cur_.extra[extra_key_], faint(kPalette[0]), 1.0f, true},
+             {extra_key_, &cur_.x, &cur_.s_extra[extra_key_], kPalette[0], 2.0f}};
         if (have_base && base_.extra.count(extra_key_))
-            s.push_back({blabel, &base_.x, &base_.s_extra[extra_key_], c_base, 1.4f});
+            s.push_back({blabel, &base_.x, &base_.s_extra[extra_key_], c_base, 2.0f});
         plot_lines("##extra", s, o);
     }
     ImGui::End();
