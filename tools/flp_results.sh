@@ -5,6 +5,7 @@
 # One run at a time on one core; about 3 hours in all. Re-running skips finished runs.
 #
 # usage: tools/flp_results.sh [BUILD_DIR (default build)] [OUT_DIR (default runs/flp)]
+#        budgets: FLP_SINE_EPISODES (default 20000), FLP_CLASSIFY_EPISODES (default 20000)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 bin="${1:-$root/build}/plastiscope"
@@ -12,6 +13,8 @@ out="${2:-$root/runs/flp}"
 [ -x "$bin" ] || { echo "flp_results: no $bin (build first: tools/setup.sh)" >&2; exit 1; }
 mkdir -p "$out"
 seeds="1 2 3"
+sine_eps="${FLP_SINE_EPISODES:-20000}"
+cls_eps="${FLP_CLASSIFY_EPISODES:-20000}"
 
 run() {   # task preset episodes seed
     local task=$1 preset=$2 episodes=$3 seed=$4
@@ -26,9 +29,9 @@ run() {   # task preset episodes seed
 }
 
 for seed in $seeds; do
-    for preset in flp oml flp-iid oml-iid; do run flp-sine "$preset" 20000 "$seed"; done
+    for preset in flp oml flp-iid oml-iid; do run flp-sine "$preset" "$sine_eps" "$seed"; done
     for preset in sgd sgd-iid; do run flp-sine "$preset" 400 "$seed"; done
-    for preset in flp oml; do run flp-classify "$preset" 20000 "$seed"; done
+    for preset in flp oml; do run flp-classify "$preset" "$cls_eps" "$seed"; done
     run flp-classify sgd 200 "$seed"
 done
 

@@ -2,13 +2,16 @@
 // (issue 7) from trained checkpoints of the FLP tasks (flp-sine, flp-classify; any learner).
 // For every checkpoint it runs evaluation episodes in order (engine/flp/flp_analysis.hpp) and
 // writes, into --out DIR:
-//   interference.csv  learner, label, k, rise_mean, rise_ci, n: after group k (1-based) was
-//                     learned, the mean rise of the query loss of groups 1..k-1 since each was learned
+//   interference.csv  learner, label, k, rise_mean, rise_ci, rel_rise_mean, rel_rise_ci, n: after
+//                     group k (1-based) was learned, the mean rise of the query loss of groups
+//                     1..k-1 since each was learned, and that rise relative to their own losses
+//                     (mean rise / mean own loss, over the evaluation episodes)
 //   loss_after.csv    label, k, j, loss: query loss of group j right after group k (mean)
 //   alignment.csv     label, step, layer, cos_mean, cos_ci, n: cosine between the update made at
 //                     each inner step and the true negative gradient of that step's minibatch loss
 //   summary.csv       label, learner, metric, metric_ci, final_forgetting, ci, mean_cos_all
-//   interference.png, alignment.png   the same, drawn by a tiny rasteriser (lines, CI bars, text)
+//   interference.png  the relative rise (%) against k, per checkpoint, with 95 % CI bars
+//   alignment.png     the cosine against the inner step (FLP: per head layer and all weights)
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -113,15 +116,19 @@ void plot(const std::string& path, const std::string& title, const std::string& 
     if (!(yhi > ylo)) { ylo -= 1; yhi += 1; }
     auto X = [&](double x) { return L + int(std::lround((x - xlo) / (xhi - xlo) * (R - L))); };
     auto Y = [&](double y) { return B - int(std::lround((std::clamp(y, ylo, yhi) - ylo) / (yhi - ylo) * (B - T))); };
-    for (int k = 0; k <= 5; ++k) {                                  // grid and y ticks
-        const double y = ylo + (yhi - ylo) * k / 5;
+    // ticks at a "nice" step (1, 2, 5 x 10^k) giving at most `n` intervals
+    auto nice = [](double lo, double hi, int n) {
+        double st = std::pow(10.0, std::floor(std::log10((hi - lo) / n)));
+        for (double m : {1.0, 2.0, 5.0, 10.0}) if ((hi - lo) / (st * m) <= n) return st * m;
+        return st * 10;
+    };
+    const double ystep = nice(ylo, yhi, 6);
+    for (double y = std::ceil(ylo / ystep) * ystep; y <= yhi + 1e-9 * ystep; y += ystep) {   // grid, y ticks
         im.line(L, Y(y), R, Y(y), kLight);
-        im.text(L - 8, Y(y) - 6, fmt(y), kBlack, 2, 2);
+        im.text(L - 8, Y(y) - 6, fmt(std::abs(y) < 1e-12 * ystep ? 0.0 : y), kBlack, 2, 2);
     }
-    const bool integer_x = xhi - xlo <= 12 && std::floor(xlo) == xlo && std::floor(xhi) == xhi;
-    const int nx = integer_x ? int(xhi - xlo) : 6;
-    for (int k = 0; k <= nx; ++k) {                                 // x ticks: every integer on short ranges
-        const double x = xlo + (xhi - xlo) * k / nx;
+    const double step = nice(xlo, xhi, 10);
+    for (double x = std::ceil(xlo / step) * step; x <= xhi + 1e-9 * step; x += step) {
         im.line(X(x), B, X(x), B + 6, kBlack);
         im.text(X(x), B + 10, fmt(x), kBlack, 2, 1);
     }
@@ -208,13 +215,14 @@ int cmd_flp_report(const std::vector<std::string>& args) {
                         r.final_forgetting.ci, cn ? cs / cn : 0.0);
         }
         // ---- CSV
-        std::string inter = "learner,label,k,rise_mean,rise_ci,n\n", after = "label,k,j,loss\n",
+        std::string inter = "learner,label,k,rise_mean,rise_ci,rel_rise_mean,rel_rise_ci,n\n", after = "label,k,j,loss\n",
                     align = "label,step,layer,cos_mean,cos_ci,n\n", summ = "label,learner,metric,metric_ci,final_forgetting,forgetting_ci,mean_cos_all\n";
         char b[256];
         for (size_t i = 0; i < res.size(); ++i) {
             const auto& r = res[i];
             for (size_t k = 1; k < r.rise.size(); ++k) {
-                std::snprintf(b, sizeof b, "%s,%s,%zu,%.6g,%.6g,%d\n", r.learner.c_str(), labels[i].c_str(), k + 1, r.rise[k].mean, r.rise[k].ci, r.rise[k].n);
+                std::snprintf(b, sizeof b, "%s,%s,%zu,%.6g,%.6g,%.6g,%.6g,%d\n", r.learner.c_str(), labels[i].c_str(), k + 1, r.rise[k].mean,
+                              r.rise[k].ci, r.rel_rise[k].mean, r.rel_rise[k].ci, r.rise[k].n);
                 inter += b;
             }
             for (size_t k = 0; k < r.loss_after.size(); ++k)
@@ -245,9 +253,9 @@ int cmd_flp_report(const std::vector<std::string>& args) {
             Series s;
             s.label = labels[i];
             s.color = kPalette[i % 6];
-            for (size_t k = 1; k < res[i].rise.size(); ++k) {
-                if (res[i].rise[k].n == 0) continue;
-                s.x.push_back(double(k + 1)); s.y.push_back(res[i].rise[k].mean); s.ci.push_back(res[i].rise[k].ci);
+            for (size_t k = 1; k < res[i].rel_rise.size(); ++k) {
+                if (res[i].rel_rise[k].n == 0) continue;
+                s.x.push_back(double(k + 1)); s.y.push_back(100 * res[i].rel_rise[k].mean); s.ci.push_back(100 * res[i].rel_rise[k].ci);
                 ilo = std::min(ilo, s.y.back() - s.ci.back()); ihi = std::max(ihi, s.y.back() + s.ci.back());
             }
             si.push_back(s);
@@ -256,16 +264,16 @@ int cmd_flp_report(const std::vector<std::string>& args) {
                 if (h < r.layer.size() && r.learner != "flp") continue;      // SGD: cos = 1 in every layer
                 Series c;
                 c.label = labels[i] + (h < r.layer.size() ? " layer " + std::to_string(r.layer[h]) : " all");
-                c.color = kPalette[i % 6];
-                c.dash = h < r.layer.size() ? 6 + 4 * int(h) : 0;
+                c.color = kPalette[sa.size() % 6];   // one colour per line: layers of one learner overlap
+                c.dash = h < r.layer.size() ? 8 : 0;
                 for (size_t t = 0; t < r.cos.size(); ++t)
                     if (h < r.cos[t].size() && r.cos[t][h].n > 0) { c.x.push_back(double(t + 1)); c.y.push_back(r.cos[t][h].mean); }
                 sa.push_back(c);
             }
         }
         const std::string unit = task_name == "flp-sine" ? "function" : "class";
-        plot(dir + "/interference.png", task_name + ": rise of earlier " + unit + "s' query loss after learning " + unit + " k",
-             unit + " k just learned", "loss rise (mean over earlier " + unit + "s, 95% CI)", si, ilo * 1.1, ihi * 1.1);
+        plot(dir + "/interference.png", task_name + ": loss of earlier " + unit + "s after learning " + unit + " k",
+             unit + " k just learned", "rise since each was learned, % of their own loss (95% CI)", si, ilo * 1.1, ihi * 1.1);
         std::vector<std::pair<double, std::string>> marks;
         const auto& sg = res[0].step_group;
         for (size_t t = 0; t < sg.size(); ++t)

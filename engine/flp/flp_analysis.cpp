@@ -36,12 +36,14 @@ Analysis analyse(FlpTaskBase& task, int episodes, uint64_t seed) {
     for (int e = 0; e < episodes; ++e) {
         Rng er = r.split();
         EpisodeInfo info;
-        const Episode<float> ep = task.make_episode(er, false, &info);
+        const Episode<float> epf = task.make_episode(er, false, &info);
         Rng ir = er.split();
-        const Params<float> pe = L.episode_params(ir);
-        std::vector<Mat<float>> rep;
+        // in double: an SGD step is ~1e-7 of a weight late in an episode, below float resolution
+        const Params<double> pe = L.episode_params(ir).cast<double>();
+        const Episode<double> ep = epf.cast<double>();
+        std::vector<Mat<double>> rep;
         rep_forward(cfg, pe, stack_rows(ep.X, ep.Xq), rep);
-        const Mat<float>& H = rep[size_t(cfg.F())];
+        const Mat<double>& H = rep[size_t(cfg.F())];
         const Eigen::Index R = ep.X.rows(), Q = ep.Xq.rows();
         const int T = ep.steps();
         int G = 0;
@@ -52,7 +54,7 @@ Analysis analyse(FlpTaskBase& task, int episodes, uint64_t seed) {
                         info.step_group[size_t(t)] == info.step_group[size_t(t - 1)] + 1;
         if (e == 0) { out.groups = G; out.step_group = info.step_group; }
         // query rows of each group
-        std::vector<Mat<float>> Hg(static_cast<size_t>(G)), Yg(static_cast<size_t>(G));
+        std::vector<Mat<double>> Hg(static_cast<size_t>(G)), Yg(static_cast<size_t>(G));
         for (int j = 0; j < G; ++j) {
             std::vector<Eigen::Index> rows;
             for (Eigen::Index q = 0; q < Q; ++q) if (info.query_group[size_t(q)] == j) rows.push_back(q);
@@ -63,33 +65,33 @@ Analysis analyse(FlpTaskBase& task, int episodes, uint64_t seed) {
                 Yg[size_t(j)].row(Eigen::Index(i)) = ep.Yq.row(rows[i]);
             }
         }
-        auto group_loss = [&](const HeadState<float>& st, int j) {
-            std::vector<Mat<float>> hx;
-            head_forward<float>(cfg, st, Hg[size_t(j)], hx);
-            return double(loss_forward<float>(cfg.loss, hx.back(), Yg[size_t(j)], nullptr));
+        auto group_loss = [&](const HeadState<double>& st, int j) {
+            std::vector<Mat<double>> hx;
+            head_forward<double>(cfg, st, Hg[size_t(j)], hx);
+            return loss_forward<double>(cfg.loss, hx.back(), Yg[size_t(j)], nullptr);
         };
         if (loss_after.size() < size_t(G)) { loss_after.resize(size_t(G)); rise.resize(size_t(G)); }
         if (cos_t.size() < size_t(T)) cos_t.resize(size_t(T), std::vector<std::vector<double>>(size_t(K + 1)));
-        HeadState<float> st = initial_state(cfg, pe);
+        HeadState<double> st = initial_state(cfg, pe);
         std::vector<double> own(static_cast<size_t>(G), 0.0);
-        StepWork<float> w;
-        std::vector<Mat<float>> X, gA, gW(static_cast<size_t>(K));
-        Mat<float> gY;
+        StepWork<double> w;
+        std::vector<Mat<double>> X, gA, gW(static_cast<size_t>(K));
+        Mat<double> gY;
         for (int t = 0; t < T; ++t) {
-            const Mat<float> Ht = H.middleRows(ep.start[size_t(t)], ep.rows(t));
-            const Mat<float> Yt = ep.Y.middleRows(ep.start[size_t(t)], ep.rows(t));
+            const Mat<double> Ht = H.middleRows(ep.start[size_t(t)], ep.rows(t));
+            const Mat<double> Yt = ep.Y.middleRows(ep.start[size_t(t)], ep.rows(t));
             // the true gradient of this minibatch's loss at the current weights
-            head_forward<float>(cfg, st, Ht, X);
-            loss_forward<float>(cfg.loss, X.back(), Yt, &gY);
+            head_forward<double>(cfg, st, Ht, X);
+            loss_forward<double>(cfg.loss, X.back(), Yt, &gY);
             for (int h = 0; h < K; ++h) gW[size_t(h)].setZero(st.W[size_t(h)].rows(), st.W[size_t(h)].cols());
-            head_backward<float>(cfg, st, X, gY, gA, &gW, nullptr, nullptr);
+            head_backward<double>(cfg, st, X, gY, gA, &gW, nullptr, nullptr);
             const auto before = st.W;
-            inner_step<float>(cfg, pe, st, Ht, Yt, w);
+            inner_step<double>(cfg, pe, st, Ht, Yt, w);
             double dot_all = 0, nd_all = 0, ng_all = 0;
             for (int h = 0; h < K; ++h) {
-                const Mat<float> dW = st.W[size_t(h)] - before[size_t(h)];
-                const double dot = -double(dW.cwiseProduct(gW[size_t(h)]).sum());
-                const double nd = double(dW.squaredNorm()), ng = double(gW[size_t(h)].squaredNorm());
+                const Mat<double> dW = st.W[size_t(h)] - before[size_t(h)];
+                const double dot = -dW.cwiseProduct(gW[size_t(h)]).sum();
+                const double nd = dW.squaredNorm(), ng = gW[size_t(h)].squaredNorm();
                 if (nd > 0 && ng > 0) cos_t[size_t(t)][size_t(h)].push_back(dot / std::sqrt(nd * ng));
                 dot_all += dot; nd_all += nd; ng_all += ng;
             }
@@ -109,14 +111,22 @@ Analysis analyse(FlpTaskBase& task, int episodes, uint64_t seed) {
                 if (k == G - 1 && k > 0) forget.push_back(rs / k);
             }
         }
-        std::vector<Mat<float>> hx;
-        head_forward<float>(cfg, st, H.bottomRows(Q), hx);
-        metric.push_back(task.metric(ep, hx.back()));
+        std::vector<Mat<double>> hx;
+        head_forward<double>(cfg, st, H.bottomRows(Q), hx);
+        metric.push_back(task.metric(epf, hx.back().cast<float>()));
     }
     out.loss_after.resize(loss_after.size());
     for (size_t k = 0; k < loss_after.size(); ++k)
         for (auto& v : loss_after[k]) out.loss_after[k].push_back(mean_ci(v).mean);
     for (auto& v : rise) out.rise.push_back(mean_ci(v));
+    // relative rise: a ratio of means (per-episode ratios have heavy tails when a loss is ~0)
+    double own_sum = 0;
+    for (size_t k = 0; k < out.rise.size(); ++k) {
+        MeanCi r = out.rise[k];
+        if (k > 0 && own_sum > 0) { r.mean /= own_sum / double(k); r.ci /= own_sum / double(k); }
+        out.rel_rise.push_back(r);
+        if (k < out.loss_after.size() && k < out.loss_after[k].size()) own_sum += out.loss_after[k][k];
+    }
     out.final_forgetting = mean_ci(forget);
     out.final_metric = mean_ci(metric);
     for (auto& per_t : cos_t) {
