@@ -466,7 +466,7 @@ template <class S> S episode_forward(const NetConfig& cfg, const Params<S>& p, c
 // Accumulates dLoss/dparams into g (same shapes as p, e.g. from zeros_like) after episode_forward.
 template <class S> void episode_backward(const NetConfig& cfg, const Params<S>& p, const Episode<S>& ep, const Unroll<S>& u,
                                          Params<S>& g) {
-    const int T = ep.steps(), Fh = cfg.F(), K = cfg.n_head, R = int(ep.X.rows());
+    const int T = ep.steps(), Fh = cfg.F(), K = cfg.n_head;
     const int every = cfg.ckpt > 0 ? cfg.ckpt : 1;
     if (u.rep.empty()) throw std::logic_error("flp: episode_backward needs episode_forward(keep = true)");
     const Mat<S>& H = u.rep[size_t(Fh)];
@@ -501,7 +501,6 @@ template <class S> void episode_backward(const NetConfig& cfg, const Params<S>& 
         }
     }
     for (int h = 0; h < K; ++h) { g.W[size_t(Fh + h)] += G[size_t(h)]; g.b[size_t(Fh + h)] += Gb[size_t(h)]; }
-    (void)R;
     rep_backward(cfg, p, u.rep, gHall, g);
 }
 

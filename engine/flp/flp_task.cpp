@@ -28,6 +28,8 @@ void FlpTaskBase::init(uint64_t seed) {
     learner_.build(lc_, n_in(), n_out(), loss_kind(), clamp_output(), seed);
     data_rng_.reseed(seed ^ kDataSalt);
     init_rng_.reseed(seed ^ kInitSalt);
+    seed_ = seed;
+    drawn_ = 0;
     built_ = true;
     live_ = Live{};
 }
@@ -49,6 +51,7 @@ StepStats FlpTaskBase::train_step() {
     ensure_built();
     std::vector<Episode<float>> eps;
     for (int k = 0; k < lc_.meta_batch; ++k) eps.push_back(make_episode(data_rng_, true, nullptr));
+    drawn_ += lc_.meta_batch;
     StepStats st = learner_.train(eps, init_rng_, [this](const Episode<float>& ep, const Mat<float>& y) { return metric(ep, y); });
     if (learner_.kind() == Learner::Sgd) lc_.inner_lr = learner_.lc.inner_lr;   // the tuned rate shows in the fields
     return st;
@@ -63,11 +66,30 @@ double FlpTaskBase::eval_episode(Rng& rng) {
     return metric(ep, u.qX.back());
 }
 
+void FlpTaskBase::save(ArrayMap& out, bool with_optimizer) const {
+    learner_.save(out, with_optimizer);
+    out["state/seed"] = i64_array({int64_t(seed_)});
+    out["state/episodes_drawn"] = i64_array({drawn_});
+}
+
 void FlpTaskBase::load(const ArrayMap& in, bool with_optimizer) {
     // The caller has set the config: (re)build to its shapes, then overwrite the parameters.
-    init(0);
+    // The data stream position is optional (a parameters-only file starts a fresh stream); when
+    // present, the stream is replayed to it, so a resumed run sees the episodes a straight run would.
+    int64_t seed = 0, drawn = 0;
+    auto it = in.find("state/seed");
+    if (it != in.end() && it->second.size() == 1) seed = int64_t(it->second.at(0));
+    it = in.find("state/episodes_drawn");
+    if (it != in.end() && it->second.size() == 1) drawn = int64_t(it->second.at(0));
+    if (drawn < 0 || drawn > (int64_t(1) << 40)) throw std::runtime_error("array 'state/episodes_drawn' is out of range");
+    init(uint64_t(seed));
     learner_.load(in, with_optimizer);
     lc_.inner_lr = learner_.lc.inner_lr;
+    for (int64_t k = 0; k < drawn; ++k) {
+        make_episode(data_rng_, true, nullptr);
+        if (learner_.kind() == Learner::Sgd) init_rng_.split();     // FlpLearner::train: one init per episode
+    }
+    drawn_ = drawn;
 }
 
 void FlpTaskBase::grad_dump(uint64_t seed, ArrayMap& out) {

@@ -32,7 +32,7 @@ public:
     int episodes_per_step() const override { return lc_.meta_batch; }
     double eval_episode(Rng& rng) override;
     std::string find_nonfinite() const override { return learner_.find_nonfinite(); }
-    void save(ArrayMap& out, bool with_optimizer) const override { learner_.save(out, with_optimizer); }
+    void save(ArrayMap& out, bool with_optimizer) const override;
     void load(const ArrayMap& in, bool with_optimizer) override;
     void grad_dump(uint64_t seed, ArrayMap& out) override;
     std::string preset() const override { return preset_; }
@@ -87,6 +87,8 @@ protected:
     FlpLearner learner_;
     std::string preset_;
     Rng data_rng_{1}, init_rng_{2};
+    uint64_t seed_ = 0;
+    int64_t drawn_ = 0;                    // training episodes drawn from data_rng_ (for exact resume)
     bool built_ = false;
 
     void ensure_built();
