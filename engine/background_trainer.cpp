@@ -4,6 +4,11 @@
 #include <cmath>
 #include <cstdio>
 #include <exception>
+#ifdef __linux__
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
 
 namespace ps {
 
@@ -212,6 +217,12 @@ std::string BackgroundTrainer::divergence_message(const StepStats& s, const std:
 }
 
 void BackgroundTrainer::loop() {
+#ifdef __linux__
+    // A niceness of 10 for this thread only: the GUI thread (and the GL rasteriser threads) come
+    // first when the cores are busy, training takes what is left. Raising niceness needs no
+    // privilege; failure is harmless.
+    if (low_priority_) setpriority(PRIO_PROCESS, pid_t(syscall(SYS_gettid)), 10);
+#endif
     int64_t last_pub = now_ns();
     for (;;) {
         std::vector<Action> actions;

@@ -173,7 +173,51 @@ void cmap_draw(const CmapDraw& d) {
     glUseProgram(0);
 }
 
+// Blits queued for this frame (ImGui keeps only a pointer until it renders).
+struct Blit {
+    GLuint fbo;
+    int w, h;
+    ImVec2 p0;
+};
+std::vector<Blit> g_blits;
+
+void blit_callback(const ImDrawList*, const ImDrawCmd* cmd) {
+    const Blit& b = g_blits[size_t(reinterpret_cast<intptr_t>(cmd->UserCallbackData))];
+    const ImGuiIO& io = ImGui::GetIO();
+    const int fb_h = int(io.DisplaySize.y * io.DisplayFramebufferScale.y);
+    const int x = int(std::lround(b.p0.x)), y = int(std::lround(b.p0.y));
+    const ImVec4 c = cmd->ClipRect;
+    // The unscissored blit is a plain copy; clip only when the image is partly hidden.
+    const bool inside = float(x) >= c.x && float(y) >= c.y && float(x + b.w) <= c.z && float(y + b.h) <= c.w;
+    if (inside) glDisable(GL_SCISSOR_TEST);
+    else {
+        glEnable(GL_SCISSOR_TEST);
+        glScissor(int(c.x), fb_h - int(c.w), int(c.z - c.x), int(c.w - c.y));
+    }
+    GLint draw_fbo = 0;
+    glGetIntegerv(GL_DRAW_FRAMEBUFFER_BINDING, &draw_fbo);
+    glBindFramebuffer(GL_READ_FRAMEBUFFER, b.fbo);
+    // Target row 0 (matrix row 0) goes to the top of the image: flip vertically.
+    glBlitFramebuffer(0, 0, b.w, b.h, x, fb_h - y, x + b.w, fb_h - y - b.h, GL_COLOR_BUFFER_BIT, GL_NEAREST);
+    glBindFramebuffer(GL_READ_FRAMEBUFFER, GLuint(draw_fbo));
+}
 }  // namespace
+
+void gl_frame_begin() { g_blits.clear(); }
+
+void GlMatrix::show(ImDrawList* dl, ImVec2 p0, ImVec2 p1) const {
+    if (!target_.tex) return;
+    const ImGuiIO& io = ImGui::GetIO();
+    const bool one_to_one = io.DisplayFramebufferScale.x == 1 && io.DisplayFramebufferScale.y == 1 &&
+                            std::lround(p1.x - p0.x) == target_.w && std::lround(p1.y - p0.y) == target_.h;
+    if (!one_to_one) {
+        dl->AddImage(reinterpret_cast<ImTextureID>(static_cast<intptr_t>(target_.tex)), p0, p1);
+        return;
+    }
+    g_blits.push_back({target_.fbo, target_.w, target_.h, p0});
+    dl->AddCallback(blit_callback, reinterpret_cast<void*>(static_cast<intptr_t>(g_blits.size() - 1)));
+    dl->AddCallback(ImDrawCallback_ResetRenderState, nullptr);
+}
 
 void GlMatrix::upload_rows(const float* data, int r0, int r1) {
     if (!data_ || r0 >= r1) return;

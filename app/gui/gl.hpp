@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <string>
 #include <vector>
+#include <imgui.h>
 #include "gui/colormap.hpp"
 
 namespace ps::gui {
@@ -45,6 +46,10 @@ public:
     GLuint render_cached(int w, int h, Cmap cmap, const CmapRange& range, float row0, float col0, float row1,
                          float col1, bool transpose = false);
     GLuint texture() const { return target_.tex; }
+    // Shows the last render at [p0, p1] (ImGui screen coordinates) in the current ImGui window:
+    // a framebuffer blit queued as a draw-list callback when the sizes match 1:1 (llvmpipe then
+    // copies memory instead of running a blended, textured quad over every pixel), else an image.
+    void show(ImDrawList* dl, ImVec2 p0, ImVec2 p1) const;
     // Pixels of the last render, RGBA, target row 0 first.
     std::vector<uint8_t> read_rgba() const;
     void destroy();
@@ -65,6 +70,8 @@ struct GlImage {
     void destroy();
 };
 
+// Call once per frame before any GlMatrix::show (frees the previous frame's callback data).
+void gl_frame_begin();
 // Frees the shared colormap program (call before the context goes).
 void gl_shutdown_shared();
 

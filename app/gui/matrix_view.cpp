@@ -188,11 +188,11 @@ void MatrixWidget::draw(const MatrixView& v, MatrixViewport& vp, MatrixFocus& fo
     image_min = p0;
     image_max = ImVec2(p0.x + iw, p0.y + ih);
     ImDrawList* dl = ImGui::GetWindowDrawList();
-    // Colour into a texture of the image's size (skipped when nothing changed), then let ImGui
-    // draw it. On llvmpipe this beats colouring straight onto the screen by ~2x.
-    const GLuint tex = gl_.render_cached(int(iw), int(ih), cmap, r, y0 * float(rows_), x0 * float(cols_),
-                                         (y0 + span) * float(rows_), (x0 + span) * float(cols_));
-    dl->AddImage(reinterpret_cast<ImTextureID>(static_cast<intptr_t>(tex)), image_min, image_max);
+    // Colour into a texture of the image's size (skipped when nothing changed), then copy it to
+    // the screen: W and A then cost a memory copy per frame, not a shader pass.
+    gl_.render_cached(int(iw), int(ih), cmap, r, y0 * float(rows_), x0 * float(cols_), (y0 + span) * float(rows_),
+                      (x0 + span) * float(cols_));
+    gl_.show(dl, image_min, image_max);
     const bool hovered = ImGui::IsItemHovered();
     ImGuiIO& io = ImGui::GetIO();
 

@@ -211,9 +211,9 @@ void Lab::draw_activity() {
         if (have_u) {
             const float ua = input_absmax_;
             dl->AddText(ImVec2(p.x, y + u_h / 2 - fh / 2), ImGui::GetColorU32(kDim), "input");
-            const GLuint tex = input_raster_.render_cached(int(w), int(u_h), Cmap::Diverging, {-ua, 0, ua}, 0, 0,
-                                                           float(T), float(U->cols()), true);
-            dl->AddImage(reinterpret_cast<ImTextureID>(static_cast<intptr_t>(tex)), ImVec2(x0, y), ImVec2(x0 + w, y + u_h));
+            input_raster_.render_cached(int(w), int(u_h), Cmap::Diverging, {-ua, 0, ua}, 0, 0, float(T),
+                                        float(U->cols()), true);
+            input_raster_.show(dl, ImVec2(x0, y), ImVec2(x0 + w, y + u_h));
             cursor(y, u_h);
             y += u_h + 6;
         }
@@ -249,8 +249,7 @@ void Lab::draw_activity() {
                 raster_sum_ = raster_checksum(*X, std::max(0, raster_rows_done_ - 1));
             }
             dl->AddText(ImVec2(p.x, y + x_h / 2 - fh / 2), ImGui::GetColorU32(kDim), "x(t)");
-            dl->AddImage(reinterpret_cast<ImTextureID>(static_cast<intptr_t>(raster_.texture())), ImVec2(x0, y),
-                         ImVec2(x0 + w, y + x_h));
+            raster_.show(dl, ImVec2(x0, y), ImVec2(x0 + w, y + x_h));
             for (const auto& [step, label] : views_.marks) {
                 const float x = x0 + tx * float(step);
                 dl->AddLine(ImVec2(x, y), ImVec2(x, y + x_h), IM_COL32(255, 255, 255, 70));

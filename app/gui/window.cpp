@@ -243,6 +243,7 @@ int run_gui(const std::vector<std::string>& args) {
             const double t_a = now_ms();
             lab.update(dt);
             const double t_b = now_ms();
+            gui::gl_frame_begin();
             lab.draw();
             ImGui::Render();
             const double t_c = now_ms();
