@@ -657,10 +657,11 @@ std::string Lab::summary() const {
     char b[512];
     std::snprintf(b, sizeof b,
                   "plastiscope-gui: task=%s preset=%s live_steps=%lld episode=%llu train_iterations=%lld "
-                  "errors_shown=%d diverged=%d",
+                  "errors_shown=%d diverged=%d baseline_iterations=%lld",
                   task_name_.c_str(), live_ ? live_->preset().c_str() : "", static_cast<long long>(live_steps_),
                   static_cast<unsigned long long>(episode_index_), static_cast<long long>(train_iterations()),
-                  errors_shown_, trainer_ && trainer_->diverged() ? 1 : 0);
+                  errors_shown_, trainer_ && trainer_->diverged() ? 1 : 0,
+                  static_cast<long long>(baseline_ ? baseline_->iterations() : 0));
     return b;
 }
 
@@ -700,6 +701,9 @@ std::string Lab::run_script(const ScriptStep& s) {
         // Blocks the frame loop until the trainer has done N more iterations (tests).
         const int64_t target = train_iterations() + (s.arg.empty() ? 1 : std::stoll(s.arg));
         const double end = now_s() + 120;
+        // The thread may not have picked up a start() of a moment ago yet.
+        while (trainer_ && !trainer_->running() && !trainer_->diverged() && now_s() < end - 110)
+            std::this_thread::sleep_for(std::chrono::milliseconds(2));
         while (trainer_ && trainer_->running() && train_iterations() < target && now_s() < end)
             std::this_thread::sleep_for(std::chrono::milliseconds(2));
         // A diverged run is a legitimate end state (the app shows it and keeps running).
@@ -736,6 +740,7 @@ std::string Lab::run_script(const ScriptStep& s) {
         vp_.zoom = float(std::atof(s.arg.c_str()));
         vp_.clamp();
     } else if (a == "help") show_help = !show_help;
+    else if (a == "baseline") set_baseline(s.arg);
     else if (a == "quit") quit_ = true;
     return "";
 }

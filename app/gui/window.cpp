@@ -181,6 +181,7 @@ int run_gui(const std::vector<std::string>& args) {
         ImVec2 monkey_pos(float(opt.width) / 2, float(opt.height) / 2);
         const double monkey_end = now_ms() + opt.monkey_seconds * 1000.0;
         std::vector<double> frame_ms;
+        std::string window_task;
         double phase_ms[4] = {0, 0, 0, 0};
         double cpu_at_warmup = 0;
         double t_prev = now_ms(), t_prev_start = t_prev;
@@ -245,6 +246,10 @@ int run_gui(const std::vector<std::string>& args) {
             const double t_b = now_ms();
             gui::gl_frame_begin();
             lab.draw();
+            if (lab.task_name() != window_task) {   // the title names what is open
+                window_task = lab.task_name();
+                glfwSetWindowTitle(win, ("Plastiscope - " + window_task).c_str());
+            }
             ImGui::Render();
             const double t_c = now_ms();
 
