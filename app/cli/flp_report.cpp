@@ -127,7 +127,9 @@ void plot(const std::string& path, const std::string& title, const std::string& 
         im.line(L, Y(y), R, Y(y), kLight);
         im.text(L - 8, Y(y) - 6, fmt(std::abs(y) < 1e-12 * ystep ? 0.0 : y), kBlack, 2, 2);
     }
-    const double step = nice(xlo, xhi, 10);
+    bool integer_x = true;
+    for (auto& s : ss) for (double x : s.x) integer_x = integer_x && x == std::floor(x);
+    const double step = integer_x ? std::max(1.0, nice(xlo, xhi, 10)) : nice(xlo, xhi, 10);
     for (double x = std::ceil(xlo / step) * step; x <= xhi + 1e-9 * step; x += step) {
         im.line(X(x), B, X(x), B + 6, kBlack);
         im.text(X(x), B + 10, fmt(x), kBlack, 2, 1);
@@ -271,8 +273,8 @@ int cmd_flp_report(const std::vector<std::string>& args) {
                 sa.push_back(c);
             }
         }
-        const std::string unit = task_name == "flp-sine" ? "function" : "class";
-        plot(dir + "/interference.png", task_name + ": loss of earlier " + unit + "s after learning " + unit + " k",
+        const std::string unit = task_name == "flp-sine" ? "function" : "class", units = task_name == "flp-sine" ? "functions" : "classes";
+        plot(dir + "/interference.png", task_name + ": loss of earlier " + units + " after learning " + unit + " k",
              unit + " k just learned", "rise since each was learned, % of their own loss (95% CI)", si, ilo * 1.1, ihi * 1.1);
         std::vector<std::pair<double, std::string>> marks;
         const auto& sg = res[0].step_group;
