@@ -741,6 +741,8 @@ std::string Lab::run_script(const ScriptStep& s) {
         vp_.clamp();
     } else if (a == "help") show_help = !show_help;
     else if (a == "baseline") set_baseline(s.arg);
+    else if (a == "file-dialog") dialog_.open("Open checkpoint", false, ".npz", s.arg.empty() ? last_dir_ : s.arg,
+                                              [](const std::string&) {});   // look only (figures, tests)
     else if (a == "quit") quit_ = true;
     return "";
 }

@@ -62,7 +62,7 @@ void setup_style() {
     ImVec4* c = s.Colors;
     c[ImGuiCol_WindowBg] = ImVec4(0.085f, 0.09f, 0.105f, 1.0f);
     c[ImGuiCol_ChildBg] = ImVec4(0, 0, 0, 0);
-    c[ImGuiCol_PopupBg] = ImVec4(0.10f, 0.105f, 0.125f, 0.98f);
+    c[ImGuiCol_PopupBg] = ImVec4(0.10f, 0.105f, 0.125f, 1.0f);
     c[ImGuiCol_Border] = ImVec4(1, 1, 1, 0.08f);
     c[ImGuiCol_TitleBg] = ImVec4(0.11f, 0.12f, 0.14f, 1);
     c[ImGuiCol_TitleBgActive] = ImVec4(0.15f, 0.22f, 0.33f, 1);
