@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cmath>
 #include <filesystem>
+#include <functional>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -207,8 +208,10 @@ std::string Lab::open_task(const std::string& name, const std::string& preset,
     playing_ = false;
     episode_index_ = 0;
     views_ = LiveViews();
-    begin_episode(true);
-    refresh_views();
+    guarded("new episode", [&] {
+        begin_episode(true);
+        refresh_views();
+    });
     note("opened " + name + " (" + live_->preset() + "), " + source);
     return "";
 }
@@ -273,23 +276,43 @@ bool Lab::advance() {
 void Lab::play(bool on) {
     playing_ = on;
     slow_acc_ = 0;
-    if (on && episode_done_ && !loop_) {
-        begin_episode(true);
-        refresh_views();
+    if (on && episode_done_ && !loop_)
+        guarded("new episode", [&] {
+            begin_episode(true);
+            refresh_views();
+        });
+}
+// A task that throws while stepping live must not take the app down: stop playing, drop the
+// views (their pointers may be stale) and say what happened.
+void Lab::guarded(const char* what, const std::function<void()>& f) {
+    try {
+        f();
+    } catch (const std::exception& e) {
+        playing_ = false;
+        views_ = LiveViews();
+        frame_changed_ = true;
+        show_error(std::string("The live network stopped (") + what + ")", e.what());
     }
 }
+
 void Lab::step_once() {
     playing_ = false;
-    advance();
-    refresh_views();
+    guarded("step", [&] {
+        advance();
+        refresh_views();
+    });
 }
 void Lab::restart_episode() {
-    begin_episode(false);
-    refresh_views();
+    guarded("restart", [&] {
+        begin_episode(false);
+        refresh_views();
+    });
 }
 void Lab::new_episode() {
-    begin_episode(true);
-    refresh_views();
+    guarded("new episode", [&] {
+        begin_episode(true);
+        refresh_views();
+    });
 }
 
 bool Lab::animating() const {
@@ -314,12 +337,14 @@ void Lab::update(double dt) {
         }
         // Keep the frame responsive: big networks step fewer times per frame than asked.
         const double t0 = now_s();
-        for (int i = 0; i < steps && playing_; ++i) {
-            if (!advance()) break;
-            if (i + 1 < steps && now_s() - t0 > 0.010) { step_limited_ = true; break; }
-        }
+        guarded("play", [&] {
+            for (int i = 0; i < steps && playing_; ++i) {
+                if (!advance()) break;
+                if (i + 1 < steps && now_s() - t0 > 0.010) { step_limited_ = true; break; }
+            }
+        });
     }
-    refresh_views();
+    guarded("views", [&] { refresh_views(); });
 }
 
 // Called once per frame after stepping, and right after any action that may move the task's
@@ -351,8 +376,10 @@ void Lab::sync_trainers() {
     }
     if (load_asap_) {
         if (trainer_->snapshot_if_newer(seen_version_)) {
-            pick_up_params(true);
-            refresh_views();
+            guarded("new parameters", [&] {
+                pick_up_params(true);
+                refresh_views();
+            });
             load_asap_ = false;
         } else if (clock_ > load_asap_deadline_) {
             load_asap_ = false;
@@ -407,8 +434,10 @@ void Lab::restart_from_last_good() {
         curve_dirty_ = true;
         train_message_.clear();
         seen_version_ = 0;
-        pick_up_params(true);
-        refresh_views();
+        guarded("new parameters", [&] {
+            pick_up_params(true);
+            refresh_views();
+        });
         note("restarted training from the parameters of iteration " + std::to_string(snap->iter));
         trainer_->start();
     } catch (const std::exception& e) {
@@ -422,8 +451,10 @@ void Lab::use_latest_now() {
     load_asap_ = true;
     load_asap_deadline_ = clock_ + 2.0;
     if (trainer_->snapshot_if_newer(seen_version_)) {
-        pick_up_params(true);
-        refresh_views();
+        guarded("new parameters", [&] {
+            pick_up_params(true);
+            refresh_views();
+        });
         load_asap_ = false;
     }
 }

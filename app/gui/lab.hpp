@@ -5,6 +5,7 @@
 #pragma once
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -79,6 +80,7 @@ public:
 
 private:
     // lab.cpp
+    void guarded(const char* what, const std::function<void()>& f);   // live calls that may throw
     bool advance();                    // one live step (new episode first if the last one ended)
     void begin_episode(bool fresh);
     void pick_up_params(bool only_if_newer);
