@@ -324,9 +324,12 @@ int run_gui(const std::vector<std::string>& args) {
                         area += std::fabs((q.x - p.x) * (r.y - p.y) - (r.x - p.x) * (q.y - p.y)) / 2;
                     }
                 }
-            std::printf("last frame: %d draw commands, %.0fk shaded pixels; GUI thread CPU %.2f ms per frame "
-                        "(includes llvmpipe's rasteriser with LP_NUM_THREADS=0)\n",
-                        cmds, area / 1000, (thread_cpu_ms() - cpu_at_warmup) / n);
+            const char* lp = std::getenv("LP_NUM_THREADS");
+            const bool inline_raster = lp && std::string(lp) == "0";
+            std::printf("last frame: %d draw commands, %.0fk shaded pixels; GUI thread CPU %.2f ms per frame (%s)\n",
+                        cmds, area / 1000, (thread_cpu_ms() - cpu_at_warmup) / n,
+                        inline_raster ? "LP_NUM_THREADS=0: includes llvmpipe's rasterisation"
+                                      : "llvmpipe rasterises on its own threads; LP_NUM_THREADS=0 counts it here");
         }
         if (rc == 0 || rc == 3) {
             const std::string e = gui::save_ui_state(cfg_dir, lab.ui_state());
