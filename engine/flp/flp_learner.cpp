@@ -161,9 +161,7 @@ StepStats FlpLearner::train(const std::vector<Episode<float>>& eps, Rng& init_rn
         bool fin = true;
         ge.each(cfg, [&](const std::string&, const Mat<float>& m) { fin = fin && m.allFinite(); });
         if (!fin) continue;
-        auto gl = param_list(g, false), gp = param_list(g, true), el = param_list(ge, false), ep_ = param_list(ge, true);
-        for (size_t i = 0; i < gl.size(); ++i) *gl[i].second += *el[i].second;
-        for (size_t i = 0; i < gp.size(); ++i) *gp[i].second += *ep_[i].second;
+        g.add(ge);
         st.loss += l; st.metric += metric(ep, u.qX.back());
         ++good;
     }

@@ -107,6 +107,11 @@ template <class S> struct Params {
         zero(z.W); zero(z.b); zero(z.B); zero(z.c); zero(z.beta); zero(z.P); z.lr.setZero();
         return z;
     }
+    // this += o, tensor by tensor (same shapes).
+    void add(const Params& o) {
+        auto av = [](std::vector<Mat<S>>& a, const std::vector<Mat<S>>& b) { for (size_t i = 0; i < a.size(); ++i) a[i] += b[i]; };
+        av(W, o.W); av(b, o.b); av(B, o.B); av(c, o.c); av(beta, o.beta); av(P, o.P); lr += o.lr;
+    }
     template <class T> Params<T> cast() const {
         Params<T> o;
         auto cv = [](const std::vector<Mat<S>>& v) { std::vector<Mat<T>> r; for (auto& m : v) r.push_back(m.template cast<T>()); return r; };
