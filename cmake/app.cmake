@@ -29,9 +29,10 @@ if(PS_BUILD_GUI)
 
   # GLSL in shaders/ is embedded at build time as C++ string literals.
   file(GLOB PS_SHADERS CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/shaders/*.glsl)
+  string(REPLACE ";" "|" PS_SHADERS_JOINED "${PS_SHADERS}")   # a list would split the -D argument
   set(PS_SHADER_CPP ${CMAKE_BINARY_DIR}/generated/shaders.cpp)
   add_custom_command(OUTPUT ${PS_SHADER_CPP}
-    COMMAND ${CMAKE_COMMAND} -DOUT=${PS_SHADER_CPP} -DIN="${PS_SHADERS}" -P ${CMAKE_SOURCE_DIR}/cmake/embed_shaders.cmake
+    COMMAND ${CMAKE_COMMAND} -DOUT=${PS_SHADER_CPP} "-DIN=${PS_SHADERS_JOINED}" -P ${CMAKE_SOURCE_DIR}/cmake/embed_shaders.cmake
     DEPENDS ${PS_SHADERS} ${CMAKE_SOURCE_DIR}/cmake/embed_shaders.cmake
     COMMENT "Embedding shaders")
 
@@ -48,7 +49,7 @@ add_executable(plastiscope ${PS_APP_SRC})
 target_include_directories(plastiscope PRIVATE ${CMAKE_SOURCE_DIR}/app)
 target_compile_options(plastiscope PRIVATE ${PS_WARN})
 if(PS_BUILD_GUI)
-  target_link_libraries(plastiscope PRIVATE ps_gui)
+  target_link_libraries(plastiscope PRIVATE ps_gui ps_engine)   # object libs: name both
 else()
   target_link_libraries(plastiscope PRIVATE ps_engine)
 endif()

@@ -1,4 +1,5 @@
 # Turns every shaders/NAME.glsl into `const char* ps_shader_NAME` in one generated .cpp.
+string(REPLACE "|" ";" IN "${IN}")
 set(body "// Generated from shaders/*.glsl at build time. Do not edit.\n")
 foreach(f ${IN})
   get_filename_component(name ${f} NAME_WE)
