@@ -45,6 +45,19 @@ struct ImageView {
     std::vector<float> pixels;   // row-major, height*width
     float lo = -1, hi = 1;
 };
+// A user action on the live view that only some tasks understand: the maze's arrow keys, painting
+// on an image, pointing the task at a folder of the user's own images. Task::live_event says
+// whether it was taken.
+struct LiveEvent {
+    std::string kind;        // "key" | "paint" | "open-images" | task-specific names
+    int key = -1;            // "key": 0 up, 1 right, 2 down, 3 left
+    std::string target;      // "paint": the ImageView's name
+    int row = 0, col = 0;    // "paint": pixel
+    float value = 0;         // "paint": the new pixel value (in the view's lo..hi)
+    float radius = 0;        // "paint": brush radius in pixels (0 = one pixel)
+    std::string path;        // "open-images": a folder or file
+};
+
 struct LiveViews {
     int t = 0, T = 0;                     // timestep reached, episode length
     int64_t episode = 0;                  // live episode counter
@@ -107,6 +120,9 @@ public:
     virtual void live_restart() = 0;                      // the same episode again from t = 0
     virtual bool live_step() = 0;                         // one timestep; false once the episode is over
     virtual void live_views(LiveViews& v) = 0;
+    // A task-specific user action (see LiveEvent). Returns "" when taken, else why not (the GUI
+    // shows it). The default takes nothing.
+    virtual std::string live_event(const LiveEvent& e) { return "the task '" + name() + "' has no '" + e.kind + "' action"; }
 };
 
 using TaskFactory = std::function<std::unique_ptr<Task>()>;

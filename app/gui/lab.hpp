@@ -15,6 +15,7 @@
 #include "gui/gl.hpp"
 #include "gui/matrix_view.hpp"
 #include "gui/options.hpp"
+#include "gui/task_panel.hpp"
 #include "task.hpp"
 
 namespace ps::gui {
@@ -71,6 +72,7 @@ public:
     std::string summary() const;          // one line: task, steps, iterations, errors
     std::vector<std::string> view_rects() const;   // "view NAME x y w h" per drawn matrix
     const std::string& task_name() const { return task_name_; }
+    bool keys_captured() const { return keys_captured_; }
     int64_t train_iterations() const { return trainer_ ? trainer_->iterations() : 0; }
     bool quit_requested() const { return quit_; }
     void request_quit() { if (!monkey) quit_ = true; }
@@ -104,6 +106,7 @@ private:
     void draw_focus();
     void draw_activity();
     void draw_curves();
+    void draw_task_view(const TaskPanelFn& panel);   // task_panel.cpp
 
     GuiOptions opt_;
     std::string task_name_;
@@ -186,6 +189,9 @@ private:
     bool quit_ = false;
     std::string focus_matrix_;   // which matrix the focus plots read
     bool show_matrices_ = true, show_activity_ = true, show_curves_ = true, show_focus_ = true, show_params_ = true;
+    bool show_task_view_ = true, show_focus_panel_ = false;   // with a task panel (task_panel.hpp)
+    const char* activity_title_ = "Activity";
+    bool keys_captured_ = false;   // the task panel used the arrow keys last frame
 };
 
 }  // namespace ps::gui

@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <filesystem>
 #include "gui/lab.hpp"
+#include "gui/task_panel.hpp"
 
 namespace ps::gui {
 
@@ -48,7 +49,8 @@ void Lab::place(const char* name, float x, float y, float w, float h) {
     ImGui::SetNextWindowPos(ImVec2(std::floor(x), std::floor(y)), c);
     ImGui::SetNextWindowSize(ImVec2(std::floor(w), std::floor(h)), c);
     static const char* const panels[] = {"Task", "Transport", "Training", "Hyperparameters", "Matrices",
-                                         "Neuron focus", "Activity", "Curves"};
+                                         "Neuron focus", "Activity", "Curves", "Task view",
+                                         "Activity###ActivityBelow"};
     bool opaque = true;
     if (ImGuiWindow* me = ImGui::FindWindowByName(name)) {
         opaque = false;
@@ -93,13 +95,33 @@ void Lab::draw() {
         place("Matrices", L, top, C, avail * 0.68f);
         draw_matrices();
     }
-    if (show_focus_) {
-        place("Neuron focus", L, top + avail * 0.68f, C, avail * 0.32f);
-        draw_focus();
-    }
-    if (show_activity_) {
-        place("Activity", L + C, top, R, avail * 0.52f);
-        draw_activity();
+    // A task with its own panel (task_panel.hpp) gets the top right; the activity raster then
+    // takes the neuron focus' place (the focus stays in the View menu).
+    const TaskPanelFn* panel = live_ ? find_task_panel(task_name_) : nullptr;
+    if (panel) {
+        if (show_focus_panel_) {
+            place("Neuron focus", L, top + avail * 0.68f, C, avail * 0.32f);
+            draw_focus();
+        }
+        if (show_activity_) {
+            activity_title_ = "Activity###ActivityBelow";
+            place(activity_title_, L, top + avail * 0.68f, C, avail * 0.32f);
+            draw_activity();
+        }
+        if (show_task_view_) {
+            place("Task view", L + C, top, R, avail * 0.52f);
+            draw_task_view(*panel);
+        }
+    } else {
+        if (show_focus_) {
+            place("Neuron focus", L, top + avail * 0.68f, C, avail * 0.32f);
+            draw_focus();
+        }
+        if (show_activity_) {
+            activity_title_ = "Activity";
+            place(activity_title_, L + C, top, R, avail * 0.52f);
+            draw_activity();
+        }
     }
     if (show_curves_) {
         place("Curves", L + C, top + avail * 0.52f, R, avail * 0.48f);
@@ -165,7 +187,12 @@ void Lab::draw_menu() {
     }
     if (ImGui::BeginMenu("View")) {
         ImGui::MenuItem("Matrices", nullptr, &show_matrices_);
-        ImGui::MenuItem("Neuron focus", nullptr, &show_focus_);
+        if (live_ && find_task_panel(task_name_)) {
+            ImGui::MenuItem("Task view", nullptr, &show_task_view_);
+            ImGui::MenuItem("Neuron focus", nullptr, &show_focus_panel_);
+        } else {
+            ImGui::MenuItem("Neuron focus", nullptr, &show_focus_);
+        }
         ImGui::MenuItem("Activity", nullptr, &show_activity_);
         ImGui::MenuItem("Curves", nullptr, &show_curves_);
         ImGui::MenuItem("Hyperparameters", nullptr, &show_params_);

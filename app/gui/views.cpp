@@ -168,7 +168,7 @@ void Lab::draw_focus() {
 // ---------------------------------------------------------------- activity
 
 void Lab::draw_activity() {
-    if (!ImGui::Begin("Activity")) { ImGui::End(); return; }
+    if (!ImGui::Begin(activity_title_)) { ImGui::End(); return; }
     const ImVec2 avail = ImGui::GetContentRegionAvail();
     const float fh = ImGui::GetTextLineHeightWithSpacing();
     const bool have_images = !views_.images.empty();

@@ -235,7 +235,7 @@ int run_gui(const std::vector<std::string>& args) {
             // Keys act on the lab unless the user is typing in a field.
             if (!io.WantTextInput && !ImGui::IsAnyItemActive()) {
                 if (ImGui::IsKeyPressed(GLFW_KEY_SPACE, false)) lab.play(!lab.playing());
-                if (ImGui::IsKeyPressed(GLFW_KEY_RIGHT, true)) lab.step_once();
+                if (!lab.keys_captured() && ImGui::IsKeyPressed(GLFW_KEY_RIGHT, true)) lab.step_once();
                 if (ImGui::IsKeyPressed(GLFW_KEY_R, false) && !io.KeyCtrl) lab.restart_episode();
                 if (ImGui::IsKeyPressed(GLFW_KEY_N, false) && !io.KeyCtrl) lab.new_episode();
                 if (ImGui::IsKeyPressed(GLFW_KEY_F1, false)) lab.show_help = !lab.show_help;

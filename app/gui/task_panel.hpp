@@ -1,0 +1,42 @@
+// Task-specific windows. A task whose live state needs more than the generic matrix / raster /
+// image views (the maze's walls and trail, drawing on an image probe) registers a panel here by
+// task name from its own file in app/gui/ (panel_<task>.cpp); the lab opens it as the "Task view"
+// window next to the generic ones. Panels read only the LiveViews the task exports and talk back
+// through Task::live_event, so the engine stays free of GUI code.
+#pragma once
+#include <functional>
+#include <string>
+#include "task.hpp"
+
+namespace ps::gui {
+
+struct TaskPanelContext {
+    TaskPanelContext(Task& t, const LiveViews& v) : task(t), views(v) {}
+    Task& task;                 // the live task (GUI thread only)
+    const LiveViews& views;     // its views as of this frame
+    bool frame_changed = false; // a step / reset / load since the last frame: re-upload textures
+    bool playing = false;
+    // Out: the panel uses the arrow keys this frame (the lab's Right-arrow step is then off).
+    bool capture_keys = false;
+    // Out: an event changed the live state; the lab refreshes its views before the next frame.
+    bool state_changed = false;
+    std::function<void(const std::string& text, bool error)> note;   // status-bar message
+    // Sends an event to the task; shows the refusal as a note; marks state_changed when taken.
+    bool send(const LiveEvent& e) {
+        const std::string r = task.live_event(e);
+        if (r.empty()) { state_changed = true; return true; }
+        if (note) note(r, true);
+        return false;
+    }
+};
+
+using TaskPanelFn = std::function<void(TaskPanelContext&)>;
+
+// Registers fn for tasks whose name equals task_name, or starts with it when it ends in '*'.
+bool register_task_panel(const std::string& task_name, TaskPanelFn fn);
+const TaskPanelFn* find_task_panel(const std::string& task_name);
+
+#define PS_REGISTER_TASK_PANEL(NAME, FN) \
+    static const bool PS_CONCAT(ps_panel_reg_, __LINE__) = ::ps::gui::register_task_panel(NAME, FN)
+
+}  // namespace ps::gui
