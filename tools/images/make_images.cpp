@@ -1,0 +1,188 @@
+// make_images: builds the natural-image patch set of the images task (assets/images/patches.npz)
+// from the public-domain / CC0 photographs in Debian's python3-skimage, python3-scipy (face.dat)
+// and python-matplotlib-data (grace_hopper.jpg), unpacked by tools/images/make_images.sh.
+//
+// Each photo is converted to gray ((R+G+B+1)/3), downscaled by x1, x1.5 and x2 (exact integer
+// area averaging), and cut into random 32x32 patches: flat ones (std < 10) dropped, patches of
+// one scale at least 10 px apart, at most --cap per photo. Photos are split by name into train
+// and held-out (a held-out photo never lends a patch to training). Everything is integer
+// arithmetic and seeded, and the zip entries carry a fixed time stamp: the same packages and
+// flags give the same file, byte for byte.
+#include <zip.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "images/image_data.hpp"
+#include "rng.hpp"
+
+#include <stb_image_write.h>
+
+namespace {
+
+using namespace ps::images;
+
+// The photos: file (relative to the unpacked packages' root, or "face.raw" in the work folder),
+// short name, whether it is held out. Licences are listed in assets/images/LICENSES.md.
+struct Photo { const char* file; const char* name; bool heldout; };
+const Photo kPhotos[] = {
+    {"usr/lib/python3/dist-packages/skimage/data/astronaut.png", "astronaut", false},
+    {"usr/lib/python3/dist-packages/skimage/data/camera.png", "camera", false},
+    {"usr/lib/python3/dist-packages/skimage/data/rocket.jpg", "rocket", false},
+    {"usr/lib/python3/dist-packages/skimage/data/coins.png", "coins", false},
+    {"usr/lib/python3/dist-packages/skimage/data/grass.png", "grass", false},
+    {"usr/lib/python3/dist-packages/skimage/data/brick.png", "brick", false},
+    {"usr/lib/python3/dist-packages/skimage/data/clock_motion.png", "clock_motion", false},
+    {"usr/lib/python3/dist-packages/skimage/data/hubble_deep_field.jpg", "hubble_deep_field", false},
+    {"face.raw", "face (scipy)", false},
+    {"usr/lib/python3/dist-packages/skimage/data/chelsea.png", "chelsea", true},
+    {"usr/lib/python3/dist-packages/skimage/data/coffee.png", "coffee", true},
+    {"usr/lib/python3/dist-packages/skimage/data/gravel.png", "gravel", true},
+    {"usr/share/matplotlib/mpl-data/sample_data/grace_hopper.jpg", "grace_hopper", true},
+};
+
+struct Options {
+    std::string root, face, out, preview;
+    uint64_t seed = 2018;
+    int cap = 200;
+    int only = 0;       // tests: use only the first N photos of each part (0 = all)
+};
+
+[[noreturn]] void usage(const std::string& err) {
+    std::fprintf(stderr,
+                 "make_images: %s\n"
+                 "usage: make_images --root DIR --face FILE --out FILE.npz [--preview FILE.png] [--seed N] [--cap N] [--only N]\n"
+                 "  DIR: python3-skimage and python-matplotlib-data unpacked with dpkg -x\n"
+                 "  FILE: scipy's misc/face.dat after bunzip2 (1024x768 raw RGB)\n",
+                 err.c_str());
+    std::exit(2);
+}
+
+Options parse(int argc, char** argv) {
+    Options o;
+    for (int i = 1; i < argc; ++i) {
+        const std::string a = argv[i];
+        auto val = [&]() -> std::string { if (i + 1 >= argc) usage(a + " needs a value"); return argv[++i]; };
+        auto num = [&](long long lo, long long hi) {
+            const std::string v = val();
+            char* end = nullptr;
+            const long long x = std::strtoll(v.c_str(), &end, 10);
+            if (v.empty() || *end || x < lo || x > hi) usage(a + ": '" + v + "' is not an integer in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]");
+            return x;
+        };
+        if (a == "--root") o.root = val();
+        else if (a == "--face") o.face = val();
+        else if (a == "--out") o.out = val();
+        else if (a == "--preview") o.preview = val();
+        else if (a == "--seed") o.seed = uint64_t(num(0, 1LL << 62));
+        else if (a == "--cap") o.cap = int(num(1, 100000));
+        else if (a == "--only") o.only = int(num(0, 100));
+        else usage("unknown flag '" + a + "'");
+    }
+    if (o.root.empty() || o.face.empty() || o.out.empty()) usage("--root, --face and --out are required");
+    return o;
+}
+
+// Deflated npz with fixed time stamps (reproducible bytes).
+struct NpzOut {
+    struct Entry { std::string name, bytes; };
+    std::vector<Entry> entries;
+    void add(const std::string& name, const char* descr, std::vector<int64_t> shape, const void* data, size_t n) {
+        std::string shp = "(";
+        for (size_t i = 0; i < shape.size(); ++i) shp += std::to_string(shape[i]) + (shape.size() == 1 ? "," : (i + 1 < shape.size() ? ", " : ""));
+        shp += ")";
+        std::string hdr = std::string("{'descr': '") + descr + "', 'fortran_order': False, 'shape': " + shp + ", }";
+        const size_t total = 10 + hdr.size() + 1;
+        hdr.append((64 - total % 64) % 64, ' ');
+        hdr += '\n';
+        std::string b = "\x93NUMPY";
+        b += char(1); b += char(0);
+        b += char(hdr.size() & 0xff); b += char(hdr.size() >> 8);
+        b += hdr;
+        b.append(static_cast<const char*>(data), n);
+        entries.push_back({name + ".npy", std::move(b)});
+    }
+    void add_text(const std::string& name, const std::string& s) { add(name, "|u1", {int64_t(s.size())}, s.data(), s.size()); }
+    void write(const std::string& path) {
+        const std::string tmp = path + ".tmp";
+        std::remove(tmp.c_str());
+        int err = 0;
+        zip_t* z = zip_open(tmp.c_str(), ZIP_CREATE | ZIP_EXCL, &err);
+        if (!z) throw std::runtime_error("cannot create " + tmp);
+        for (auto& e : entries) {
+            zip_source_t* src = zip_source_buffer(z, e.bytes.data(), e.bytes.size(), 0);
+            const zip_int64_t idx = src ? zip_file_add(z, e.name.c_str(), src, ZIP_FL_ENC_UTF_8) : -1;
+            if (idx < 0) { zip_source_free(src); zip_discard(z); throw std::runtime_error("zip: cannot add " + e.name); }
+            zip_set_file_compression(z, zip_uint64_t(idx), ZIP_CM_DEFLATE, 9);
+            zip_file_set_mtime(z, zip_uint64_t(idx), 315532800 + 86400, 0);   // 1980-01-02: reproducible
+        }
+        if (zip_close(z) != 0) { zip_discard(z); throw std::runtime_error("zip: cannot write " + tmp); }
+        if (std::rename(tmp.c_str(), path.c_str()) != 0) throw std::runtime_error("cannot rename " + tmp + " to " + path);
+    }
+};
+
+}  // namespace
+
+int main(int argc, char** argv) try {
+    const Options o = parse(argc, argv);
+    CutOptions co;
+    co.cap = o.cap;
+    std::vector<uint8_t> train, held;
+    std::vector<int64_t> train_ph, held_ph;
+    std::string names;
+    std::vector<std::vector<uint8_t>> per_photo;   // for the preview
+    int used_train = 0, used_held = 0;
+    int idx = 0;
+    for (const Photo& p : kPhotos) {
+        if (o.only > 0 && (p.heldout ? used_held : used_train) >= o.only) continue;
+        (p.heldout ? used_held : used_train)++;
+        const std::string file = std::string(p.file) == "face.raw" ? o.face : o.root + "/" + p.file;
+        const Gray g = std::string(p.file) == "face.raw" ? read_raw_rgb(file, 1024, 768) : decode_file(file);
+        // Each photo has its own stream: adding or dropping one photo leaves the others' patches alone.
+        ps::Rng rng(o.seed * 1000003ull + uint64_t(idx));
+        const auto patches = cut_patches(g, co, rng);
+        const int64_t n = int64_t(patches.size()) / 1024;
+        (p.heldout ? held : train).insert((p.heldout ? held : train).end(), patches.begin(), patches.end());
+        (p.heldout ? held_ph : train_ph).insert((p.heldout ? held_ph : train_ph).end(), size_t(n), idx);
+        names += (idx ? "\n" : "") + std::string(p.name);
+        per_photo.push_back(patches);
+        std::fprintf(stderr, "make_images: %-18s %4dx%-4d %4lld patches (%s)\n", p.name, g.w, g.h, (long long)n, p.heldout ? "held out" : "train");
+        ++idx;
+    }
+    const int64_t nt = int64_t(train.size()) / 1024, nh = int64_t(held.size()) / 1024;
+    if (nt < 3 || nh < 3) throw std::runtime_error("too few patches");
+    NpzOut z;
+    z.add("train", "|u1", {nt, 32, 32}, train.data(), train.size());
+    z.add("heldout", "|u1", {nh, 32, 32}, held.data(), held.size());
+    z.add("train_photo", "<i8", {nt}, train_ph.data(), train_ph.size() * 8);
+    z.add("heldout_photo", "<i8", {nh}, held_ph.data(), held_ph.size() * 8);
+    z.add_text("photos", names);
+    char meta[512];
+    std::snprintf(meta, sizeof meta,
+                  "{\"format\": \"plastiscope-images-1\", \"side\": 32, \"seed\": %llu, \"cap\": %d, \"min_std\": %d, "
+                  "\"scales\": \"1 1.5 2\", \"gray\": \"(R+G+B+1)/3\", \"source\": \"Debian python3-skimage, python3-scipy, python-matplotlib-data\", "
+                  "\"license\": \"public domain / CC0 photographs, see assets/images/LICENSES.md\"}",
+                  (unsigned long long)o.seed, o.cap, co.min_std);
+    z.add_text("meta", meta);
+    z.write(o.out);
+    std::fprintf(stderr, "make_images: %lld train + %lld held-out patches from %d photos -> %s\n", (long long)nt, (long long)nh, idx, o.out.c_str());
+
+    if (!o.preview.empty()) {
+        // One row per photo: its first 16 patches, 33 px apart, on mid-gray.
+        const int cols = 16, cell = 33, W = cols * cell + 1, H = int(per_photo.size()) * cell + 1;
+        std::vector<uint8_t> px(size_t(W) * size_t(H), 128);
+        for (size_t r = 0; r < per_photo.size(); ++r)
+            for (int c = 0; c < cols && size_t(c) * 1024 < per_photo[r].size(); ++c)
+                for (int y = 0; y < 32; ++y)
+                    std::memcpy(&px[size_t(1 + int(r) * cell + y) * size_t(W) + size_t(1 + c * cell)], &per_photo[r][size_t(c) * 1024 + size_t(y) * 32], 32);
+        if (!stbi_write_png(o.preview.c_str(), W, H, 1, px.data(), W)) throw std::runtime_error("cannot write " + o.preview);
+    }
+    return 0;
+} catch (const std::exception& e) {
+    std::fprintf(stderr, "make_images: %s\n", e.what());
+    return 1;
+}
