@@ -15,9 +15,16 @@ std::unique_ptr<Task> small_task(const std::vector<std::string>& kv = {}) {
     auto t = make_task("omniglot");
     REQUIRE(t);
     t->set_preset("quick");
-    apply_overrides(t->fields(), {"channels=8", "ways=3", "lr=3e-3", "batch=8"});
+    apply_overrides(t->fields(), {"channels=8", "ways=3", "eval_ways=0", "lr=3e-3", "batch=8"});
     apply_overrides(t->fields(), kv);
     return t;
+}
+
+// The film strip: the episode's images so far (the failure gallery follows them in v.images).
+int strip_images(const LiveViews& v) {
+    int n = 0;
+    for (const auto& im : v.images) n += im.name.rfind("failure", 0) != 0;
+    return n;
 }
 
 bool same(const ArrayMap& a, const ArrayMap& b, const std::string& prefix) {
@@ -126,7 +133,17 @@ TEST_CASE("omniglot task: live stepping shows one support image per step, then t
     t->live_views(v);
     CHECK(v.t == 0);
     CHECK(v.T == 6);
-    CHECK(v.images.empty());
+    CHECK(strip_images(v) == 0);
+    // The failure gallery: an untrained network answers most of the 32 scanned episodes wrongly;
+    // each failure is a strip of the 5 supports and the query, framed where truth and answer are.
+    CHECK(v.scalars.at("gallery_episodes") == 32);
+    CHECK(v.scalars.at("gallery_accuracy") < 0.6);
+    REQUIRE(int(v.images.size()) == 6);
+    const ImageView& f = v.images.front();
+    CHECK(f.name.find("failure: query of label") == 0);
+    CHECK(f.height == 33);
+    CHECK(f.width == 33 * 7 - 1);
+    CHECK(f.pixels.size() == size_t(f.height * f.width));
     REQUIRE(v.matrices.size() >= 4);
     const MatRf* H = nullptr;
     for (auto& m : v.matrices) if (m.name == "H") H = m.m;
@@ -138,7 +155,7 @@ TEST_CASE("omniglot task: live stepping shows one support image per step, then t
     while (t->live_step()) {
         ++steps;
         t->live_views(v);
-        CHECK(int(v.images.size()) == steps);
+        CHECK(strip_images(v) == steps);
         if (steps == 1) {
             // The first support image wrote its features into its label's column only.
             for (auto& m : v.matrices) if (m.name == "H") H = m.m;
@@ -149,8 +166,8 @@ TEST_CASE("omniglot task: live stepping shows one support image per step, then t
         }
     }
     CHECK(steps == 6);
-    CHECK(v.images.back().name.find("query") == 0);
-    CHECK(v.images.back().width == 31);
+    CHECK(v.images[size_t(steps - 1)].name.find("query") == 0);
+    CHECK(v.images[size_t(steps - 1)].width == 31);
     CHECK(v.scalars.count("loss") == 1);
     double psum = 0;
     for (int j = 0; j < 5; ++j) psum += v.scalars.at("p" + std::to_string(j));

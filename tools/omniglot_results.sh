@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Reproduces the omniglot numbers of docs/omniglot.md (issue 6): trains the `quick` preset on the
+# glyph set, evaluates it 5-way and 20-way on the held-out glyph alphabets and on the two small real
+# Omniglot subsets it never saw, trains the same preset on real Omniglot images_background_small1
+# and evaluates it on small2 (alphabets small1 also holds are removed), and times training against
+# the PyTorch peer (bench/peer/torch_omniglot.py) on one thread each.
+# One job at a time on one core (nice 5). Re-running skips finished parts.
+#
+# usage: tools/omniglot_results.sh [BUILD_DIR (default build)] [OUT_DIR (default runs/omniglot)]
+#        budgets: OMNI_EPISODES (default 250000), OMNI_REAL_EPISODES (default 60000),
+#                 OMNI_EVAL (evaluation episodes, default 2000), OMNI_SEED (default 1)
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+bin="${1:-$root/build}/plastiscope"
+out="${2:-$root/runs/omniglot}"
+[ -x "$bin" ] || { echo "omniglot_results: no $bin (build first)" >&2; exit 1; }
+mkdir -p "$out"
+eps="${OMNI_EPISODES:-250000}"
+real_eps="${OMNI_REAL_EPISODES:-60000}"
+neval="${OMNI_EVAL:-2000}"
+seed="${OMNI_SEED:-1}"
+export PS_OMNIGLOT_DIR="${PS_OMNIGLOT_DIR:-$root/../shared/omniglot}"
+
+train() {   # dir episodes extra-args...
+    local dir=$1 n=$2; shift 2
+    if [ -s "$dir/train.done" ]; then return; fi
+    local t0=$SECONDS
+    nice -n 5 "$bin" train --task omniglot --preset quick --seed "$seed" --episodes "$n" --out "$dir" \
+        --checkpoint-every 10000 --quiet "$@"
+    echo "$((SECONDS - t0))" > "$dir/train.done"
+    echo "train $dir: $n episodes in $((SECONDS - t0)) s" | tee -a "$out/log.txt"
+}
+ev() {   # dir label extra-overrides...
+    local dir=$1 label=$2; shift 2
+    local f="$dir/eval-$label.txt"
+    if [ -s "$f" ]; then return; fi
+    nice -n 5 "$bin" eval --checkpoint "$dir/checkpoint.npz" --episodes "$neval" --seed 1001 "$@" > "$f"
+    echo "$dir $label: $(cat "$f")" | tee -a "$out/log.txt"
+}
+
+g="$out/glyphs-quick-s$seed"
+train "$g" "$eps"
+ev "$g" 5way-glyphs
+ev "$g" 20way-glyphs eval_ways=20
+ev "$g" 5way-small1 eval_data=omniglot-small1
+ev "$g" 5way-small2 eval_data=omniglot-small2
+ev "$g" 20way-small2 eval_data=omniglot-small2 eval_ways=20
+
+r="$out/small1-quick-s$seed"
+train "$r" "$real_eps" data=omniglot-small1
+ev "$r" 5way-small2                                   # held-out: small2 minus small1's alphabets
+ev "$r" 20way-small2 eval_ways=20
+ev "$r" 5way-glyphs eval_data=glyphs
+
+# Speed, one thread each, the quick preset's episodes (10-way, 8 per step) and the paper's (5-way,
+# one per step): ms per training episode, sampling included.
+if [ ! -s "$out/speed.txt" ]; then
+    {
+        for cfg in "10 8" "5 1"; do
+            set -- $cfg
+            n=$((4000 * $2 / ($2 > 1 ? 2 : 1)))
+            nice -n 5 "$bin" train --task omniglot --preset quick --seed 0 --episodes "$n" --out "$out/speed-$1-$2" \
+                --checkpoint-every 0 --quiet ways="$1" batch="$2"
+            ours=$(tail -1 "$out/speed-$1-$2/metrics.csv" | awk -F, '{ printf "%.3f", 1000 * $6 / $1 }')
+            peer=$(nice -n 5 /usr/bin/python3 "$root/bench/peer/torch_omniglot.py" --episodes "$n" --ways "$1" \
+                   --batch "$2" --threads 1 --warmup 200 --report 1000000 | grep ms_per_episode= | cut -d= -f2)
+            echo "ways=$1 batch=$2 episodes=$n ms/episode: plastiscope $ours  torch(1 thread) $peer  ratio $(awk -v a="$peer" -v b="$ours" 'BEGIN { printf "%.2f", a / b }')"
+        done
+    } | tee "$out/speed.txt"
+fi
