@@ -1,5 +1,6 @@
 // Episode generators of the FLP tasks (see flp_data.hpp) and the digits.bin reader.
 #include "flp/flp_data.hpp"
+#include "omniglot/dataset.hpp"
 #include <cmath>
 #include <cstring>
 #include <fstream>
@@ -61,7 +62,7 @@ DigitSet load_digits(const std::string& path) {
         throw fail("size " + std::to_string(bytes.size()) + " bytes, header says " + std::to_string(need));
     DigitSet d;
     d.rows = int(rows); d.cols = int(cols);
-    d.label.assign(bytes.begin() + 16, bytes.begin() + 16 + long(count));
+    d.label.assign(reinterpret_cast<const uint8_t*>(bytes.data()) + 16, reinterpret_cast<const uint8_t*>(bytes.data()) + 16 + count);
     d.pixels.assign(bytes.begin() + 16 + long(count), bytes.end());
     std::vector<std::vector<int>> by(10);
     for (uint32_t i = 0; i < count; ++i) {
@@ -74,7 +75,39 @@ DigitSet load_digits(const std::string& path) {
         if (ntr < 20 || by[size_t(k)].size() - ntr < 20) throw fail("too few images of digit " + std::to_string(k));
         d.train[size_t(k)].assign(by[size_t(k)].begin(), by[size_t(k)].begin() + long(ntr));
         d.test[size_t(k)].assign(by[size_t(k)].begin() + long(ntr), by[size_t(k)].end());
+        d.class_name.push_back(std::to_string(k));
     }
+    return d;
+}
+
+DigitSet load_glyph_classes(const std::string& path) {
+    DigitSet d;
+    d.kind = "character";
+    bool first = true;
+    for (auto split : {omni::GlyphSplit::Background, omni::GlyphSplit::Evaluation}) {
+        const omni::CharSet cs = omni::load_glyphs(path, split);
+        if (first) { d.rows = d.cols = cs.side; first = false; }
+        const size_t npx = size_t(cs.side) * size_t(cs.side);
+        for (int ch = 0; ch < cs.num_chars(); ++ch) {
+            const int k = d.classes();
+            std::vector<int> idx;
+            for (int j = 0; j < cs.drawers(ch); ++j) {
+                idx.push_back(d.size());
+                d.label.push_back(k);
+                d.pixels.insert(d.pixels.end(), cs.image(ch, j), cs.image(ch, j) + npx);
+            }
+            d.train.push_back(split == omni::GlyphSplit::Background ? idx : std::vector<int>{});
+            d.test.push_back(split == omni::GlyphSplit::Background ? std::vector<int>{} : idx);
+            d.class_name.push_back(cs.char_name[size_t(ch)]);
+        }
+    }
+    return d;
+}
+
+const DigitSet& default_glyph_classes() {
+    static std::once_flag once;
+    static DigitSet d;
+    std::call_once(once, [] { d = load_glyph_classes(omni::default_glyphs_path()); });
     return d;
 }
 
@@ -88,12 +121,17 @@ const DigitSet& default_digits() {
 }
 
 Episode<float> make_digit_episode(const DigitConfig& c, const DigitSet& d, bool test_split, Rng& rng, EpisodeInfo* info) {
-    if (c.ways < 2 || c.ways > 10) throw std::invalid_argument("digits: ways must be in 2..10");
+    if (c.ways < 2) throw std::invalid_argument("image classes: ways must be >= 2");
     const auto& pool = test_split ? d.test : d.train;
-    std::vector<int> digits(10);
-    std::iota(digits.begin(), digits.end(), 0);
+    std::vector<int> digits;                             // the eligible classes (MNIST: 0..9)
+    for (int k = 0; k < int(pool.size()); ++k)
+        if (int(pool[size_t(k)].size()) >= c.shots + c.query_shots) digits.push_back(k);
+    if (int(digits.size()) < c.ways)
+        throw std::invalid_argument("image classes: " + std::to_string(c.ways) + "-way episodes need " + std::to_string(c.ways) +
+                                    " " + d.kind + "s with " + std::to_string(c.shots + c.query_shots) + " images each in the " +
+                                    (test_split ? "test" : "training") + " split; there are " + std::to_string(digits.size()));
     rng.shuffle(digits.begin(), digits.end());
-    digits.resize(size_t(c.ways));                       // label k <- digit digits[k]
+    digits.resize(size_t(c.ways));                       // label k <- class digits[k]
     const int npx = d.rows * d.cols, T = c.ways * c.shots;
     std::vector<int> step_img, step_lab, q_img, q_lab;
     for (int k = 0; k < c.ways; ++k) {

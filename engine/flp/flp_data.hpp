@@ -4,9 +4,12 @@
 //    `steps_per_func` minibatches of `batch` points of function 1, then of function 2, ...
 //    (iid = true: the same points shuffled across functions); query: `query_per_func` fresh
 //    points of every function;
-//  - continual digit classification: `ways` digits, each given a random label, `shots` images of
+//  - continual image classification: `ways` classes, each given a random label, `shots` images of
 //    each shown one at a time class after class (iid: shuffled), query on `query_shots` more
-//    images per class. Images from a fixed train / test split of assets/mnist/digits.bin.
+//    images per class. Two image sets: the Omniglot-like glyphs (assets/glyphs/glyphs.npz;
+//    training episodes draw characters of the background alphabets, evaluation episodes
+//    characters of the held-out alphabets, so evaluation classes are new) or MNIST digits
+//    (assets/mnist/digits.bin; the same 10 classes in both, split 80 / 20 % by image).
 #pragma once
 #include <cstdint>
 #include <string>
@@ -37,13 +40,16 @@ struct EpisodeInfo {
 Episode<float> make_sine_episode(const SineConfig& c, Rng& rng, EpisodeInfo* info = nullptr);
 inline int sine_input_dim(const SineConfig& c) { return c.n_funcs + 1; }
 
-// ---- digits
+// ---- labelled image sets (MNIST digits, glyph characters)
 struct DigitSet {
     int rows = 28, cols = 28;
-    std::vector<uint8_t> label;        // per image
-    std::vector<uint8_t> pixels;       // image i at i*rows*cols
-    std::vector<std::vector<int>> train, test;   // per digit: image indices (first 80 % / last 20 %)
+    std::string kind = "digit";        // what a class is ("digit", "character"), for messages
+    std::vector<int> label;            // per image: its class
+    std::vector<uint8_t> pixels;       // image i at i*rows*cols, ink * 255
+    std::vector<std::vector<int>> train, test;   // per class: image indices of each split (may be empty)
+    std::vector<std::string> class_name;         // per class (glyphs: "Script/U+XXXX"; digits: "0".."9")
     int size() const { return int(label.size()); }
+    int classes() const { return int(train.size()); }
     const uint8_t* image(int i) const { return &pixels[size_t(i) * size_t(rows * cols)]; }
 };
 // Loads digits.bin (layout in tools/make_mnist.sh); throws std::runtime_error naming the file and
@@ -51,12 +57,17 @@ struct DigitSet {
 DigitSet load_digits(const std::string& path);
 const DigitSet& default_digits();      // loaded once, thread-safe
 std::string default_digits_path();
+// The glyph set as classes: background characters have only training images, evaluation
+// characters only test images (all 20 drawers each). Throws omni::DataError naming the file.
+DigitSet load_glyph_classes(const std::string& path);
+const DigitSet& default_glyph_classes();   // loaded once from omni::default_glyphs_path(), thread-safe
 
 struct DigitConfig {
     int ways = 5, shots = 5, query_shots = 5;
     bool iid = false;
 };
-// Y rows are onehot labels (ways columns); X rows are pixels / 255.
+// Classes with at least shots + query_shots images in the split are eligible; `ways` of them are
+// drawn at random. Y rows are onehot labels (ways columns); X rows are pixels / 255.
 Episode<float> make_digit_episode(const DigitConfig& c, const DigitSet& d, bool test_split, Rng& rng,
                                   EpisodeInfo* info = nullptr);
 

@@ -148,26 +148,34 @@ StepStats FlpLearner::train(const std::vector<Episode<float>>& eps, Rng& init_rn
     }
     // An episode whose inner loop diverged (the Oja step is unstable once P · Σx̃² > 2) has no
     // usable gradient: it is left out of the mean and counted in extra["diverged"], and the rates
-    // back off (P *= backoff) so that a run whose every episode diverges does not stay stuck
-    // there. The step is skipped (loss NaN) only if every episode diverged.
-    Params<float> g = p.zeros_like(), ge;
-    int good = 0;
-    for (const auto& ep : eps) {
-        Unroll<float> u;
-        const double l = episode_forward(cfg, p, ep, u, true);
-        if (!std::isfinite(l)) continue;
-        ge = p.zeros_like();
-        episode_backward(cfg, p, ep, u, ge);
-        bool fin = true;
-        ge.each(cfg, [&](const std::string&, const Mat<float>& m) { fin = fin && m.allFinite(); });
-        if (!fin) continue;
-        g.add(ge);
-        st.loss += l; st.metric += metric(ep, u.qX.back());
-        ++good;
+    // back off (P *= backoff). If every episode of the batch diverged, the batch is run again with
+    // the smaller rates (up to kRetries times), so a run whose rates overshot recovers instead of
+    // stopping; the step is skipped (loss NaN) only if the batch still diverges after that.
+    constexpr int kRetries = 6;
+    Params<float> g, ge;
+    int good = 0, diverged = 0;
+    for (int attempt = 0; attempt <= kRetries && good == 0; ++attempt) {
+        g = p.zeros_like();
+        st.loss = st.metric = 0;
+        for (const auto& ep : eps) {
+            Unroll<float> u;
+            const double l = episode_forward(cfg, p, ep, u, true);
+            bool fin = std::isfinite(l);
+            if (fin) {
+                ge = p.zeros_like();
+                episode_backward(cfg, p, ep, u, ge);
+                ge.each(cfg, [&](const std::string&, const Mat<float>& m) { fin = fin && m.allFinite(); });
+            }
+            if (!fin) { ++diverged; continue; }
+            g.add(ge);
+            st.loss += l; st.metric += metric(ep, u.qX.back());
+            ++good;
+        }
+        if (good < int(eps.size()) && kind() == Learner::Flp)
+            for (auto& m : p.P) m *= float(lc.backoff);
+        if (kind() != Learner::Flp || lc.backoff >= 1) break;      // nothing to back off: no retry
     }
-    st.extra["diverged"] = double(eps.size()) - good;
-    if (good < int(eps.size()) && kind() == Learner::Flp)
-        for (auto& m : p.P) m *= float(lc.backoff);
+    st.extra["diverged"] = double(diverged);
     if (good == 0) {
         st.loss = st.metric = std::numeric_limits<double>::quiet_NaN();
         return st;
@@ -219,6 +227,16 @@ void FlpLearner::save(ArrayMap& out, bool with_optimizer) const {
     if (with_optimizer) {
         if (meta_learned()) adam.save(out, "adam/");
         if (kind() == Learner::Flp) adam_p.save(out, "adam_p/");
+        // Adam creates its moments at the first step; a checkpoint written before it (e.g. by
+        // the GUI at episode 0) still needs them for load(), so missing moments are saved as the
+        // zeros Adam would start from.
+        p.each(cfg, [&](const std::string& n, const Mat<float>& m) {
+            const bool rate = cfg.rule == Rule::Flp && n[0] == 'P';
+            if (!meta_learned()) return;
+            const std::string pre = rate ? "adam_p/" : "adam/";
+            for (const char* mv : {"m/", "v/"})
+                if (!out.count(pre + mv + n)) out[pre + mv + n] = to_array(Mat<float>(Mat<float>::Zero(m.rows(), m.cols())));
+        });
         Array s;
         s.dtype = Array::Dtype::F64; s.shape = {int64_t(grid_sum.size())}; s.f64 = grid_sum;
         out["state/sgd_grid_loss_sum"] = s;

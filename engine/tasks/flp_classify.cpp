@@ -1,19 +1,21 @@
-// Continual few-shot classification (Lindsey & Litwin-Kumar 2020; SPEC section 4), on real MNIST
-// digits (assets/mnist/digits.bin; the paper uses Omniglot). Each episode picks 5 of the 10
-// digits and gives them random labels 0..4; the inner loop sees 5 images of label 0 one at a
-// time, then 5 of label 1, ... (25 inner steps of one image), and the query asks for 5 more
-// images of each (25). Meta-training uses the first 80 % of each digit's images, evaluation the
-// last 20 %, so evaluation images are never seen in training; but there are only 10 digits, so
-// the classes are shared: what must be learned within the episode is the digit -> label binding.
-// Encoder: meta-learned (the representation layers 784 -> 128 -> 128 are trained by the outer loop
-// and fixed within the episode), then a plastic 2-layer head 128 -> 128 -> 5. FLP's output layer
-// is clamped to the label (x̃ = onehot), its hidden plastic layer gets ReLU(B onehot + c).
+// Continual few-shot classification (Lindsey & Litwin-Kumar 2020; SPEC section 4). Each episode
+// picks 5 classes and gives them random labels 0..4; the inner loop sees 5 images of label 0 one
+// at a time, then 5 of label 1, ... (25 inner steps of one image), and the query asks for 5 more
+// images of each (25).
+// Data (`data`): the Omniglot-like glyphs (default; assets/glyphs/glyphs.npz, 31 x 31): training
+// episodes use characters of the 31 background alphabets, evaluation episodes characters of the
+// 20 held-out alphabets, so every evaluation class is new. Or MNIST digits (assets/mnist,
+// 28 x 28): the first 80 % of each digit's images train, the last 20 % evaluate; with only 10
+// digits the classes recur, and what is learned within the episode is the digit -> label binding.
+// Encoder: meta-learned (the representation layers n_px -> 128 -> 128 are trained by the outer
+// loop and fixed within the episode), then a plastic 2-layer head 128 -> 128 -> 5. FLP's output
+// layer is clamped to the label (x̃ = onehot), its hidden plastic layer gets ReLU(B onehot + c).
 // Metric: query accuracy (chance 0.2).
 //
 // Live view (one live step = one inner step), in addition to FlpTaskBase's matrices / scalars:
-//   image "input"  the image just shown (28 × 28, 0 = paper, 1 = ink);
-//   scalars        "label", "digit" of that image; "acc_c<k>" the current query accuracy on class k;
-//   marks          "class <k>" where class k's images start; status: step, label, digit, accuracy.
+//   image "input"  the image just shown (31 × 31 glyph or 28 × 28 digit, 0 = paper, 1 = ink);
+//   scalars        "label" of that image and "class" (its class in the data set); "acc_c<k>" the current query accuracy on class k;
+//   marks          "class <k>" where class k's images start; status: step, label, class name, accuracy.
 #include <cstdio>
 #include "flp/flp_task.hpp"
 
@@ -25,8 +27,9 @@ public:
     FlpClassify() { set_preset("flp"); init(1); }
     std::string name() const override { return "flp-classify"; }
     std::string description() const override {
-        return "Continual 5-way 5-shot classification of MNIST digits (Lindsey & Litwin-Kumar 2020 use Omniglot). "
-               "Each episode gives 5 digits random labels and shows their images one at a time, class after class; "
+        return "Continual 5-way 5-shot classification of Omniglot-like glyphs (new characters from held-out alphabets "
+               "at evaluation) or MNIST digits (Lindsey & Litwin-Kumar 2020 use Omniglot). "
+               "Each episode gives 5 classes random labels and shows their images one at a time, class after class; "
                "the network must learn the labels from these 25 images and classify 25 new ones. flp: the output "
                "layer is clamped to the label and learns by a local Oja rule (each output row drifts towards the "
                "hidden activity of its class), the hidden plastic layer gets feedback ReLU(B onehot + c); oml does "
@@ -43,7 +46,11 @@ public:
                 {"quick", "FLP, width 32, 3-way 3-shot: tests, seconds"}};
     }
     std::vector<Field> data_fields() override {
-        return {Field::integer("ways", &dc_.ways, 2, 10, "classes", "classes per episode", Apply::Rebuild),
+        return {Field::choice("data", &data_, {"glyphs", "mnist"},
+                              "glyphs: Omniglot-like characters (31x31), training on the background alphabets, "
+                              "evaluation on characters of held-out alphabets; mnist: digits (28x28), 80/20 image split",
+                              Apply::Rebuild),
+                Field::integer("ways", &dc_.ways, 2, 10, "classes", "classes per episode", Apply::Rebuild),
                 Field::integer("shots", &dc_.shots, 1, 50, "images", "inner-loop images per class (one per inner step)", Apply::Episode),
                 Field::integer("query_shots", &dc_.query_shots, 1, 50, "images", "query images per class", Apply::Episode),
                 Field::boolean("iid", &dc_.iid, "show the inner-loop images in random order instead of class after class", Apply::Episode)};
@@ -52,7 +59,7 @@ public:
     bool metric_lower_is_better() const override { return false; }
 
     Episode<float> make_episode(Rng& rng, bool train, EpisodeInfo* info) override {
-        return make_digit_episode(dc_, default_digits(), !train, rng, info);
+        return make_digit_episode(dc_, images(), !train, rng, info);
     }
     double metric(const Episode<float>& ep, const Mat<float>& y) const override {
         int ok = 0;
@@ -68,7 +75,7 @@ public:
     void live_views(LiveViews& v) override {
         FlpTaskBase::live_views(v);
         const auto& inf = live_.info;
-        const DigitSet& d = default_digits();
+        const DigitSet& d = images();
         std::vector<int> hit(size_t(dc_.ways), 0), cnt(size_t(dc_.ways), 0);
         for (Eigen::Index r = 0; r < live_.qpred.rows(); ++r) {
             Eigen::Index a;
@@ -85,9 +92,9 @@ public:
             for (int j = 0; j < d.rows * d.cols; ++j) in.pixels.push_back(float(d.image(img)[j]) / 255.0f);
             v.images.push_back(std::move(in));
             v.scalars["label"] = lab;
-            v.scalars["digit"] = inf.digit[size_t(lab)];
-            std::snprintf(buf, sizeof buf, "step %d/%d: label %d (digit %d); query accuracy %.2f", v.t, v.T, lab,
-                          inf.digit[size_t(lab)], v.scalars["query_metric"]);
+            v.scalars["class"] = inf.digit[size_t(lab)];
+            std::snprintf(buf, sizeof buf, "step %d/%d: label %d (%s %s); query accuracy %.2f", v.t, v.T, lab, d.kind.c_str(),
+                          d.class_name[size_t(inf.digit[size_t(lab)])].c_str(), v.scalars["query_metric"]);
         } else {
             std::snprintf(buf, sizeof buf, "step 0/%d; query accuracy %.2f (chance %.2f)", v.T, v.scalars["query_metric"], 1.0 / dc_.ways);
         }
@@ -95,12 +102,12 @@ public:
     }
 
 protected:
-    int n_in() const override { return 28 * 28; }
+    int n_in() const override { const DigitSet& d = images(); return d.rows * d.cols; }
     int n_out() const override { return dc_.ways; }
     Loss loss_kind() const override { return Loss::Xent; }
     bool clamp_output() const override { return true; }
     std::string group_mark(int g) const override { return "class " + std::to_string(g); }
-    void reset_defaults() override { lc_ = LearnerConfig{}; dc_ = DigitConfig{}; }
+    void reset_defaults() override { lc_ = LearnerConfig{}; dc_ = DigitConfig{}; data_ = 0; }
     bool apply_preset(const std::string& n) override {
         lc_.width = 128; lc_.rep_layers = 2; lc_.head_layers = 2;
         lc_.lr = 1e-3; lc_.meta_batch = 8; lc_.episodes = 40000;
@@ -119,10 +126,12 @@ protected:
 
 private:
     DigitConfig dc_;
+    int data_ = 0;                     // 0 glyphs, 1 mnist
+    const DigitSet& images() const { return data_ == 1 ? default_digits() : default_glyph_classes(); }
 };
 
 }  // namespace
 }  // namespace ps::flp
 
-PS_REGISTER_TASK("flp-classify", "FLP 2020: continual 5-way 5-shot MNIST digits, feedback + local plasticity vs OML vs SGD",
+PS_REGISTER_TASK("flp-classify", "FLP 2020: continual 5-way 5-shot glyphs (or MNIST), feedback + local plasticity vs OML vs SGD",
                  ps::flp::FlpClassify);
