@@ -5,7 +5,8 @@
 # One run at a time on one core; about 3 hours in all. Re-running skips finished runs.
 #
 # usage: tools/flp_results.sh [BUILD_DIR (default build)] [OUT_DIR (default runs/flp)]
-#        budgets: FLP_SINE_EPISODES (default 20000), FLP_CLASSIFY_EPISODES (default 20000)
+#        budgets: FLP_SINE_EPISODES (default 20000), FLP_CLASSIFY_EPISODES (default 20000);
+#        FLP_NICE: niceness of the training runs (default 5)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 bin="${1:-$root/build}/plastiscope"
@@ -21,7 +22,7 @@ run() {   # task preset episodes seed
     local dir="$out/$task-$preset-s$seed"
     if [ -s "$dir/eval.txt" ]; then return; fi
     local t0=$SECONDS
-    "$bin" train --task "$task" --preset "$preset" --seed "$seed" --episodes "$episodes" --out "$dir" --quiet
+    nice -n "${FLP_NICE:-5}" "$bin" train --task "$task" --preset "$preset" --seed "$seed" --episodes "$episodes" --out "$dir" --quiet
     local t1=$SECONDS
     # the same 100 evaluation episodes for every learner of a seed (paired comparison)
     "$bin" eval --checkpoint "$dir/checkpoint.npz" --episodes 100 --seed $((1000 + seed)) > "$dir/eval.txt"

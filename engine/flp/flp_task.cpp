@@ -1,5 +1,7 @@
 // FlpTaskBase: the data-independent half of the FLP tasks (see flp_task.hpp).
 #include "flp/flp_task.hpp"
+#include <algorithm>
+#include <cmath>
 #include <stdexcept>
 
 namespace ps::flp {
@@ -134,7 +136,26 @@ void FlpTaskBase::live_restart() {
     live_.act.setZero(live_.ep.steps(), learner_.cfg.sizes[size_t(learner_.cfg.F() + std::max(0, K - 1))]);
     live_.inp.setZero(live_.ep.steps(), n_in());
     live_.ready = true;
+    live_.cos.clear();
+    int G = 0;
+    for (int g : live_.info.query_group) G = std::max(G, g + 1);
+    live_.gloss.setZero(std::max(G, 1), live_.ep.steps() + 1);
     live_predict();
+    live_group_losses(0);
+}
+
+void FlpTaskBase::live_group_losses(int col) {
+    const NetConfig& c = learner_.cfg;
+    const auto& qg = live_.info.query_group;
+    for (int g = 0; g < int(live_.gloss.rows()); ++g) {
+        std::vector<Eigen::Index> rows;
+        for (Eigen::Index r = 0; r < live_.qpred.rows(); ++r)
+            if (r < Eigen::Index(qg.size()) && qg[size_t(r)] == g) rows.push_back(r);
+        if (rows.empty()) continue;
+        Mat<float> yh(Eigen::Index(rows.size()), live_.qpred.cols()), y(Eigen::Index(rows.size()), live_.qpred.cols());
+        for (size_t i = 0; i < rows.size(); ++i) { yh.row(Eigen::Index(i)) = live_.qpred.row(rows[i]); y.row(Eigen::Index(i)) = live_.ep.Yq.row(rows[i]); }
+        live_.gloss(g, col) = loss_forward<float>(c.loss, yh, y, nullptr);
+    }
 }
 
 void FlpTaskBase::live_predict() {
@@ -157,15 +178,32 @@ bool FlpTaskBase::live_step() {
     if (live_.t >= T) return false;
     const NetConfig& c = learner_.cfg;
     const int t = live_.t;
-    const auto prev = live_.st.W;
-    inner_step<float>(c, live_.pe, live_.st, live_.rep[size_t(c.F())].middleRows(live_.ep.start[size_t(t)], live_.ep.rows(t)),
-                      live_.ep.Y.middleRows(live_.ep.start[size_t(t)], live_.ep.rows(t)), live_.w);
-    for (size_t h = 0; h < prev.size(); ++h) live_.dW[h] = live_.st.W[h] - prev[h];
+    const HeadState<float> prev = live_.st;
+    const Mat<float> Ht = live_.rep[size_t(c.F())].middleRows(live_.ep.start[size_t(t)], live_.ep.rows(t));
+    const Mat<float> Yt = live_.ep.Y.middleRows(live_.ep.start[size_t(t)], live_.ep.rows(t));
+    inner_step<float>(c, live_.pe, live_.st, Ht, Yt, live_.w);
+    for (size_t h = 0; h < prev.W.size(); ++h) live_.dW[h] = live_.st.W[h] - prev.W[h];
+    {   // alignment: cos(dW, -dℓ_t/dW) over all head weights, the gradient taken at the step's own weights
+        std::vector<Mat<float>> hx, gA, gW;
+        head_forward<float>(c, prev, Ht, hx);
+        Mat<float> gY;
+        loss_forward<float>(c.loss, hx.back(), Yt, &gY);
+        for (const auto& W : prev.W) gW.push_back(Mat<float>::Zero(W.rows(), W.cols()));
+        head_backward<float>(c, prev, hx, gY, gA, &gW, nullptr, nullptr);
+        double dot = 0, nu = 0, ng = 0;
+        for (size_t h = 0; h < gW.size(); ++h) {
+            dot -= double(live_.dW[h].cwiseProduct(gW[h]).sum());
+            nu += double(live_.dW[h].squaredNorm());
+            ng += double(gW[h].squaredNorm());
+        }
+        live_.cos.push_back(nu > 0 && ng > 0 ? dot / std::sqrt(nu * ng) : 0.0);
+    }
     live_.act.row(t) = live_.w.X[size_t(std::max(0, c.n_head - 1))].row(0);     // last hidden layer
     live_.inp.row(t) = live_.ep.X.row(live_.ep.start[size_t(t)]);
     live_.step_loss = live_.w.inner_loss;
     ++live_.t;
     live_predict();
+    live_group_losses(live_.t);
     return true;
 }
 
@@ -201,6 +239,27 @@ void FlpTaskBase::live_views(LiveViews& v) {
     v.scalars["query_metric"] = metric(live_.ep, live_.qpred);
     const int tg = std::min(live_.t, v.T - 1);
     v.scalars["group"] = live_.info.step_group.empty() || tg < 0 ? -1 : live_.info.step_group[size_t(tg)];
+    if (!live_.cos.empty()) v.scalars["align_cos"] = live_.cos.back();
+    // alignment plot: a dot per step at its cosine
+    ImageView al;
+    al.name = "alignment"; al.height = 41; al.width = 2 * std::max(1, v.T); al.lo = 0; al.hi = 1;
+    al.pixels.assign(size_t(al.height) * size_t(al.width), 0.f);
+    for (int x = 0; x < al.width; ++x) al.pixels[size_t(20 * al.width + x)] = 0.3f;
+    for (size_t t = 0; t < live_.cos.size(); ++t) {
+        const int row = int(std::lround((1.0 - std::clamp(live_.cos[t], -1.0, 1.0)) * 20.0));
+        for (int dx = 0; dx < 2; ++dx) al.pixels[size_t(row * al.width) + 2 * t + size_t(dx)] = 1.f;
+    }
+    v.images.push_back(std::move(al));
+    // forgetting map: groups x steps, each group's query loss after every step so far
+    ImageView fg;
+    fg.name = "forgetting"; fg.height = int(live_.gloss.rows()); fg.width = 2 * (v.T + 1); fg.lo = 0; fg.hi = 1;
+    fg.pixels.assign(size_t(fg.height) * size_t(fg.width), 0.f);
+    const float mx = live_.gloss.leftCols(live_.t + 1).maxCoeff();
+    for (int g = 0; g < fg.height; ++g)
+        for (int t = 0; t <= live_.t; ++t)
+            for (int dx = 0; dx < 2; ++dx)
+                fg.pixels[size_t(g * fg.width + 2 * t + dx)] = mx > 0 ? live_.gloss(g, t) / mx : 0.f;
+    v.images.push_back(std::move(fg));
 }
 
 }  // namespace ps::flp

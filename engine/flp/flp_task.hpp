@@ -12,6 +12,13 @@
 //   activity  T × width raster: the last hidden layer's activity on the first example of each
 //             inner step's minibatch (rows after the current step are zero);
 //   input     T × n_in raster of that example's input (tasks with small inputs, e.g. sine).
+//   scalars   "align_cos": cosine between the last update of the head weights and the true negative
+//             gradient of that step's minibatch loss at the same weights (1 for SGD learners);
+//   images    "alignment"  that cosine per inner step so far: T columns (2 px each) × 41 rows,
+//                          row 0 = +1, row 20 = 0 (grey line), row 40 = -1; the dot is 1;
+//             "forgetting" per group (row) the query loss of that group after every inner step
+//                          (column; 2 px each), scaled to the largest loss so far (lo 0, hi 1):
+//                          an earlier group's row brightening later on is interference.
 #pragma once
 #include <cstdint>
 #include <string>
@@ -81,6 +88,8 @@ protected:
         std::vector<Mat<float>> dW, Wv, Bv;
         Mat<float> qpred, extra_pred;
         Mat<float> act, inp;               // activity / input rasters (T × n)
+        std::vector<double> cos;           // per done step: update / negative-gradient cosine
+        Mat<float> gloss;                  // groups × (T + 1): query loss of each group after step t (col 0: start)
     };
     Live live_;
     LearnerConfig lc_;
@@ -93,6 +102,7 @@ protected:
 
     void ensure_built();
     void live_predict();
+    void live_group_losses(int col);
 };
 
 }  // namespace ps::flp

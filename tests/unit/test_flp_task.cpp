@@ -2,6 +2,7 @@
 // within seconds ([flp] learning tests), and the plumbing (save/load, grad_dump, live stepping,
 // episode data, config errors) behaves.
 #include <catch2/catch.hpp>
+#include <algorithm>
 #include <cmath>
 #include <set>
 #include "flp/flp_analysis.hpp"
@@ -212,12 +213,36 @@ TEST_CASE("FLP tasks: live stepping is one inner step at a time, views are consi
     // the live episode after all steps gives the same query metric as eval on the same parameters
     for (auto& m : v.matrices)
         if (m.name == "dW3") CHECK(m.m->cwiseAbs().maxCoeff() > 0);
+    // alignment and forgetting views: one cosine per step, a loss map of 10 functions x 31 columns
+    const ImageView* al = nullptr;
+    const ImageView* fg = nullptr;
+    for (auto& im : v.images) { if (im.name == "alignment") al = &im; if (im.name == "forgetting") fg = &im; }
+    REQUIRE(al);
+    REQUIRE(fg);
+    CHECK(al->width == 60);
+    CHECK(fg->height == 10);
+    CHECK(fg->width == 62);
+    REQUIRE(fg->pixels.size() == size_t(fg->width * fg->height));
+    CHECK(*std::max_element(fg->pixels.begin(), fg->pixels.end()) == 1.0f);
+    REQUIRE(v.scalars.count("align_cos") == 1);
+    CHECK(std::abs(v.scalars["align_cos"]) <= 1.0 + 1e-6);
     // restart replays the same episode
     t->live_restart();
     t->live_step();
     LiveViews v2;
     t->live_views(v2);
     CHECK(v2.t == 1);
+}
+
+TEST_CASE("FLP live view: an SGD learner's update is aligned with its gradient (cosine 1)", "[flp]") {
+    auto t = make("flp-sine", "quick", {"learner=oml"});
+    t->live_reset(5);
+    LiveViews v;
+    for (int i = 0; i < 4; ++i) {
+        REQUIRE(t->live_step());
+        t->live_views(v);
+        CHECK(v.scalars.at("align_cos") == Approx(1.0).margin(1e-4));
+    }
 }
 
 TEST_CASE("FLP data: sine episodes are continual or iid over the same points; digits split", "[flp]") {
