@@ -2,8 +2,7 @@
 # Reproduces the omniglot numbers of docs/omniglot.md (issue 6): trains the `quick` preset on the
 # glyph set, evaluates it 5-way and 20-way on the held-out glyph alphabets and on the two small real
 # Omniglot subsets it never saw, trains the same preset on real Omniglot images_background_small1
-# and evaluates it on small2 (alphabets small1 also holds are removed), and times training against
-# the PyTorch peer (bench/peer/torch_omniglot.py) on one thread each.
+# and evaluates it on small2 (alphabets small1 also holds are removed). Speed: tools/omniglot_speed.sh.
 # One job at a time on one core (nice 5). Re-running skips finished parts.
 #
 # usage: tools/omniglot_results.sh [BUILD_DIR (default build)] [OUT_DIR (default runs/omniglot)]
@@ -52,19 +51,4 @@ ev "$r" 5way-small2                                   # held-out: small2 minus s
 ev "$r" 20way-small2 eval_ways=20
 ev "$r" 5way-glyphs eval_data=glyphs
 
-# Speed, one thread each, the quick preset's episodes (10-way, 8 per step) and the paper's (5-way,
-# one per step): ms per training episode, sampling included.
-if [ ! -s "$out/speed.txt" ]; then
-    {
-        for cfg in "10 8" "5 1"; do
-            set -- $cfg
-            n=$((4000 * $2 / ($2 > 1 ? 2 : 1)))
-            nice -n 5 "$bin" train --task omniglot --preset quick --seed 0 --episodes "$n" --out "$out/speed-$1-$2" \
-                --checkpoint-every 0 --quiet ways="$1" batch="$2"
-            ours=$(tail -1 "$out/speed-$1-$2/metrics.csv" | awk -F, '{ printf "%.3f", 1000 * $6 / $1 }')
-            peer=$(nice -n 5 /usr/bin/python3 "$root/bench/peer/torch_omniglot.py" --episodes "$n" --ways "$1" \
-                   --batch "$2" --threads 1 --warmup 200 --report 1000000 | grep ms_per_episode= | cut -d= -f2)
-            echo "ways=$1 batch=$2 episodes=$n ms/episode: plastiscope $ours  torch(1 thread) $peer  ratio $(awk -v a="$peer" -v b="$ours" 'BEGIN { printf "%.2f", a / b }')"
-        done
-    } | tee "$out/speed.txt"
-fi
+# Speed against the PyTorch peer: tools/omniglot_speed.sh
