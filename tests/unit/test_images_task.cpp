@@ -1,0 +1,251 @@
+// The images task: presets, episode layout, exact gradients (finite differences in double through
+// the task's own grad dump), learning on a fixed seed, exact resume, and the live events.
+#include <catch2/catch.hpp>
+#include <unistd.h>
+#include <cmath>
+#include <filesystem>
+#include <map>
+#include <stb_image_write.h>
+#include "checkpoint.hpp"
+#include "task.hpp"
+#include "train_loop.hpp"
+
+using namespace ps;
+namespace fs = std::filesystem;
+
+namespace {
+std::unique_ptr<Task> task(const std::string& preset, const std::vector<std::string>& kv = {}) {
+    auto t = make_task("images");
+    REQUIRE(t);
+    t->set_preset(preset);
+    apply_overrides(t->fields(), kv);
+    return t;
+}
+double mean_metric(Task& t, int n, uint64_t seed) {
+    Rng rng(seed);
+    double s = 0;
+    for (int i = 0; i < n; ++i) s += t.eval_episode(rng);
+    return s / n;
+}
+// A short episode on 16x16 images: T = 1*3*(3+1) + 2 = 14.
+const std::vector<std::string> kShort = {"cycles=1", "prestime=3", "delay=1", "prestime_test=2"};
+}  // namespace
+
+TEST_CASE("images: presets build the documented networks", "[images]") {
+    auto q = task("quick");
+    q->init(1);
+    CHECK(q->num_params() == 2 * 257 * 257 + 1);
+    CHECK_FALSE(q->metric_lower_is_better());
+    auto n = task("quick-nonplastic");
+    n->init(1);
+    CHECK(n->num_params() == 257 * 257);
+    auto s = task("quick-shared");
+    s->init(1);
+    CHECK(s->num_params() == 257 * 257 + 2);
+    auto p = task("paper");
+    p->init(1);
+    CHECK(p->num_params() == 2 * 1025 * 1025 + 1);   // ~2.1 M, as in the paper
+    CHECK_THROWS_AS(task("quick-lstm"), ConfigError);
+    CHECK_THROWS_AS(task("huge"), ConfigError);
+}
+
+TEST_CASE("images: the live episode shows 3 images, then one with a half zeroed", "[images]") {
+    auto t = task("quick");
+    t->init(2);
+    t->live_reset(7);
+    LiveViews v;
+    t->live_views(v);
+    REQUIRE(v.T == 201);
+    std::map<std::string, const ImageView*> im;
+    for (auto& i : v.images) im[i.name] = &i;
+    REQUIRE(im.count("image 1"));
+    REQUIRE(im.count("image 3"));
+    REQUIRE(im.count("probe"));
+    REQUIRE(im.count("target"));
+    // Normalised: max |value| is 1; the probe equals the target on one half and is 0 on the other.
+    const auto& tg = im["target"]->pixels;
+    const auto& pr = im["probe"]->pixels;
+    float mx = 0;
+    for (float x : tg) mx = std::max(mx, std::abs(x));
+    CHECK(mx == Approx(1.0f).margin(1e-5));
+    int top_zero = 0, bottom_zero = 0, same = 0;
+    for (int j = 0; j < 256; ++j) {
+        if (pr[size_t(j)] == 0) (j < 128 ? top_zero : bottom_zero)++;
+        if (pr[size_t(j)] == tg[size_t(j)]) same++;
+    }
+    CHECK(std::max(top_zero, bottom_zero) == 128);
+    CHECK(same >= 128);
+    // Step through: the output images appear, then one per test step.
+    while (t->live_step()) {}
+    t->live_views(v);
+    int test_steps = 0;
+    bool trace = false;
+    for (auto& i : v.images) {
+        if (i.name.rfind("test step", 0) == 0) ++test_steps;
+        if (i.name.rfind("trace into neuron", 0) == 0) trace = true;
+    }
+    CHECK(test_steps == 3);
+    CHECK(trace);
+    CHECK(v.scalars.count("hidden-half correlation now"));
+}
+
+TEST_CASE("images: task gradients match central finite differences (double)", "[images][grad]") {
+    auto t = task("quick", kShort);
+    apply_overrides(t->fields(), {"init_scale=0.3", "eta_init=0.2"});
+    t->init(4);
+    ArrayMap params;
+    t->save(params, false);
+    ArrayMap dump;
+    t->grad_dump(9, dump);
+    const double L0 = dump.at("loss").at(0);
+    REQUIRE(L0 > 0);
+    // Perturb one stored float parameter, reload, recompute the loss (the dump runs in double).
+    auto loss_with = [&](const std::string& name, int64_t idx, float value) {
+        ArrayMap p = params;
+        p.at(name).f32[size_t(idx)] = value;
+        t->load(p, false);
+        ArrayMap d;
+        t->grad_dump(9, d);
+        return d.at("loss").at(0);
+    };
+    Rng pick(3);
+    int checked = 0;
+    for (const std::string name : {"W", "A", "eta"}) {
+        const Array& g = dump.at("grad/" + name);
+        const Array& p = params.at("param/" + name);
+        for (int k = 0; k < 6; ++k) {
+            // Prefer connections onto pixel units (they carry the loss): largest-gradient entries.
+            int64_t idx = 0;
+            if (g.size() > 1) {
+                double best = -1;
+                for (int tries = 0; tries < 400; ++tries) {
+                    const int64_t i = int64_t(pick.below(uint64_t(g.size())));
+                    if (std::abs(g.at(i)) > best) { best = std::abs(g.at(i)); idx = i; }
+                }
+            }
+            const float w = p.f32[size_t(idx)];
+            const float h = std::max(1e-4f, std::abs(w) * 1e-3f);
+            const float wp = w + h, wm = w - h;
+            const double num = (loss_with("param/" + name, idx, wp) - loss_with("param/" + name, idx, wm)) / (double(wp) - double(wm));
+            const double ana = g.at(idx);
+            const double rel = std::abs(ana - num) / std::max({std::abs(ana), std::abs(num), 1e-12});
+            INFO(name << "[" << idx << "] analytic " << ana << " numeric " << num << " rel " << rel);
+            CHECK(ana != 0.0);
+            CHECK(ana != num);
+            CHECK(rel < 2e-3);
+            ++checked;
+            if (g.size() == 1) break;
+        }
+    }
+    CHECK(checked == 13);
+    t->load(params, false);
+}
+
+TEST_CASE("images: a short run lowers the loss on a fixed seed; without plasticity it stays high", "[images][learning]") {
+    // Budget: 300 episodes of the 16x16 network with shorter presentations (T = 57), ~3 s on one core.
+    auto run = [&](const std::string& preset) {
+        auto t = task(preset, {"prestime=5", "delay=1", "prestime_test=2"});
+        t->init(1);
+        double first = 0, last = 0;
+        for (int i = 0; i < 300; ++i) {
+            const double l = t->train_step().loss;
+            if (i < 50) first += l / 50;
+            if (i >= 250) last += l / 50;
+        }
+        return std::make_pair(first, last);
+    };
+    const auto [pf, pl] = run("quick");
+    INFO("plastic loss: first 50 " << pf << ", last 50 " << pl);
+    CHECK(pl < 0.75 * pf);
+    const auto [nf, nl] = run("quick-nonplastic");
+    INFO("non-plastic loss: first 50 " << nf << ", last 50 " << nl);
+    CHECK(nl > 1.2 * pl);
+}
+
+TEST_CASE("images: a resumed run continues exactly where it stopped", "[images][resume]") {
+    auto d1 = fs::temp_directory_path() / ("ps_img_straight_" + std::to_string(::getpid()));
+    auto d2 = fs::temp_directory_path() / ("ps_img_resumed_" + std::to_string(::getpid()));
+    fs::remove_all(d1); fs::remove_all(d2);
+    TrainOptions o;
+    o.seed = 5;
+    o.episodes = 12;
+    o.checkpoint_every = 6;
+    o.out_dir = d1.string();
+    auto a = task("quick", kShort);
+    REQUIRE(run_training(*a, o, nullptr).ok);
+    auto b = task("quick", kShort);
+    o.out_dir = d2.string();
+    o.episodes = 6;
+    REQUIRE(run_training(*b, o, nullptr).ok);
+    auto c = task("quick", kShort);
+    o.episodes = 12;
+    o.resume = true;
+    REQUIRE(run_training(*c, o, nullptr).ok);
+    ArrayMap pa, pc;
+    a->save(pa, true);
+    c->save(pc, true);
+    REQUIRE(pa.size() == pc.size());
+    for (auto& [k, v] : pa) {
+        INFO(k);
+        CHECK(v.f32 == pc.at(k).f32);
+        CHECK(v.i64 == pc.at(k).i64);
+    }
+    fs::remove_all(d1);
+    fs::remove_all(d2);
+}
+
+TEST_CASE("images: painting on the probe, picking a neuron, opening a folder", "[images][live]") {
+    auto t = task("quick");
+    t->init(3);
+    t->live_reset(11);
+    for (int i = 0; i < 5; ++i) t->live_step();
+    LiveViews v;
+    // Paint a 1-radius dot of value 0.5 at (2, 3): the probe changes there, the step count is kept.
+    LiveEvent e;
+    e.kind = "paint"; e.target = "probe"; e.row = 2; e.col = 3; e.value = 0.5f; e.radius = 1;
+    CHECK(t->live_event(e) == "");
+    t->live_views(v);
+    CHECK(v.t == 5);
+    const ImageView* probe = nullptr;
+    for (auto& i : v.images) if (i.name == "probe") probe = &i;
+    REQUIRE(probe);
+    CHECK(probe->pixels[2 * 16 + 3] == 0.5f);
+    CHECK(probe->pixels[3 * 16 + 3] == 0.5f);
+    CHECK(probe->pixels[2 * 16 + 5] != 0.5f);
+    // The probe's steps now carry the painted value.
+    REQUIRE(v.input);
+    CHECK((*v.input)(200, 2 * 16 + 3) == 0.5f);
+    e.target = "image 1";
+    CHECK_THAT(t->live_event(e), Catch::Contains("only the probe"));
+    e.target = "probe"; e.row = 100; e.col = 100; e.radius = 0;
+    CHECK_THAT(t->live_event(e), Catch::Contains("outside"));
+
+    LiveEvent s;
+    s.kind = "select-neuron"; s.row = 4; s.col = 5;
+    CHECK(t->live_event(s) == "");
+    t->live_views(v);
+    CHECK(v.scalars.at("view neuron") == 4 * 16 + 5);
+
+    LiveEvent k;
+    k.kind = "key";
+    CHECK_FALSE(t->live_event(k).empty());
+
+    auto d = fs::temp_directory_path() / ("ps_img_user_" + std::to_string(::getpid()));
+    fs::remove_all(d);
+    fs::create_directories(d);
+    LiveEvent o;
+    o.kind = "open-images"; o.path = d.string();
+    CHECK_THAT(t->live_event(o), Catch::Contains("holds no"));
+    std::vector<uint8_t> px(120 * 100);
+    for (size_t i = 0; i < px.size(); ++i) px[i] = uint8_t((i * 37 + (i / 120) * 11) % 251);
+    REQUIRE(stbi_write_png((d / "mine.png").string().c_str(), 120, 100, 1, px.data(), 120));
+    CHECK(t->live_event(o) == "");
+    t->live_views(v);
+    CHECK_THAT(v.status, Catch::Contains("your images"));
+    LiveEvent b;
+    b.kind = "builtin-images";
+    CHECK(t->live_event(b) == "");
+    t->live_views(v);
+    CHECK_THAT(v.status, Catch::Contains("held-out photos"));
+    fs::remove_all(d);
+}
