@@ -1,6 +1,7 @@
 // FlpLearner: building, outer-loop steps, plain-SGD rate tuning, checkpoints and gradient dumps
 // for the three learners of the FLP experiments (see flp_learner.hpp).
 #include "flp/flp_learner.hpp"
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <stdexcept>
@@ -37,6 +38,10 @@ std::vector<Field> learner_fields(LearnerConfig& c) {
         Field::real("p_lr_scale", &c.p_lr_scale, 1e-6, 10, "",
                     "flp: the plasticity rates P learn at lr · p_lr_scale (the Oja step is stable only while "
                     "P · Σ_batch x̃² < 2, so P lives at a much smaller scale than the weights)", Apply::Live, true),
+        Field::integer("p_warmup", &c.p_warmup, 0, 1000000, "steps",
+                       "flp: the learning rate of P ramps linearly from 0 to lr · p_lr_scale over the first "
+                       "p_warmup outer steps (Adam's first steps move P by their full rate whatever the gradient, "
+                       "which pushed the untrained inner loop past its stability bound)", Apply::Live),
         Field::boolean("project", &c.project,
                        "flp: after each outer step clip P to >= 0 and β to [0, 1]. A negative rate turns Oja's decay "
                        "term -P·Σx̃²·W into exponential growth, and the inner loop then blows up", Apply::Live),
@@ -189,7 +194,11 @@ StepStats FlpLearner::train(const std::vector<Episode<float>>& eps, Rng& init_rn
     if (lc.clip > 0 && norm > lc.clip)
         for (auto* l : {&gl, &gp}) for (auto& [name, m] : *l) *m *= float(lc.clip / norm);
     adam.step(param_list(p, false), gl);
-    if (!gp.empty()) adam_p.step(param_list(p, true), gp);
+    if (!gp.empty()) {
+        const double ramp = lc.p_warmup > 0 ? std::min(1.0, double(adam_p.steps + 1) / lc.p_warmup) : 1.0;
+        adam_p.cfg.lr = lc.lr * lc.p_lr_scale * ramp;
+        adam_p.step(param_list(p, true), gp);
+    }
     if (kind() == Learner::Flp && lc.project) {
         for (auto& m : p.P) m = m.cwiseMax(0.0f);
         for (auto& m : p.beta) m = m.cwiseMax(0.0f).cwiseMin(1.0f);

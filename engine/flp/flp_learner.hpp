@@ -30,6 +30,7 @@ struct LearnerConfig {
     bool learn_inner_lr = true;    // OML: meta-learn the inner rate
     double lr = 1e-3;              // outer Adam
     double p_lr_scale = 0.1;       // flp: the rates P step with lr * p_lr_scale (own Adam)
+    int p_warmup = 0;              // flp: P's rate ramps up linearly over this many outer steps
     bool project = true;           // flp: after each outer step P >= 0 and beta in [0, 1]
     double backoff = 0.7;          // flp: P *= backoff after a batch with a diverged episode
     double clip = 10.0;            // outer gradient-norm clip

@@ -41,6 +41,7 @@ void FlpTaskBase::ensure_built() { if (!built_) init(0); }
 void FlpTaskBase::apply_live_changes() {
     learner_.lc.lr = lc_.lr;
     learner_.lc.p_lr_scale = lc_.p_lr_scale;
+    learner_.lc.p_warmup = lc_.p_warmup;
     learner_.lc.project = lc_.project;
     learner_.lc.backoff = lc_.backoff;
     learner_.lc.clip = lc_.clip;

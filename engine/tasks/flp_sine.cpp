@@ -125,11 +125,10 @@ protected:
     bool apply_preset(const std::string& n) override {
         lc_.width = 64; lc_.rep_layers = 2; lc_.head_layers = 2;
         lc_.lr = 1e-3; lc_.meta_batch = 4; lc_.episodes = 20000; lc_.fb_gain = 0.3;
-        // Adam moves every rate by ~lr * p_lr_scale per step whatever the gradient; at 0.1 (1e-4 a
-        // step) the hidden layer's Hebbian self-excitation made the inner loop blow up within 2-4
-        // outer steps (query MSE 4 -> 300, gradient norm 1e7); 0.01 grows P ten times slower and
-        // the stability bound P * sum(x~^2) < 2 holds as the activities grow.
-        lc_.p_lr_scale = 0.01;
+        // Adam moves every rate by ~lr * p_lr_scale per step whatever the gradient: at full rate from
+        // the first step, the untrained inner loop blew up at outer steps 2-4 (query MSE 4 -> 300,
+        // gradient norm 1e7) before recovering; the rate of P now ramps up over 250 steps.
+        lc_.p_warmup = 250;
         dc_.steps_per_func = 10; dc_.batch = 16;
         std::string base = n;
         if (n.size() > 4 && n.compare(n.size() - 4, 4, "-iid") == 0) { dc_.iid = true; base = n.substr(0, n.size() - 4); }
