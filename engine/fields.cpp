@@ -1,5 +1,7 @@
 // Text conversion, range checks and a flat JSON reader/writer for Field lists.
 #include "fields.hpp"
+#include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
@@ -9,10 +11,24 @@
 namespace ps {
 
 namespace {
+// The shortest of %.9g .. %.17g that reads back as the same double: configs stored in
+// checkpoints must give a resumed run the very same numbers (9 digits alone lose some).
 std::string fmt_num(double v) {
     char buf[64];
-    std::snprintf(buf, sizeof buf, "%.9g", v);
+    for (int prec = 9; prec <= 17; ++prec) {
+        std::snprintf(buf, sizeof buf, "%.*g", prec, v);
+        if (std::strtod(buf, nullptr) == v || !std::isfinite(v)) break;
+    }
     return buf;
+}
+// Values and keys come from files and command lines: keep error messages on one printable line.
+std::string printable(const std::string& s) {
+    std::string r;
+    for (const unsigned char c : s.substr(0, 120)) {
+        if (c >= 0x20 && c != 0x7f) r += char(c);
+        else { char b[8]; std::snprintf(b, sizeof b, "\\x%02x", c); r += b; }
+    }
+    return s.size() > 120 ? r + "..." : r;
 }
 std::string range_str(const Field& f) {
     if (f.type == Field::Type::Choice) {
@@ -40,7 +56,7 @@ std::string field_get(const Field& f) {
 
 void field_set(const Field& f, const std::string& text) {
     auto bad = [&](const std::string& why) {
-        throw ConfigError("bad value for '" + f.key + "': '" + text + "' (" + why + "; expected " + range_str(f) +
+        throw ConfigError("bad value for '" + f.key + "': '" + printable(text) + "' (" + why + "; expected " + range_str(f) +
                           (f.unit.empty() ? "" : " " + f.unit) + ")");
     };
     switch (f.type) {
@@ -77,7 +93,7 @@ void field_set(const Field& f, const std::string& text) {
 void apply_overrides(const std::vector<Field>& fields, const std::vector<std::string>& kv) {
     for (const auto& item : kv) {
         const auto eq = item.find('=');
-        if (eq == std::string::npos || eq == 0) throw ConfigError("expected key=value, got '" + item + "'");
+        if (eq == std::string::npos || eq == 0) throw ConfigError("expected key=value, got '" + printable(item) + "'");
         const std::string key = item.substr(0, eq), val = item.substr(eq + 1);
         bool found = false;
         for (const auto& f : fields)
@@ -85,7 +101,7 @@ void apply_overrides(const std::vector<Field>& fields, const std::vector<std::st
         if (!found) {
             std::string known;
             for (const auto& f : fields) known += (known.empty() ? "" : ", ") + f.key;
-            throw ConfigError("unknown key '" + key + "' (known: " + known + ")");
+            throw ConfigError("unknown key '" + printable(key) + "' (known: " + known + ")");
         }
     }
 }
@@ -150,10 +166,15 @@ std::map<std::string, std::string> parse_flat_json(const std::string& s) {
                     case 'b': r += '\b'; break;
                     case 'f': r += '\f'; break;
                     case 'u': {
-                        if (i + 4 > s.size()) fail("bad \\u escape");
+                        if (i + 4 > s.size() || !std::all_of(s.begin() + long(i), s.begin() + long(i) + 4,
+                                                        [](char h) { return std::isxdigit(static_cast<unsigned char>(h)) != 0; }))
+                            fail("bad \\u escape (4 hex digits expected)");
                         const unsigned v = unsigned(std::strtoul(s.substr(i, 4).c_str(), nullptr, 16));
                         i += 4;
-                        if (v < 0x80) r += char(v); else fail("non-ASCII \\u escape");
+                        // Control characters (NUL would cut the value short for strtod) and
+                        // non-ASCII have no place in a key or a field's value.
+                        if (v < 0x20 || v >= 0x80) fail("\\u escape of a control or non-ASCII character");
+                        r += char(v);
                         break;
                     }
                     default: fail("bad escape");
@@ -183,7 +204,7 @@ std::map<std::string, std::string> parse_flat_json(const std::string& s) {
             val = s.substr(b, i - b);
             if (val.empty()) fail("expected a string, number or boolean (nested values are not allowed)");
         }
-        if (out.count(key)) fail("duplicate key '" + key + "'");
+        if (out.count(key)) fail("duplicate key '" + printable(key) + "'");
         out[key] = val;
         ws();
         if (i < s.size() && s[i] == ',') { ++i; continue; }

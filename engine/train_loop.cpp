@@ -1,4 +1,6 @@
-// Implementation of the shared training loop.
+// Implementation of the shared training loop. Crash safety: every file is replaced atomically
+// (write_file_atomic / npz_write), metrics.csv before the checkpoint it goes with, and temp files
+// of a run killed mid-write are removed when the next run starts in the same folder.
 #include "train_loop.hpp"
 #include <chrono>
 #include <cmath>
@@ -26,6 +28,23 @@ std::string csv_prefix(const std::string& path, int64_t episode) {
     }
     return out;
 }
+
+std::string read_all(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+// Temp files of atomic writes (NAME.tmp.PID) left by a run that was killed mid-write.
+void remove_stale_temps(const fs::path& dir) {
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator(dir, ec)) {
+        const std::string n = e.path().filename().string();
+        for (const char* f : {"checkpoint.npz.tmp.", "metrics.csv.tmp.", "config.json.tmp."})
+            if (n.rfind(f, 0) == 0) fs::remove(e.path(), ec);
+    }
+}
 }  // namespace
 
 TrainResult run_training(Task& task, const TrainOptions& opt, const std::function<void(const TrainProgress&)>& on_progress,
@@ -37,6 +56,7 @@ TrainResult run_training(Task& task, const TrainOptions& opt, const std::functio
     const std::string ckpt = (fs::path(opt.out_dir) / "checkpoint.npz").string();
     const std::string csv = (fs::path(opt.out_dir) / "metrics.csv").string();
 
+    remove_stale_temps(opt.out_dir);
     int64_t episode = 0;
     std::string csv_text = "episode,loss,metric,eta,grad_norm,elapsed_s\n";
     if (opt.resume) {
@@ -62,15 +82,19 @@ TrainResult run_training(Task& task, const TrainOptions& opt, const std::functio
         if (should_stop && should_stop()) break;
         StepStats st = task.train_step();
         episode += task.episodes_per_step();
-        std::string bad = std::isfinite(st.loss) ? task.find_nonfinite() : std::string("loss");
-        if (!bad.empty()) {
+        // Name the step and what went non-finite: the loss, and the first parameter (or optimiser
+        // moment) that did, as the task reports it.
+        const std::string param = task.find_nonfinite();
+        const bool loss_bad = !std::isfinite(st.loss);
+        if (loss_bad || !param.empty()) {
             r.ok = false;
             std::string lr;
             for (auto& f : task.fields()) if (f.key == "lr") lr = field_get(f);
-            char buf[320];
-            std::snprintf(buf, sizeof buf, "training diverged at episode %lld: %s is not finite; try a lower learning rate%s%s or a gradient clip (clip=1)",
-                          (long long)episode, bad.c_str(), lr.empty() ? "" : " than lr=", lr.c_str());
-            r.error = buf;
+            const std::string what = param.empty() ? "the loss is not finite"
+                                     : loss_bad    ? "the loss and '" + param + "' are not finite"
+                                                   : "'" + param + "' is not finite";
+            r.error = "training diverged at episode " + std::to_string(episode) + ": " + what +
+                      "; try a lower learning rate" + (lr.empty() ? "" : " than lr=" + lr) + " or a gradient clip (clip=1)";
             break;
         }
         const double a = first ? 1.0 : 0.02;
@@ -86,16 +110,20 @@ TrainResult run_training(Task& task, const TrainOptions& opt, const std::functio
         csv_out << episode << ',' << st.loss << ',' << st.metric << ',' << pr.eta << ',' << gn << ',' << pr.elapsed_s << '\n';
         if (on_progress) on_progress(pr);
         if (opt.checkpoint_every > 0 && episode - last_ckpt >= opt.checkpoint_every) {
+            // The CSV first, atomically: killed before the checkpoint is in place, the run
+            // resumes from the previous one and drops the extra rows; killed after, every row
+            // up to the checkpoint is there.
             csv_out.flush();
+            write_file_atomic(csv, read_all(csv + ".tmp"));
             save_checkpoint(ckpt, task, episode);
-            fs::copy_file(csv + ".tmp", csv, fs::copy_options::overwrite_existing, ec);
             last_ckpt = episode;
         }
     }
     csv_out.close();
+    // Rows past a diverged step are kept for diagnosis; the checkpoint stays the last good one.
+    write_file_atomic(csv, read_all(csv + ".tmp"));
     if (r.ok) save_checkpoint(ckpt, task, episode);
-    // The CSV mirrors what the checkpoint holds: rows past a diverged step are kept for diagnosis.
-    fs::rename(csv + ".tmp", csv, ec);
+    fs::remove(csv + ".tmp", ec);
     r.episodes = episode;
     r.last = pr;
     return r;
