@@ -141,7 +141,7 @@ TEST_CASE("images: task gradients match central finite differences (double)", "[
     t->load(params, false);
 }
 
-TEST_CASE("images: a short run lowers the loss on a fixed seed; without plasticity it stays high", "[images][learning]") {
+TEST_CASE("images: a short run lowers the loss on a fixed seed, and without plasticity it stays high", "[images][learning]") {
     // Budget: 300 episodes of the 16x16 network with shorter presentations (T = 57), ~3 s on one core.
     auto run = [&](const std::string& preset) {
         auto t = task(preset, {"prestime=5", "delay=1", "prestime_test=2"});
