@@ -11,3 +11,19 @@ if(BUILD_TESTING)
                    ${CMAKE_BINARY_DIR}/images-test ${CMAKE_SOURCE_DIR}/assets/images)
   set_tests_properties(images_rebuild PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 600 LABELS "images;network")
 endif()
+
+# The images Task view under Xvfb: the app opens the task with the shipped quick checkpoint, plays
+# an episode past the probe (the panel draws the stored images, the probe, the test steps and the
+# trace), and must exit cleanly with no error shown.
+find_program(PS_IMAGES_XVFB_RUN xvfb-run)
+if(BUILD_TESTING AND PS_BUILD_GUI AND PS_IMAGES_XVFB_RUN)
+  add_test(NAME gui_images_panel
+           COMMAND ${PS_IMAGES_XVFB_RUN} -a -s "-screen 0 1600x1000x24"
+                   $<TARGET_FILE:plastiscope> --task images --preset quick
+                   --checkpoint ${CMAKE_SOURCE_DIR}/assets/checkpoints/images-quick.npz
+                   --frames 215 --at 3 play --at 210 pause
+                   --screenshot ${CMAKE_BINARY_DIR}/gui-tests/images_panel.png --size 1600x960)
+  set_tests_properties(gui_images_panel PROPERTIES LABELS "gui;images" TIMEOUT 300 RESOURCE_LOCK xvfb
+                       ENVIRONMENT "HOME=${CMAKE_BINARY_DIR}/gui-tests/images-home"
+                       PASS_REGULAR_EXPRESSION "errors_shown=0 diverged=0")
+endif()

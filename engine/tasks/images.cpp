@@ -495,7 +495,7 @@ public:
         v.scalars["eta"] = double(net_.p.eta.mean());
         if (net_.config().alpha == AlphaMode::Shared) v.scalars["alpha (shared)"] = double(net_.p.A(0, 0));
         v.scalars["view neuron"] = j;
-        if (live_t_ > 0) {
+        if (live_t_ > T - cfg_.prestime_test) {   // only meaningful once the probe is shown
             v.scalars["hidden-half correlation now"] = masked_corr(net_.x(live_t_).data(), live_ep_.target, live_ep_.hidden);
             double se = 0, nh = 0;
             for (int k = 0; k < P; ++k)
