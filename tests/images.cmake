@@ -27,3 +27,18 @@ if(BUILD_TESTING AND PS_BUILD_GUI AND PS_IMAGES_XVFB_RUN)
                        ENVIRONMENT "HOME=${CMAKE_BINARY_DIR}/gui-tests/images-home"
                        PASS_REGULAR_EXPRESSION "errors_shown=0 diverged=0")
 endif()
+
+# Independent numpy check of the images task's gradients (clamped inputs, plain Hebb and Oja,
+# independent and shared alpha): tools/images/check_grad_images.py on `plastiscope grad` dumps.
+if(BUILD_TESTING AND EXISTS /usr/bin/python3)
+  foreach(v "quick;hebb" "quick-shared;oja")
+    list(GET v 0 preset)
+    list(GET v 1 rule)
+    add_test(NAME images_numpy_grad_${preset}_${rule}
+             COMMAND bash -c "/usr/bin/python3 -c 'import numpy' 2>/dev/null || exit 77; \
+$<TARGET_FILE:plastiscope> grad --task images --preset ${preset} --seed 3 --out ${CMAKE_BINARY_DIR}/images-grad-${preset}.npz \
+prestime=4 cycles=2 init_scale=0.3 eta_init=0.1 rule=${rule} && \
+/usr/bin/python3 ${CMAKE_SOURCE_DIR}/tools/images/check_grad_images.py ${CMAKE_BINARY_DIR}/images-grad-${preset}.npz 12")
+    set_tests_properties(images_numpy_grad_${preset}_${rule} PROPERTIES LABELS images TIMEOUT 300 SKIP_RETURN_CODE 77)
+  endforeach()
+endif()
