@@ -81,8 +81,9 @@ PatchSet load_cifar_dir(const std::string& dir, int64_t max_images = 0);
 std::vector<uint8_t> load_cifar_batch(const std::string& path);
 
 // A user's PNG / JPEG files (a folder, not recursive, or one file), cut into side x side patches
-// with cut_patches (fixed seed). Photos alternate between train and held-out (every 4th photo
-// held out when there are >= 2 photos; else the patches of the one photo are split 3:1).
+// with cut_patches (fixed seed). Every 4th photo is held out; with fewer than 4 photos (or fewer
+// than 3 held-out patches) the patches themselves are split 3:1 instead. Photos larger than 3-4
+// patches across are also cut at whole- and half-photo scales.
 PatchSet load_folder(const std::string& path, int side = 32, uint64_t seed = 1, int cap = 200);
 
 }  // namespace ps::images
