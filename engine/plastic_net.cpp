@@ -1,6 +1,8 @@
 // Forward and backward of the plastic recurrent network (see plastic_net.hpp for the maths).
 // Each forward piece sits next to its backward; the plain-loop reference is at the end.
 #include "plastic_net.hpp"
+#include "parallel.hpp"
+#include "plastic_kernels.hpp"
 #include <algorithm>
 #include <limits>
 #include <stdexcept>
@@ -88,6 +90,62 @@ double PlasticNet<S>::log_amplification(const Row& c) const {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Row-parallel parts (parallel.hpp): K fixed per episode; K = 1 below N = 256, where a step is
+// too short to share.
+
+template <class S>
+PlasticNet<S>::~PlasticNet() = default;
+
+template <class S>
+void PlasticNet<S>::setup_parts() {
+    const int want = (kernel_threads() > 1 && cfg_.n >= 256 && plastic()) ? kernel_threads() : 1;
+    if (want > 1 && (!pool_.p || pool_.p->size() != want)) pool_.p = std::make_shared<StepPool>(want);
+    if (want == 1) pool_.p.reset();
+    parts_ = want;
+    part_acc_.resize(size_t(want));
+    part_gc_.resize(size_t(want));
+    part_gd_.resize(size_t(want));
+    for (int k = 1; k < want; ++k) {
+        part_acc_[size_t(k)].resize(cfg_.n);
+        part_gc_[size_t(k)].resize(cfg_.n);
+        part_gd_[size_t(k)].resize(cfg_.n);
+    }
+    part_alpha_.assign(size_t(want), S(0));
+}
+
+template <class S>
+void PlasticNet<S>::run_parts(const std::function<void(int)>& f) {
+    if (parts_ > 1 && pool_.p) pool_.p->run(f);
+    else f(0);
+}
+
+namespace {
+template <class S, bool Sh, bool Nx>
+void backward_prev(kernels::Prev pv, int i0, int i1, int n, S* H, S* gH, S* gA, const S* W, const S* A, S alpha,
+                   const S* g, const S* c_s, const S* inv_cm, const S* d_m, const S* anchor, const S* pre, const S* q,
+                   S* gxm1, S* gxm2, S* gc, S* gd, S& g_alpha) {
+    using kernels::Prev;
+    using kernels::backward_rows;
+    switch (pv) {
+        case Prev::None: backward_rows<S, Sh, Nx, Prev::None>(i0, i1, n, H, gH, gA, W, A, alpha, g, c_s, inv_cm, d_m, anchor, pre, q, gxm1, gxm2, gc, gd, g_alpha); break;
+        case Prev::Recompute: backward_rows<S, Sh, Nx, Prev::Recompute>(i0, i1, n, H, gH, gA, W, A, alpha, g, c_s, inv_cm, d_m, anchor, pre, q, gxm1, gxm2, gc, gd, g_alpha); break;
+        case Prev::Anchor: backward_rows<S, Sh, Nx, Prev::Anchor>(i0, i1, n, H, gH, gA, W, A, alpha, g, c_s, inv_cm, d_m, anchor, pre, q, gxm1, gxm2, gc, gd, g_alpha); break;
+        case Prev::Zero: backward_rows<S, Sh, Nx, Prev::Zero>(i0, i1, n, H, gH, gA, W, A, alpha, g, c_s, inv_cm, d_m, anchor, pre, q, gxm1, gxm2, gc, gd, g_alpha); break;
+    }
+}
+
+template <class S>
+void backward_dispatch(bool shared, bool next, kernels::Prev pv, int i0, int i1, int n, S* H, S* gH, S* gA, const S* W,
+                       const S* A, S alpha, const S* g, const S* c_s, const S* inv_cm, const S* d_m, const S* anchor,
+                       const S* pre, const S* q, S* gxm1, S* gxm2, S* gc, S* gd, S& g_alpha) {
+    if (shared && next) backward_prev<S, true, true>(pv, i0, i1, n, H, gH, gA, W, A, alpha, g, c_s, inv_cm, d_m, anchor, pre, q, gxm1, gxm2, gc, gd, g_alpha);
+    else if (shared) backward_prev<S, true, false>(pv, i0, i1, n, H, gH, gA, W, A, alpha, g, c_s, inv_cm, d_m, anchor, pre, q, gxm1, gxm2, gc, gd, g_alpha);
+    else if (next) backward_prev<S, false, true>(pv, i0, i1, n, H, gH, gA, W, A, alpha, g, c_s, inv_cm, d_m, anchor, pre, q, gxm1, gxm2, gc, gd, g_alpha);
+    else backward_prev<S, false, false>(pv, i0, i1, n, H, gH, gA, W, A, alpha, g, c_s, inv_cm, d_m, anchor, pre, q, gxm1, gxm2, gc, gd, g_alpha);
+}
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------
 // Forward
 
 template <class S>
@@ -115,6 +173,7 @@ void PlasticNet<S>::begin(int batch, int max_steps) {
     anchors_.assign(size_t(batch), {});
     amp_.assign(size_t(batch), 0.0);
     a_.resize(batch, n);
+    setup_parts();
 }
 
 template <class S>
@@ -137,6 +196,7 @@ const typename PlasticNet<S>::Mat& PlasticNet<S>::step(const Mat& u) {
         // y = x(t-1)), then accumulate a += x(t-1)_i (W_i + A_i ⊙ H_i) row by row.
         const bool update = t >= 2;
         const bool shared = cfg_.alpha == AlphaMode::Shared;
+        const int K = parts();
         for (int e = 0; e < B; ++e) {
             Mat& H = H_[size_t(e)];
             if (update) {
@@ -154,19 +214,27 @@ const typename PlasticNet<S>::Mat& PlasticNet<S>::step(const Mat& u) {
                     amp_[size_t(e)] += f;
                 }
             }
+            // Fused sweep (plastic_kernels.hpp): the pending update H(t) = H(t-1)⊙c + x(t-2)ᵀd
+            // (c, d from y = x(t-1)), then a += x(t-1)_i (W_i + A_i ⊙ H_i) row by row.
             const S* pe = P.row(e).data();
-            const S* qe = t >= 2 ? xs_[size_t(t - 2)].row(e).data() : nullptr;
-            auto arow = a.row(e);
-            arow.setZero();
+            const S* qe = update ? xs_[size_t(t - 2)].row(e).data() : nullptr;
+            S* arow = a.row(e).data();
+            std::fill(arow, arow + n, S(0));
             const S alpha = shared ? p.A(0, 0) : S(0);
-            for (int i = 0; i < n; ++i) {
-                auto h = H.row(i);
-                if (update) h = h.cwiseProduct(c_) + qe[i] * d_;
-                const S pi = pe[i];
-                if (pi == S(0)) continue;
-                if (shared) arow.noalias() += pi * (p.W.row(i) + alpha * h);
-                else arow.noalias() += pi * (p.W.row(i) + p.A.row(i).cwiseProduct(h));
-            }
+            const S* A = shared ? nullptr : p.A.data();
+            auto part = [&](int k) {
+                const int i0 = int(int64_t(n) * k / K), i1 = int(int64_t(n) * (k + 1) / K);
+                S* acc = k == 0 ? arow : part_acc_[size_t(k)].data();
+                if (k > 0) std::fill(acc, acc + n, S(0));
+                using namespace kernels;
+                if (update && shared) forward_rows<S, true, true>(i0, i1, n, H.data(), p.W.data(), A, alpha, c_.data(), d_.data(), qe, pe, acc);
+                else if (update) forward_rows<S, true, false>(i0, i1, n, H.data(), p.W.data(), A, alpha, c_.data(), d_.data(), qe, pe, acc);
+                else if (shared) forward_rows<S, false, true>(i0, i1, n, H.data(), p.W.data(), A, alpha, nullptr, nullptr, nullptr, pe, acc);
+                else forward_rows<S, false, false>(i0, i1, n, H.data(), p.W.data(), A, alpha, nullptr, nullptr, nullptr, pe, acc);
+            };
+            run_parts(part);
+            for (int k = 1; k < K; ++k)
+                for (int j = 0; j < n; ++j) arow[j] += part_acc_[size_t(k)][size_t(j)];
         }
     }
 
@@ -232,7 +300,8 @@ void PlasticNet<S>::backward(NetParams<S>& g) {
     const bool per_eta = p.eta.cols() > 1;
     const bool train_eta = cfg_.eta != EtaMode::Fixed;
     Mat gH;
-    Row ga(n), gc(n), gd(n), c_s(n), d_s(n), c_m(n), d_m(n), hprev(n), ghn(n);
+    Row ga(n), gc(n), gd(n), c_s(n), d_s(n), c_m(n), d_m(n), inv_cm(n);
+    c_s.setOnes(); inv_cm.setOnes();
     S g_alpha = 0;
 
     auto grad_act = [&](int s, int e, Row& out) {
@@ -276,40 +345,28 @@ void PlasticNet<S>::backward(NetParams<S>& g) {
                 }
                 const S* pp = pre.data();
                 const S* qq = s >= 3 ? xs_[size_t(s - 2)].row(e).data() : nullptr;   // x(0) = 0
-                S* gxm1 = gxs_[size_t(s - 1)].row(e).data();   // g_x(s-1)
+                S* gxm1 = s >= 2 ? gxs_[size_t(s - 1)].row(e).data() : nullptr;   // g_x(s-1)
                 S* gxm2 = s >= 3 ? gxs_[size_t(s - 2)].row(e).data() : nullptr;
                 const S alpha = shared ? p.A(0, 0) : S(0);
-                for (int i = 0; i < n; ++i) {
-                    auto h = H.row(i);                          // H(s)
-                    const S pi = pp[i];
-                    // product: g_x(s-1)_i += g_a · M_i
-                    S dot;
-                    if (shared) dot = p.W.row(i).dot(ga) + alpha * h.dot(ga);
-                    else dot = p.W.row(i).dot(ga) + (p.A.row(i).cwiseProduct(h)).dot(ga);
-                    if (s >= 2) gxm1[i] += dot;
-                    // g_H(s) = g_H(s+1)⊙c(s) + p_i g_a ⊙ A_i ; g_A_i += p_i g_a ⊙ h
-                    auto gh = gH.row(i);
-                    if (have_next) gh = gh.cwiseProduct(c_s);
-                    if (pi != S(0)) {
-                        if (shared) {
-                            gh += (pi * alpha) * ga;
-                            g_alpha += pi * h.dot(ga);
-                        } else {
-                            gh += pi * ga.cwiseProduct(p.A.row(i));
-                            g.A.row(i) += pi * ga.cwiseProduct(h);
-                        }
-                    }
-                    if (!upd) continue;
-                    // update s-1: recover H(s-1), accumulate its gradients, store H(s-1) in place.
-                    const S qi = qq ? qq[i] : S(0);
-                    if (s - 1 == 1) hprev.setZero();
-                    else if (anchor) hprev = anchor->row(i);
-                    else hprev = (h - qi * d_m).cwiseQuotient(c_m);
-                    gc += gh.cwiseProduct(hprev);
-                    if (qi != S(0)) gd += qi * gh;
-                    if (gxm2) gxm2[i] += gh.dot(d_m);           // even where x(s-2)_i = 0
-                    h = hprev;
-                }
+                using kernels::Prev;
+                const Prev pv = !upd ? Prev::None : s - 1 == 1 ? Prev::Zero : anchor ? Prev::Anchor : Prev::Recompute;
+                if (pv == Prev::Recompute) inv_cm = c_m.cwiseInverse();
+                const int K = parts();
+                auto part = [&](int k) {
+                    const int i0 = int(int64_t(n) * k / K), i1 = int(int64_t(n) * (k + 1) / K);
+                    S* pgc = k == 0 ? gc.data() : part_gc_[size_t(k)].data();
+                    S* pgd = k == 0 ? gd.data() : part_gd_[size_t(k)].data();
+                    if (k > 0 && upd) { std::fill(pgc, pgc + n, S(0)); std::fill(pgd, pgd + n, S(0)); }
+                    S& pga = part_alpha_[size_t(k)];
+                    pga = 0;
+                    backward_dispatch(shared, have_next, pv, i0, i1, n, H.data(), gH.data(), shared ? nullptr : g.A.data(),
+                                      p.W.data(), shared ? nullptr : p.A.data(), alpha, ga.data(), c_s.data(), inv_cm.data(),
+                                      d_m.data(), anchor ? anchor->data() : nullptr, pp, qq, gxm1, gxm2, pgc, pgd, pga);
+                };
+                run_parts(part);
+                for (int k = 0; k < K; ++k) g_alpha += part_alpha_[size_t(k)];
+                if (upd)
+                    for (int k = 1; k < K; ++k) { gc += part_gc_[size_t(k)]; gd += part_gd_[size_t(k)]; }
                 if (upd) {
                     if (anchor) { anchor_pool_.push_back(std::move(anchors.back().second)); anchors.pop_back(); }
                     // post side of update s-1 (y = x(s-1)) and η.

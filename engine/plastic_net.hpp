@@ -24,6 +24,8 @@
 // (reads W, A, H, g_H, g_A; writes H, g_H, g_A). g_W = Σ_s x(s-1)ᵀ g_a(s) is one GEMM at the end.
 #pragma once
 #include <cmath>
+#include <functional>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -31,6 +33,8 @@
 #include "rng.hpp"
 
 namespace ps {
+
+class StepPool;
 
 enum class Rule { Hebb = 0, Oja = 1 };
 enum class AlphaMode { Independent = 0, Shared = 1, None = 2 };   // None = non-plastic (A = 0, frozen)
@@ -88,6 +92,7 @@ public:
 
     PlasticNet() = default;
     explicit PlasticNet(const NetConfig& cfg) { configure(cfg); }
+    ~PlasticNet();
     // Sets the config and allocates parameters (zeros); init() draws them.
     void configure(const NetConfig& cfg);
     void init(Rng& rng);     // W, A ~ init·N(0,1) drawn in (pre, post) order; eta = eta_init
@@ -142,6 +147,21 @@ private:
     std::vector<double> amp_;                 // per episode: log amplification since last anchor
     Mat a_;                                   // (batch, n) pre-activations scratch
     Row c_, d_;                               // scratch
+    // Row-parallel parts of the kernels (kernel_threads(), fixed per episode by begin()).
+    void setup_parts();
+    int parts() const { return parts_; }
+    void run_parts(const std::function<void(int)>& f);
+    int parts_ = 1;
+    struct PoolHandle {                       // a copied network starts without threads of its own
+        std::shared_ptr<StepPool> p;
+        PoolHandle() = default;
+        PoolHandle(const PoolHandle&) {}
+        PoolHandle& operator=(const PoolHandle&) { p.reset(); return *this; }
+        PoolHandle(PoolHandle&&) = default;
+        PoolHandle& operator=(PoolHandle&&) = default;
+    } pool_;
+    std::vector<Row> part_acc_, part_gc_, part_gd_;
+    std::vector<S> part_alpha_{S(0)};
 };
 
 // Plain-loop reference (stores every H(t), naive loops, no fusion): the optimised kernels are

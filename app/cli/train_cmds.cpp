@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <numeric>
+#include "parallel.hpp"
 #include "checkpoint.hpp"
 #include "cli/commands.hpp"
 #include "npz.hpp"
@@ -75,6 +76,9 @@ const std::vector<ArgSpec> kTrainSpec = {
     {"--out", true, "DIR        output folder (default runs/<task>-<preset>-s<seed>)"},
     {"--checkpoint-every", true, "K  write DIR/checkpoint.npz every K episodes (default 500)"},
     {"--resume", false, "       continue from DIR/checkpoint.npz"},
+    {"--threads", true, "K      threads for the network kernels (default 1; 2 on this kind of machine splits each\n"
+                        "                   step of a large plastic network, N >= 256, over both cores; results differ\n"
+                        "                   from 1 thread in the last bits)"},
     {"--quiet", false, "        no progress output"},
     {"--help", false, "         this help, and the task's settings"},
 };
@@ -90,6 +94,7 @@ int train_with(Task& t, const ParsedArgs& a, const std::string& cmd) {
     o.seed = uint64_t(a.get_int("--seed", 0, 0, (1LL << 62)));
     o.checkpoint_every = a.get_int("--checkpoint-every", 500, 0, 1000000000LL);
     o.resume = a.has("--resume");
+    set_kernel_threads(int(a.get_int("--threads", 1, 1, 64)));
     o.out_dir = a.get("--out", "runs/" + t.name() + "-" + t.preset() + "-s" + std::to_string(o.seed));
     const bool quiet = a.has("--quiet");
     const bool tty = isatty(STDOUT_FILENO);
