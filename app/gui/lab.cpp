@@ -728,6 +728,7 @@ std::string Lab::run_script(const ScriptStep& s) {
     else if (a == "stop-train") train_stop();
     else if (a == "from-scratch") train_from_scratch();
     else if (a == "use-latest") use_latest_now();
+    else if (a == "panel") pending_panel_actions_.push_back(s.arg);   // the task view's next frame
     else if (a == "wait-train") {
         // Blocks the frame loop until the trainer has done N more iterations (tests).
         const int64_t target = train_iterations() + (s.arg.empty() ? 1 : std::stoll(s.arg));

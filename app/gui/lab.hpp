@@ -192,6 +192,7 @@ private:
     bool show_task_view_ = true, show_focus_panel_ = false;   // with a task panel (task_panel.hpp)
     const char* activity_title_ = "Activity";
     bool keys_captured_ = false;   // the task panel used the arrow keys last frame
+    std::vector<std::string> pending_panel_actions_;   // --at FRAME panel=ARG, for the task view
 };
 
 }  // namespace ps::gui

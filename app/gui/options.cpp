@@ -35,7 +35,7 @@ const std::vector<std::string>& script_actions() {
         "play", "pause", "step", "restart", "new-episode", "train", "pause-train", "stop-train", "from-scratch",
         "use-latest", "wait-train", "open-checkpoint", "save-checkpoint", "open-config", "save-config",
         "copy-config", "task", "preset", "set", "rebuild", "screenshot", "expect-error", "expect-no-error",
-        "dismiss-error", "focus", "zoom", "help", "baseline", "file-dialog", "quit"};
+        "dismiss-error", "focus", "zoom", "help", "baseline", "file-dialog", "panel", "quit"};
     return a;
 }
 

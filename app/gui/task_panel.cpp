@@ -38,7 +38,9 @@ void Lab::draw_task_view(const TaskPanelFn& panel) {
         ctx.frame_changed = frame_changed_;
         ctx.playing = playing_;
         ctx.note = [this](const std::string& t, bool e) { note(t, e); };
+        ctx.script.swap(pending_panel_actions_);
         guarded("task view", [&] { panel(ctx); });
+        if (!ctx.script_error.empty()) show_error("Task view", ctx.script_error);
         keys_captured_ = ctx.capture_keys;
         if (ctx.state_changed) {
             views_changed_ = true;

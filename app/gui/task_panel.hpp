@@ -21,6 +21,10 @@ struct TaskPanelContext {
     // Out: an event changed the live state; the lab refreshes its views before the next frame.
     bool state_changed = false;
     std::function<void(const std::string& text, bool error)> note;   // status-bar message
+    // Scripted actions for this frame (`--at FRAME panel=ARG`, tests and figures); the panel
+    // returns "" or why an action failed in `script_error` (the app then exits non-zero).
+    std::vector<std::string> script;
+    std::string script_error;
     // Sends an event to the task; shows the refusal as a note; marks state_changed when taken.
     bool send(const LiveEvent& e) {
         const std::string r = task.live_event(e);

@@ -69,6 +69,14 @@ case "$case_" in
       heatmap_check "$work/$t.png"
     done
     ;;
+  task_panels)   # task views: the BOHP multi-seed sweep runs from its panel (plain and alpha >= 0)
+    run --task bohp-reversal --frames 40 --at 2 panel=seeds=4 --at 2 panel=episodes=3000 --at 3 panel=run \
+        --at 5 panel=wait --at 6 play --at 30 expect-no-error --screenshot "$work/bohp.png"
+    expect_ok
+    [ -s "$work/bohp.png" ] || fail "no screenshot"
+    run --task bohp-oneshot --frames 10 --at 2 panel=nonsense --at 5 expect-error --at 6 dismiss-error
+    expect_ok
+    ;;
   corrupt_menu)   # File > Open checkpoint on a corrupt / truncated file: an error popup, the app runs on
     printf 'PK\003\004 not really a zip' >"$work/corrupt.npz"
     run --frames 40 --at 2 save-checkpoint="$work/good.npz" --at 8 play
