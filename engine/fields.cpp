@@ -140,7 +140,8 @@ std::string fields_to_json(const std::vector<Field>& fields, const std::string& 
     return o.str();
 }
 
-// A strict reader for one flat object of string / number / boolean values.
+// A strict reader for one flat object of string / number / boolean values. Strings are one-line
+// text: control characters, raw or escaped, are refused.
 std::map<std::string, std::string> parse_flat_json(const std::string& s) {
     size_t i = 0;
     auto fail = [&](const std::string& why) -> void {
@@ -160,11 +161,9 @@ std::map<std::string, std::string> parse_flat_json(const std::string& s) {
                 char e = s[i++];
                 switch (e) {
                     case '"': case '\\': case '/': r += e; break;
-                    case 'n': r += '\n'; break;
-                    case 't': r += '\t'; break;
-                    case 'r': r += '\r'; break;
-                    case 'b': r += '\b'; break;
-                    case 'f': r += '\f'; break;
+                    // Keys, presets and values are one-line text: no control characters, which
+                    // would also end up inside error messages.
+                    case 'n': case 't': case 'r': case 'b': case 'f': fail("escaped control character in a string"); break;
                     case 'u': {
                         if (i + 4 > s.size() || !std::all_of(s.begin() + long(i), s.begin() + long(i) + 4,
                                                         [](char h) { return std::isxdigit(static_cast<unsigned char>(h)) != 0; }))

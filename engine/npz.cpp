@@ -352,7 +352,7 @@ ArrayMap read_archive(zip_t* za, const std::string& label, uint64_t file_size, i
             fail("is truncated (no complete .npy header)");
         NpyHeader h;
         const std::string err = HeaderParser(htext).parse(h);
-        if (!err.empty()) fail("has a bad .npy header: " + err);
+        if (!err.empty()) fail("has a bad .npy header: " + printable(err));
         const DtypeInfo* dt = nullptr;
         for (const auto& d : kDtypes) if (h.descr == d.descr) dt = &d;
         if (!dt) fail("has unsupported dtype '" + printable(h.descr) + "' (float32, float64, uint8, int64, int32, bool are read)");

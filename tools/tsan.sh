@@ -1,15 +1,25 @@
 #!/usr/bin/env bash
-# ThreadSanitizer check of the trainer/GUI handoff: builds build-tsan (-fsanitize=thread, no GUI)
-# and runs the [trainer] unit tests there. Exit code = the tests' (any race report fails them).
+# ThreadSanitizer run of the threaded tests (the trainer/GUI handoff, the multi-threaded sweep):
+# builds build-tsan (Debug at -O1, -fsanitize=thread, no GUI) with only the engine and the test
+# files that start threads (ps_tests_threads, cmake/parts/sanitize.cmake), then runs the cases
+# tagged [trainer] and those whose name mentions threads. Any race report fails the run.
+# Exit code = the tests'. JOBS=N sets the build's parallelism (default: all cores).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 jobs=${JOBS:-$(nproc 2>/dev/null || echo 2)}
-cmake -S "$root" -B "$root/build-tsan" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPS_SANITIZE=thread \
-      -DPS_BUILD_GUI=OFF -DBUILD_TESTING=ON >/dev/null
-cmake --build "$root/build-tsan" -j"$jobs" --target ps_tests >"$root/build-tsan/build.log" 2>&1 || {
-  grep -E 'error' -A3 "$root/build-tsan/build.log" | head -40 >&2
-  echo "tsan: build failed (log: build-tsan/build.log)" >&2
+dir=${PS_TSAN_DIR:-$root/build-tsan}
+mkdir -p "$dir"
+cmake -S "$root" -B "$dir" -DCMAKE_BUILD_TYPE=Debug "-DCMAKE_CXX_FLAGS_DEBUG=-O1 -g1" "-DCMAKE_C_FLAGS_DEBUG=-O1 -g1" \
+      -DPS_SANITIZE=thread -DPS_BUILD_GUI=OFF -DBUILD_TESTING=ON >"$dir/configure.log" 2>&1 || {
+  tail -20 "$dir/configure.log" >&2
+  echo "tsan: configure failed (log: $dir/configure.log)" >&2
   exit 1
 }
+cmake --build "$dir" -j"$jobs" --target ps_tests_threads >"$dir/build.log" 2>&1 || {
+  grep -E 'error' -A3 "$dir/build.log" | head -40 >&2
+  echo "tsan: build failed (log: $dir/build.log)" >&2
+  exit 1
+}
+[ "${1:-}" = "--build-only" ] && exit 0
 export TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 ${TSAN_OPTIONS:-}"
-"$root/build-tsan/ps_tests" "[trainer]"
+"$dir/ps_tests_threads" "[trainer],*thread*" --reporter compact

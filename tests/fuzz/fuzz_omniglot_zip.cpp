@@ -1,0 +1,31 @@
+// libFuzzer target: real Omniglot as a .zip (load_omniglot in engine/omniglot/dataset.cpp: member
+// names -> alphabet/character/drawer, PNG members decoded) on arbitrary bytes.
+// Properties: a CharSet of >= 2 characters with >= 2 drawings each and consistent indices, or one
+// DataError naming the file on one line.
+#include "omniglot/dataset.hpp"
+#include "fuzz_util.hpp"
+
+using namespace ps;
+
+// KNOWN ISSUE (reported, issue 9): decode_png_ink puts stb_image's failure reason in its message,
+// and stb builds some reasons from raw bytes of the file (an unknown chunk's type: "XXXX PNG
+// chunk not known"), which may be a newline; load_omniglot also quotes zip member names as
+// stored. The one-line rule is off for this target until engine/omniglot/dataset.cpp makes
+// those printable; every other property is checked.
+constexpr bool kOneLine = false;
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+    const std::string path = fuzz::scratch_file("images_background.zip", data, size);
+    try {
+        const omni::CharSet cs = omni::load_omniglot(path, 31);
+        if (cs.num_chars() < 2 || cs.pixels.size() != size_t(cs.num_images()) * 31 * 31)
+            fuzz::fuzz_fail("load_omniglot returned inconsistent sizes");
+        for (int c = 0; c < cs.num_chars(); ++c)
+            if (cs.drawers(c) < 2) fuzz::fuzz_fail("a character with fewer than 2 drawings");
+    } catch (const omni::DataError& e) {
+        fuzz::check_message(e.what(), path, kOneLine);
+    } catch (const std::exception& e) {
+        fuzz::fuzz_fail(std::string("load_omniglot threw something other than DataError: ") + e.what());
+    }
+    return 0;
+}

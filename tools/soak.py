@@ -1,0 +1,232 @@
+#!/usr/bin/python3
+"""Soak test of the GUI (issue 9): `plastiscope --monkey SECONDS` under Xvfb, with a seeded
+random script of UI actions on top of the monkey's random clicks, drags, wheel and keys.
+
+    tools/soak.py APP WORKDIR SECONDS [--seed S] [--max-growth PERCENT]
+
+The script (the app's --at FRAME ACTION hook, the same functions as the buttons and menus) visits
+every task, switches presets, plays / pauses / steps / restarts, starts / pauses / stops training,
+trains from scratch, moves live and next-episode sliders to random values within moderate
+ranges, saves and reopens checkpoints and configs, takes screenshots, toggles help, focus and
+zoom. Screenshots double as progress marks (the app prints a line for each one it writes).
+
+Resident memory (VmRSS of the app) is sampled every 0.25 s into WORKDIR/rss.csv. The script first
+opens every task (playing and training each), then writes shot-visited.png; from that moment on
+what memory does is growth, not first use. Growth = peak RSS of the last quarter of the rest of
+the run over the peak of its first half. Fails (exit 1) on a non-zero
+exit, any error output, no summary line, or growth over --max-growth (default 5 %).
+Prints one line: soak: S s, F frames, A scripted actions run, RSS ..., growth G %, PASS/FAIL.
+"""
+import argparse
+import os
+import random
+import re
+import subprocess
+import sys
+import threading
+import time
+
+
+def task_fields(app, task):
+    """(key, type, lo, hi, apply) for the task's live and next-episode fields, from train --help."""
+    out = subprocess.run([app, "train", "--task", task, "--help"], capture_output=True, text=True).stdout
+    fields = []
+    for line in out.split("\n"):
+        m = re.match(r"\s+(\w+)\s+= (\S+)\s+\[([^\]]*)\] \((live|next episode|rebuilds)\)", line)
+        if not m:
+            continue
+        key, cur, rng, apply = m.groups()
+        if apply == "rebuilds":
+            continue   # sizes and rules: a rebuild per click is the GUI tests' business
+        spec = rng.split(" ")[0]
+        if "|" in spec:
+            fields.append((key, "choice", spec.split("|"), None, cur))
+        elif ".." in spec:
+            lo, hi = spec.split("..")
+            is_int = re.fullmatch(r"-?\d+", lo) and re.fullmatch(r"-?\d+", hi) and re.fullmatch(r"-?\d+", cur)
+            fields.append((key, "int" if is_int else "float", float(lo), float(hi), cur))
+    return fields
+
+
+def task_presets(app):
+    out = subprocess.run([app, "tasks"], capture_output=True, text=True).stdout
+    presets, cur = {}, None
+    for line in out.split("\n"):
+        m = re.match(r"^(\S+)\s", line)
+        if m and not line.startswith(" "):
+            cur = m.group(1)
+            presets[cur] = []
+        m = re.match(r"^\s+--preset (\S+)", line)
+        if m and cur:
+            presets[cur].append(m.group(1))
+    return presets
+
+
+def moderate_value(rng, f):
+    """A value in range, but within a few times the default for counts (episode lengths stay sane)."""
+    key, kind, lo, hi, cur = f
+    if kind == "choice":
+        return rng.choice(lo)
+    c = float(cur)
+    if kind == "int":
+        top = min(hi, max(lo + 2, 2 * c if c > 0 else lo + 4))
+        return str(int(rng.randint(int(lo), int(top))))
+    if lo > 0 and hi / lo > 100:   # log-scale fields (learning rates)
+        return "%.6g" % (lo * (hi / lo) ** rng.random())
+    top = min(hi, max(2 * abs(c), lo + (hi - lo) * 0.1)) if c != 0 else lo + (hi - lo) * 0.1
+    return "%.6g" % rng.uniform(lo, max(lo, top))
+
+
+def make_script(app, work, seconds, seed):
+    rng = random.Random(seed)
+    tasks = subprocess.run([app, "--list-tasks"], capture_output=True, text=True, check=True).stdout.split()
+    presets = task_presets(app)
+    fields = {t: task_fields(app, t) for t in tasks}
+    script, frame, current = [], 10, tasks[0]
+    saved_ckpt, saved_cfg = {}, {}
+    # First every task once, then a mark (the memory baseline starts when it is written: every
+    # task has been opened by then, so what comes after is growth, not first use).
+    for t in tasks:
+        frame += 4
+        script += ["--at", str(frame), "task=" + t, "--at", str(frame + 1), "play", "--at", str(frame + 2), "train"]
+        frame += 2
+    current = tasks[-1]
+    frame += 4
+    script += ["--at", str(frame), "screenshot=%s/shot-visited.png" % work]
+    n_actions = n_shot = 0
+    while frame < 400 * seconds:   # far more than the app reaches: it stops at its time limit
+        frame += rng.randint(2, 8)
+        n_actions += 1
+        if n_actions % 12 == 0:
+            script += ["--at", str(frame), "screenshot=%s/shot-%d.png" % (work, n_shot % 5)]
+            n_shot += 1
+            continue
+        u = rng.random()
+        if u < 0.05:
+            current = rng.choice(tasks)
+            act = "task=" + current
+        elif u < 0.09 and presets.get(current):
+            act = "preset=" + rng.choice(presets[current])
+        elif u < 0.35:
+            act = rng.choice(["play", "pause", "step", "step", "restart", "new-episode"])
+        elif u < 0.50:
+            act = rng.choice(["train", "train", "pause-train", "stop-train", "from-scratch", "use-latest"])
+        elif u < 0.75 and fields[current]:
+            f = rng.choice(fields[current])
+            act = "set=%s=%s" % (f[0], moderate_value(rng, f))
+        elif u < 0.81:
+            saved_ckpt[current] = "%s/soak-%s.npz" % (work, current)
+            act = "save-checkpoint=" + saved_ckpt[current]
+        elif u < 0.85 and current in saved_ckpt:
+            act = "open-checkpoint=" + saved_ckpt[current]
+        elif u < 0.89:
+            saved_cfg[current] = "%s/soak-%s.json" % (work, current)
+            act = "save-config=" + saved_cfg[current]
+        elif u < 0.92 and current in saved_cfg:
+            act = "open-config=" + saved_cfg[current]
+        else:
+            act = rng.choice(["help", "help", "copy-config", "focus=%d,%d" % (rng.randint(0, 8), rng.randint(0, 8)),
+                              "zoom=%g" % rng.choice([0.5, 1, 2, 4])])
+        script += ["--at", str(frame), act]
+    return script
+
+
+def rss_kb(pid):
+    try:
+        with open("/proc/%d/status" % pid) as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+    except OSError:
+        return None
+    return None
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("app")
+    ap.add_argument("work")
+    ap.add_argument("seconds", type=float)
+    ap.add_argument("--seed", type=int, default=9)
+    ap.add_argument("--max-growth", type=float, default=5.0)
+    a = ap.parse_args()
+    os.makedirs(a.work, exist_ok=True)
+    for f in os.listdir(a.work):
+        if f.startswith(("soak-", "shot-", "rss")):
+            os.remove(os.path.join(a.work, f))
+    script = make_script(a.app, a.work, a.seconds, a.seed)
+    env = dict(os.environ, XDG_CONFIG_HOME=os.path.join(a.work, "config"))
+    env.setdefault("LP_NUM_THREADS", "0")   # llvmpipe rasterises on the GUI thread: one core
+    pidfile = os.path.join(a.work, "pid")
+    if os.path.exists(pidfile):
+        os.remove(pidfile)
+    # X server numbers from 200 + pid % 500: clear of the GUI tests (xvfb-run -a from 99) and of
+    # another soak starting at the same moment (xvfb-run -a races then).
+    cmd = ["xvfb-run", "-a", "-n", str(200 + os.getpid() % 500), "-s", "-screen 0 1600x1000x24", "sh", "-c", 'echo $$ > "$0"; exec "$@"', pidfile,
+           a.app, "--monkey", str(a.seconds)] + script
+    t0 = time.time()
+    with open(os.path.join(a.work, "out"), "w") as out, open(os.path.join(a.work, "err"), "w") as err:
+        proc = subprocess.Popen(cmd, stdout=out, stderr=err, env=env)
+        samples, pid, t_visited = [], None, None
+        visited_png = os.path.join(a.work, "shot-visited.png")
+        while proc.poll() is None:
+            if t_visited is None and os.path.exists(visited_png):
+                t_visited = time.time() - t0
+            if pid is None and os.path.exists(pidfile):
+                try:
+                    pid = int(open(pidfile).read().strip() or 0) or None
+                except ValueError:
+                    pid = None
+            if pid:
+                r = rss_kb(pid)
+                if r:
+                    samples.append((time.time() - t0, r))
+            time.sleep(0.25)
+        rc = proc.returncode
+    wall = time.time() - t0
+    with open(os.path.join(a.work, "rss.csv"), "w") as f:
+        f.write("t_s,rss_kb\n" + "".join("%.2f,%d\n" % s for s in samples))
+    out = open(os.path.join(a.work, "out")).read()
+    err = open(os.path.join(a.work, "err")).read()
+    shots = len(re.findall(r"^wrote .*shot-", out, re.M))
+    summary = re.search(r"^plastiscope-gui:.*$", out, re.M)
+    problems = []
+    if rc != 0:
+        problems.append("exit code %d" % rc)
+    if err.strip():
+        problems.append("error output: " + err.strip().split("\n")[0][:200])
+    if not summary:
+        problems.append("no summary line")
+    growth = None
+    if t_visited is None:
+        problems.append("the script did not get through every task in %.0f s (no shot-visited.png)" % a.seconds)
+    else:
+        t_end = samples[-1][0] if samples else t_visited
+        span = t_end - t_visited
+        q_base = [r for t, r in samples if t_visited <= t < t_visited + 0.5 * span]
+        q_last = [r for t, r in samples if t >= t_end - 0.25 * span]
+        if span >= 10 and q_base and q_last:
+            growth = 100.0 * (max(q_last) - max(q_base)) / max(q_base)
+            if growth > a.max_growth:
+                problems.append("resident memory grew %.1f %% (limit %.1f %%)" % (growth, a.max_growth))
+        else:
+            problems.append("under 10 s left after every task was opened (%.0f s): no memory figure" % span)
+    # Progress: scripted actions up to the last screenshot mark the app wrote.
+    steps = [(int(script[i + 1]), script[i + 2]) for i in range(0, len(script), 3)]
+    marks = [f for f, act in steps if act.startswith("screenshot=")]
+    actions_run = 0
+    if shots and marks:
+        last_mark_frame = marks[min(shots, len(marks)) - 1]
+        actions_run = sum(1 for f, _ in steps if f <= last_mark_frame)
+    rss = [r for _, r in samples]
+    print("soak: %.0f s, %d scripted actions run (of %d generated), %d memory samples, RSS min %.0f / max %.0f MB, "
+          "all tasks opened at %s s, growth %s (peak of the first half after that -> peak of the last quarter); %s; %s" % (
+              wall, actions_run, len(steps), len(samples), min(rss) / 1024 if rss else 0,
+              max(rss) / 1024 if rss else 0, "%.0f" % t_visited if t_visited is not None else "never",
+              "%.2f %%" % growth if growth is not None else "n/a",
+              summary.group(0) if summary else "no summary", "FAIL: " + "; ".join(problems) if problems else "PASS"))
+    sys.exit(1 if problems else 0)
+
+
+if __name__ == "__main__":
+    main()
