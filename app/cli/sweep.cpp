@@ -2,7 +2,8 @@
 // and writes DIR/curves.csv (median and inter-quartile range of the training loss over windows of
 // episodes), DIR/curves.png (the same, drawn by a tiny rasteriser below), DIR/losses.npz (every
 // seed's per-episode loss) and DIR/summary.txt. The BOHP protocol's frozen tail (the last
-// episodes run without updates) is on by default.
+// episodes run without updates) is on by default. `--curve metric` summarises the task's metric
+// (e.g. the maze's reward per episode) instead of the loss; losses.npz then also holds it.
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -164,17 +165,22 @@ std::string plot_png(const std::vector<CurvePoint>& c, int64_t episodes, int64_t
     Canvas cv(960, 560);
     const int L = 80, R = 44, T = 64, B = 64;
     const int pw = cv.w - L - R, ph = cv.h - T - B;
-    double ymax = 0;
-    for (const auto& p : c) ymax = std::max(ymax, p.q75);
-    if (!(ymax > 0)) ymax = 1;
-    const double ystep = nice_step(ymax, 6);
+    // y from min(0, lowest q25) to the highest q75 (a metric such as a reward may be negative)
+    double ymax = 0, ymin = 0;
+    for (const auto& p : c) {
+        if (std::isfinite(p.q75)) ymax = std::max(ymax, p.q75);
+        if (std::isfinite(p.q25)) ymin = std::min(ymin, p.q25);
+    }
+    if (!(ymax > ymin)) ymax = ymin + 1;
+    const double ystep = nice_step(ymax - ymin, 6);
     ymax = std::ceil(ymax / ystep) * ystep;
+    ymin = std::floor(ymin / ystep) * ystep;
     auto X = [&](double e) { return L + pw * e / double(std::max<int64_t>(1, episodes)); };
-    auto Y = [&](double v) { return T + ph * (1 - std::clamp(v / ymax, 0.0, 1.0)); };
+    auto Y = [&](double v) { return T + ph * (1 - std::clamp((v - ymin) / (ymax - ymin), 0.0, 1.0)); };
     const uint8_t black[3] = {0, 0, 0}, grid[3] = {225, 225, 225}, band[3] = {120, 160, 230},
                   med[3] = {20, 60, 170}, frz[3] = {150, 150, 150};
     // grid and ticks
-    for (double v = 0; v <= ymax + 1e-9; v += ystep) {
+    for (double v = ymin; v <= ymax + 1e-9 * ystep; v += ystep) {
         cv.line(L, Y(v), L + pw, Y(v), grid);
         cv.text(L - 8, int(Y(v)) - 6, fmt(v), black, 2, 2);
     }
@@ -218,6 +224,7 @@ const std::vector<ArgSpec> kSweepSpec = {
     {"--freeze-last", true, "N     the last N episodes of each run use frozen parameters (default 500; 0 = off)"},
     {"--window", true, "N          curve points are means over windows of N episodes (default 50)"},
     {"--threshold", true, "X       summary: first episode whose median loss is below X (default 0.05)"},
+    {"--curve", true, "WHAT        loss (default) or metric: what curves.csv/png summarise (metric: the task's, e.g. reward)"},
     {"--out", true, "DIR           output folder (default sweeps/<task>-<preset>)"},
     {"--quiet", false, "           no progress output"},
     {"--help", false, "            this help"},
@@ -231,6 +238,8 @@ int cmd_sweep(const std::vector<std::string>& args) {
                                          kSweepSpec).c_str());
             std::printf("\nWrites DIR/curves.csv (episode,median,q25,q75 of the training loss, window means), DIR/curves.png,\n"
                         "DIR/losses.npz (loss: seeds x episodes, seeds, cpu_seconds) and DIR/summary.txt.\n"
+                        "With --curve metric, curves.csv/png and the summary use the task's metric per episode instead\n"
+                        "(higher or lower is better as the task says) and losses.npz also holds metric: seeds x episodes.\n"
                         "key=value settings apply to every seed (see `plastiscope train --task NAME --help`).\n");
             return 0;
         }
@@ -248,8 +257,14 @@ int cmd_sweep(const std::vector<std::string>& args) {
         const int window = int(a.get_int("--window", 50, 1, 1000000000));
         const double threshold = a.get_double("--threshold", 0.05, 0, 1e300);
         const bool quiet = a.has("--quiet");
+        const std::string curve_what = a.get("--curve", "loss");
+        if (curve_what != "loss" && curve_what != "metric")
+            throw UsageError("--curve must be 'loss' or 'metric' (got '" + curve_what + "')");
+        const bool use_metric = curve_what == "metric";
         auto probe = make_task(o.task);
         if (!o.preset.empty()) probe->set_preset(o.preset);
+        const std::string metric_name = probe->metric_name();
+        const bool lower_better = probe->metric_lower_is_better();
         apply_overrides(probe->fields(), o.overrides);   // bad settings fail before anything is written
         const std::string preset = probe->preset();
         const std::string dir = a.get("--out", "sweeps/" + o.task + "-" + preset);
@@ -263,26 +278,28 @@ int cmd_sweep(const std::vector<std::string>& args) {
         const SweepResult r = run_sweep(o, [&](const SeedRun& s) {
             ++done;
             if (quiet) return;
+            const std::vector<float>& y = use_metric ? s.metric : s.loss;
             double tail = 0;
-            const size_t n = std::min<size_t>(s.loss.size(), 500);
-            for (size_t i = s.loss.size() - n; i < s.loss.size(); ++i) tail += s.loss[i] / double(n);
-            std::printf("  [%d/%d] seed %llu: %s last-%zu mean loss %.4g, %.2f s CPU\n", done, o.seeds,
+            const size_t n = std::min<size_t>(y.size(), 500);
+            for (size_t i = y.size() - n; i < y.size(); ++i) tail += y[i] / double(n);
+            std::printf("  [%d/%d] seed %llu: %s last-%zu mean %s %.4g, %.2f s CPU\n", done, o.seeds,
                         (unsigned long long)s.seed, s.error.empty() ? "ok" : ("STOPPED (" + s.error + ")").c_str(), n,
-                        tail, s.cpu_seconds);
+                        use_metric ? metric_name.c_str() : "loss", tail, s.cpu_seconds);
             std::fflush(stdout);
         });
 
-        std::vector<std::vector<float>> losses;
+        std::vector<std::vector<float>> losses;   // what the curve summarises (loss or metric)
         int failed = 0;
         double cpu = 0;
         for (const auto& s : r.runs) {
-            losses.push_back(s.loss);
+            losses.push_back(use_metric ? s.metric : s.loss);
             failed += !s.error.empty();
             cpu += s.cpu_seconds;
         }
         const auto curve = sweep_curve(losses, window);
         write_file_atomic(dir + "/curves.csv", curve_csv(curve));
-        const std::string title = o.task + " (" + preset + "): training loss over " + std::to_string(o.seeds) + " seeds";
+        const std::string title = o.task + " (" + preset + "): " + (use_metric ? metric_name : std::string("training loss")) +
+                                  " over " + std::to_string(o.seeds) + " seeds";
         write_file_atomic(dir + "/curves.png", plot_png(curve, r.episodes, r.freeze_from, title));
 
         ArrayMap npz;
@@ -297,13 +314,20 @@ int cmd_sweep(const std::vector<std::string>& args) {
             seeds.push_back(int64_t(r.runs[i].seed));
             secs(0, Eigen::Index(i)) = r.runs[i].cpu_seconds;
         }
+        if (use_metric) {   // the per-episode loss stays under "loss"; the metric beside it
+            Array M = L;
+            std::fill(M.f32.begin(), M.f32.end(), NAN);
+            for (size_t i = 0; i < r.runs.size(); ++i)
+                std::copy(r.runs[i].metric.begin(), r.runs[i].metric.end(), M.f32.begin() + ptrdiff_t(i * size_t(r.episodes)));
+            npz["metric"] = M;
+        }
         npz["loss"] = L;
         npz["seeds"] = i64_array(seeds);
         npz["cpu_seconds"] = to_array(secs);
         npz["freeze_from"] = scalar_array(double(r.freeze_from));
         npz_write(dir + "/losses.npz", npz);
 
-        const int64_t below = first_below(curve, threshold);
+        const int64_t below = use_metric ? -1 : first_below(curve, threshold);
         std::string sum;
         char line[512];
         std::string cmdline = "plastiscope sweep";
@@ -314,13 +338,33 @@ int cmd_sweep(const std::vector<std::string>& args) {
                       (long long)r.freeze_from + 1, window);
         sum += line;
         if (!curve.empty()) {
-            std::snprintf(line, sizeof line, "median loss: first window %.4g, last window %.4g (IQR %.4g .. %.4g)\n",
-                          curve.front().median, curve.back().median, curve.back().q25, curve.back().q75);
+            std::snprintf(line, sizeof line, "median %s: first window %.4g, last window %.4g (IQR %.4g .. %.4g)\n",
+                          use_metric ? metric_name.c_str() : "loss", curve.front().median, curve.back().median, curve.back().q25,
+                          curve.back().q75);
             sum += line;
         }
-        if (below >= 0) std::snprintf(line, sizeof line, "median below %g by episode %lld\n", threshold, (long long)below);
-        else std::snprintf(line, sizeof line, "median never below %g\n", threshold);
-        sum += line;
+        if (use_metric) {
+            // the last 10 % of each run: per-seed mean, then median and IQR over seeds (the maze protocol)
+            std::vector<double> tails;
+            for (const auto& y : losses) {
+                const size_t n = std::max<size_t>(1, y.size() / 10);
+                double m = 0;
+                for (size_t i = y.size() - std::min(n, y.size()); i < y.size(); ++i) m += y[i] / double(n);
+                if (!y.empty()) tails.push_back(m);
+            }
+            if (!tails.empty()) {
+                std::snprintf(line, sizeof line, "last 10%% of each run, mean %s per seed: median %.4g, IQR %.4g .. %.4g (%s is better); per seed:",
+                              metric_name.c_str(), quantile(tails, 0.5), quantile(tails, 0.25), quantile(tails, 0.75),
+                              lower_better ? "lower" : "higher");
+                sum += line;
+                for (double t : tails) { std::snprintf(line, sizeof line, " %.4g", t); sum += line; }
+                sum += "\n";
+            }
+        } else {
+            if (below >= 0) std::snprintf(line, sizeof line, "median below %g by episode %lld\n", threshold, (long long)below);
+            else std::snprintf(line, sizeof line, "median never below %g\n", threshold);
+            sum += line;
+        }
         std::snprintf(line, sizeof line, "CPU seconds per seed: mean %.3f (total %.2f, %d threads)\n", cpu / double(r.runs.size()), cpu,
                       o.threads);
         sum += line;
