@@ -167,8 +167,8 @@ public:
     }
     std::vector<PresetInfo> presets() const override {
         return {{"quick", "16x16 images, N=257 (132k params), T=201; held-out correlation 0.75 after 12000 episodes (~19 ms CPU each: ~4 min alone, 17 min on a busy machine)"},
-                {"quick-nonplastic", "quick without plasticity (A = 0): the same network and budget, fails"},
-                {"quick-shared", "quick with one shared alpha for all connections"},
+                {"quick-nonplastic", "quick without plasticity (A = 0), same N: held-out correlation 0.38 after 12000 episodes"},
+                {"quick-shared", "quick with one shared alpha for all connections: 0.61 after 12000 episodes"},
                 {"paper", "32x32 images, N=1025 (2.1M params), T=201, Adam 1e-4 (paper); ~0.45 s CPU per episode, ~110 MB; hours"},
                 {"paper-nonplastic", "paper without plasticity (A = 0)"},
                 {"paper-shared", "paper with one shared alpha"}};
@@ -324,7 +324,10 @@ public:
         if (it != in.end() && it->second.size() == 1) episode_ = int64_t(it->second.at(0));
         it = in.find("state/seed");
         if (it != in.end() && it->second.size() == 1) seed_ = uint64_t(it->second.at(0));
-        if (with_optimizer) adam_.load(in, "adam/", list);
+        // A checkpoint saved without optimiser state (the shipped paper one, stripped to stay under
+        // 10 MB) starts a fresh Adam; everything else must carry all of it.
+        if (with_optimizer && !in.count("adam/steps") && !in.count("adam/m/W")) adam_.reset();
+        else if (with_optimizer) adam_.load(in, "adam/", list);
     }
 
     void grad_dump(uint64_t seed, ArrayMap& out) override {

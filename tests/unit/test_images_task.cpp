@@ -21,12 +21,6 @@ std::unique_ptr<Task> task(const std::string& preset, const std::vector<std::str
     apply_overrides(t->fields(), kv);
     return t;
 }
-double mean_metric(Task& t, int n, uint64_t seed) {
-    Rng rng(seed);
-    double s = 0;
-    for (int i = 0; i < n; ++i) s += t.eval_episode(rng);
-    return s / n;
-}
 // A short episode on 16x16 images: T = 1*3*(3+1) + 2 = 14.
 const std::vector<std::string> kShort = {"cycles=1", "prestime=3", "delay=1", "prestime_test=2"};
 }  // namespace
@@ -248,4 +242,25 @@ TEST_CASE("images: painting on the probe, picking a neuron, opening a folder", "
     t->live_views(v);
     CHECK_THAT(v.status, Catch::Contains("held-out photos"));
     fs::remove_all(d);
+}
+
+TEST_CASE("images: a checkpoint without optimiser state loads with a fresh Adam; a partial one is refused", "[images][checkpoint]") {
+    auto a = task("quick", kShort);
+    a->init(6);
+    for (int i = 0; i < 3; ++i) a->train_step();
+    ArrayMap bare, full;
+    a->save(bare, false);
+    a->save(full, true);
+    auto b = task("quick", kShort);
+    b->init(7);
+    b->load(bare, true);
+    ArrayMap got;
+    b->save(got, false);
+    CHECK(got.at("param/W").f32 == bare.at("param/W").f32);
+    CHECK(got.at("param/A").f32 == bare.at("param/A").f32);
+    b->train_step();   // a fresh optimiser steps fine
+    CHECK(b->find_nonfinite().empty());
+    ArrayMap partial = full;
+    partial.erase("adam/steps");
+    CHECK_THROWS(b->load(partial, true));
 }
