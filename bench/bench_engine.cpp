@@ -179,6 +179,7 @@ std::vector<double> episodes_per_s(const std::string& task, const std::string& p
 
 struct PeerSpec {
     std::string script, args;   // args get " --threads K"
+    std::string key = "episodes_per_s";   // or "ms_per_episode" (converted)
 };
 
 // The PyTorch peer of each (task, preset), where one exists. Paths are relative to the source tree.
@@ -188,8 +189,13 @@ PeerSpec peer_for(const std::string& task, const std::string& preset, int episod
     const std::string e = " --episodes " + std::to_string(episodes);
     if (task == "patterns" && preset == "paper") return {shared + "torch_patterns.py", e + " --print-every 1000000"};
     if (task == "images" && preset == "paper") return {shared + "torch_images.py", e + " --print-every 1000000"};
-    if (task == "omniglot" && preset == "paper") return {ours + "torch_omniglot.py", e + " --warmup 20 --report 1000000"};
-    if (task == "maze" && preset == "paper") return {ours + "torch_maze.py", e};
+    const std::string e8 = " --episodes " + std::to_string(std::max(8, episodes / 8 * 8));
+    if (task == "omniglot" && preset == "paper") return {ours + "torch_omniglot.py", e + " --warmup 20 --report 1000000", "ms_per_episode"};
+    if (task == "omniglot" && preset == "quick")
+        return {ours + "torch_omniglot.py", e + " --ways 10 --batch 8 --warmup 16 --report 1000000", "ms_per_episode"};
+    if (task == "maze" && preset == "plastic") return {ours + "torch_maze.py", e8 + " --batch 8 --print-every 1000000"};
+    if (task == "maze" && preset == "non-plastic")
+        return {ours + "torch_maze.py", e8 + " --batch 8 --alpha none --print-every 1000000"};
     return {};
 }
 
@@ -249,7 +255,8 @@ int main(int argc, char** argv) {
         auto t = e.make();
         rows.push_back({e.name, t->presets().front().name, 1});
         for (const auto& p : t->presets())
-            if (p.name == "paper" && p.name != t->presets().front().name) rows.push_back({e.name, "paper", 1});
+            if ((p.name == "paper" || p.name == "non-plastic") && p.name != t->presets().front().name)
+                rows.push_back({e.name, p.name, 1});
         if (e.name == "patterns") rows.push_back({e.name, "paper", 2});
     }
     for (const auto& r : rows) {
@@ -264,7 +271,8 @@ int main(int argc, char** argv) {
         const int peer_eps = std::clamp(s.ok ? int((quick ? 6.0 : 15.0) * s.med / 5.0) : 10, 5, 400);
         const PeerSpec ps = peer_for(r.task, r.preset, peer_eps);
         if (ps.script.empty()) continue;
-        const Stat p = peer(ps.script, ps.args + " --threads " + std::to_string(r.threads), "episodes_per_s", reps);
+        Stat p = peer(ps.script, ps.args + " --threads " + std::to_string(r.threads), ps.key, reps);
+        if (p.ok && ps.key == "ms_per_episode") { const double lo = p.lo; p.med = 1e3 / p.med; p.lo = 1e3 / p.hi; p.hi = 1e3 / lo; }
         char pn[128];
         std::snprintf(pn, sizeof pn, "ours / peer = %.2fx", p.ok ? s.med / p.med : 0.0);
         row(("  PyTorch peer " + fs::path(ps.script).filename().string() + ", " + std::to_string(r.threads) +

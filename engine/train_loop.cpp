@@ -47,6 +47,29 @@ void remove_stale_temps(const fs::path& dir) {
 }
 }  // namespace
 
+// After a resume: the command line's key=value on top of the checkpoint's settings (see
+// TrainOptions::overrides).
+static void apply_resume_overrides(Task& task, const std::vector<std::string>& kv) {
+    if (kv.empty()) return;
+    auto fields = task.fields();
+    for (const auto& s : kv) {
+        const auto eq = s.find('=');
+        const std::string key = s.substr(0, eq);
+        for (const auto& f : fields) {
+            if (f.key != key || f.apply != Apply::Rebuild) continue;
+            const std::string before = field_get(f);
+            field_set(f, s.substr(eq == std::string::npos ? s.size() : eq + 1));
+            const std::string after = field_get(f);
+            field_set(f, before);
+            if (after != before)
+                throw ConfigError("--resume: '" + key + "' rebuilds the network and cannot change on resume (the "
+                                  "checkpoint has " + key + "=" + before + "); start a new run in another --out folder");
+        }
+    }
+    apply_overrides(fields, kv);
+    task.apply_live_changes();
+}
+
 TrainResult run_training(Task& task, const TrainOptions& opt, const std::function<void(const TrainProgress&)>& on_progress,
                          const std::function<bool()>& should_stop) {
     TrainResult r;
@@ -61,6 +84,7 @@ TrainResult run_training(Task& task, const TrainOptions& opt, const std::functio
     std::string csv_text = "episode,loss,metric,eta,grad_norm,elapsed_s\n";
     if (opt.resume) {
         episode = load_checkpoint(ckpt, task, true);   // throws with a clear message
+        apply_resume_overrides(task, opt.overrides);
         csv_text = csv_prefix(csv, episode);
         if (csv_text.empty()) csv_text = "episode,loss,metric,eta,grad_norm,elapsed_s\n";
     } else {

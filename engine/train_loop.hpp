@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <vector>
 #include "task.hpp"
 
 namespace ps {
@@ -15,6 +16,11 @@ struct TrainOptions {
     std::string out_dir = "runs/default";
     int64_t checkpoint_every = 500;   // episodes; 0 = only at the end
     bool resume = false;              // continue from out_dir/checkpoint.npz
+    // key=value settings of the command line. A fresh run has them applied by the caller; a
+    // resumed run loads the checkpoint's settings and then applies these on top: settings that
+    // take effect live or at the next episode (lr, clip, ...) change, while one that rebuilds the
+    // network must equal the stored value (else a ConfigError naming it).
+    std::vector<std::string> overrides;
 };
 
 struct TrainProgress {

@@ -31,6 +31,9 @@ add_test(NAME cli_train_resume_eval
            ${PS_BIN} train --task patterns --preset bits50 --episodes 500 --out r --resume --quiet; \
            test $(wc -l < r/metrics.csv) -eq 501; \
            ${PS_BIN} eval --checkpoint r/checkpoint.npz --episodes 50 | grep -q '95% CI'; \
+           ${PS_BIN} train --task patterns --preset bits50 --episodes 600 --out r --resume --quiet lr=0.0002; \
+           grep -q '\"lr\": *0.0002' r/config.json; \
+           ${PS_EXPECT} \"'hidden' rebuilds the network\" -- ${PS_BIN} train --task patterns --preset bits50 --episodes 700 --out r --resume hidden=5; \
            head -c 3000 r/checkpoint.npz > r/truncated.npz; \
            ${PS_EXPECT} truncated.npz -- ${PS_BIN} eval --checkpoint r/truncated.npz"
          WORKING_DIRECTORY ${PS_CLI_TMP})

@@ -94,6 +94,7 @@ int train_with(Task& t, const ParsedArgs& a, const std::string& cmd) {
     o.seed = uint64_t(a.get_int("--seed", 0, 0, (1LL << 62)));
     o.checkpoint_every = a.get_int("--checkpoint-every", 500, 0, 1000000000LL);
     o.resume = a.has("--resume");
+    o.overrides = a.overrides;
     set_kernel_threads(int(a.get_int("--threads", 1, 1, 64)));
     o.out_dir = a.get("--out", "runs/" + t.name() + "-" + t.preset() + "-s" + std::to_string(o.seed));
     const bool quiet = a.has("--quiet");
