@@ -47,7 +47,12 @@ void StepPool::run(const std::function<void(int)>& f) {
         }
     }
     f(0);
-    while (pending_.load(std::memory_order_acquire) > 0) PS_PAUSE();
+    // Spin briefly (the parts are the same size), then yield: when the cores are oversubscribed
+    // the worker may be waiting for this very core.
+    for (int spins = 0; pending_.load(std::memory_order_acquire) > 0; ++spins) {
+        if (spins < 4000) PS_PAUSE();
+        else std::this_thread::yield();
+    }
     job_ = nullptr;
 }
 
@@ -57,7 +62,11 @@ void StepPool::worker(int k) {
         // Spin for a while (the next step usually follows within microseconds), then sleep.
         int spins = 0;
         unsigned long g;
-        while ((g = gen_.load(std::memory_order_acquire)) == seen && spins < 20000) { PS_PAUSE(); ++spins; }
+        while ((g = gen_.load(std::memory_order_acquire)) == seen && spins < 20000) {
+            if (spins < 4000) PS_PAUSE();
+            else std::this_thread::yield();
+            ++spins;
+        }
         if (g == seen) {
             std::unique_lock<std::mutex> lk(m_);
             sleepers_.fetch_add(1);
