@@ -5,7 +5,7 @@
 # Only the loaders and the tasks (whose load() validates checkpoint arrays) get libFuzzer's
 # coverage instrumentation, so the rest of the suite in the same build runs at plain ASan speed.
 # Each run: tests/fuzz/run_fuzz.sh (seeds from tests/fuzz/corpus/<target>, new inputs kept in
-# <build>/fuzz/<target>/corpus, crashes written there as crash-*), PS_FUZZ_SECONDS seconds.
+# <build>/fuzz-runs/<target>/corpus, crashes written there as crash-*), PS_FUZZ_SECONDS seconds.
 option(PS_FUZZ "Build the libFuzzer targets (clang only) and register timed fuzz runs as ctests" OFF)
 set(PS_FUZZ_SECONDS 60 CACHE STRING "Seconds each fuzz ctest runs its target")
 if(PS_FUZZ)
@@ -44,7 +44,7 @@ if(PS_FUZZ)
     foreach(name ${PS_FUZZ_TARGETS})
       add_test(NAME ${name}
                COMMAND bash ${CMAKE_SOURCE_DIR}/tests/fuzz/run_fuzz.sh $<TARGET_FILE:${name}>
-                       ${CMAKE_SOURCE_DIR}/tests/fuzz/corpus/${name} ${CMAKE_BINARY_DIR}/fuzz/${name} ${PS_FUZZ_SECONDS})
+                       ${CMAKE_SOURCE_DIR}/tests/fuzz/corpus/${name} ${CMAKE_BINARY_DIR}/fuzz-runs/${name} ${PS_FUZZ_SECONDS})
       math(EXPR timeout "${PS_FUZZ_SECONDS} * 3 + 120")
       set(label fuzz)
       if(name IN_LIST PS_FUZZ_KNOWN_FINDINGS)
