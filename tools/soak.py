@@ -13,7 +13,8 @@ zoom. Screenshots double as progress marks (the app prints a line for each one i
 Resident memory (VmRSS of the app) is sampled every 0.25 s into WORKDIR/rss.csv. The script first
 opens every task (playing and training each), then writes shot-visited.png; from that moment on
 what memory does is growth, not first use. Growth = peak RSS of the last quarter of the rest of
-the run over the peak of its first half. Fails (exit 1) on a non-zero
+the run over the peak of everything before it (a random walk over tasks, presets and settings
+revisits its heavy states; a leak makes every later peak higher than all earlier ones). Fails (exit 1) on a non-zero
 exit, any error output, no summary line, or growth over --max-growth (default 5 %).
 Prints one line: soak: S s, F frames, A scripted actions run, RSS ..., growth G %, PASS/FAIL.
 """
@@ -203,7 +204,7 @@ def main():
     else:
         t_end = samples[-1][0] if samples else t_visited
         span = t_end - t_visited
-        q_base = [r for t, r in samples if t_visited <= t < t_visited + 0.5 * span]
+        q_base = [r for t, r in samples if t_visited <= t < t_end - 0.25 * span]
         q_last = [r for t, r in samples if t >= t_end - 0.25 * span]
         if span >= 10 and q_base and q_last:
             growth = 100.0 * (max(q_last) - max(q_base)) / max(q_base)
@@ -220,7 +221,7 @@ def main():
         actions_run = sum(1 for f, _ in steps if f <= last_mark_frame)
     rss = [r for _, r in samples]
     print("soak: %.0f s, %d scripted actions run (of %d generated), %d memory samples, RSS min %.0f / max %.0f MB, "
-          "all tasks opened at %s s, growth %s (peak of the first half after that -> peak of the last quarter); %s; %s" % (
+          "all tasks opened at %s s, growth %s (peak before the last quarter -> peak of the last quarter); %s; %s" % (
               wall, actions_run, len(steps), len(samples), min(rss) / 1024 if rss else 0,
               max(rss) / 1024 if rss else 0, "%.0f" % t_visited if t_visited is not None else "never",
               "%.2f %%" % growth if growth is not None else "n/a",
