@@ -113,11 +113,7 @@ void PlasticNet<S>::setup_parts() {
     part_alpha_.assign(size_t(want), S(0));
 }
 
-template <class S>
-void PlasticNet<S>::run_parts(const std::function<void(int)>& f) {
-    if (parts_ > 1 && pool_.p) pool_.p->run(f);
-    else f(0);
-}
+void step_pool_run(StepPool& p, const std::function<void(int)>& f) { p.run(f); }
 
 namespace {
 template <class S, bool Sh, bool Nx>

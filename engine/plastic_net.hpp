@@ -35,6 +35,8 @@
 namespace ps {
 
 class StepPool;
+// parallel.hpp's StepPool::run, declared here so the header need not include it.
+void step_pool_run(StepPool& p, const std::function<void(int)>& f);
 
 enum class Rule { Hebb = 0, Oja = 1 };
 enum class AlphaMode { Independent = 0, Shared = 1, None = 2 };   // None = non-plastic (A = 0, frozen)
@@ -150,7 +152,12 @@ private:
     // Row-parallel parts of the kernels (kernel_threads(), fixed per episode by begin()).
     void setup_parts();
     int parts() const { return parts_; }
-    void run_parts(const std::function<void(int)>& f);
+    // f(k) for every part k; wrapped by reference, so the step loop allocates nothing.
+    template <class F>
+    void run_parts(F& f) {
+        if (parts_ > 1 && pool_.p) step_pool_run(*pool_.p, std::function<void(int)>(std::ref(f)));
+        else f(0);
+    }
     int parts_ = 1;
     struct PoolHandle {                       // a copied network starts without threads of its own
         std::shared_ptr<StepPool> p;
