@@ -184,7 +184,8 @@ int run_gui(const std::vector<std::string>& args) {
         std::string window_task;
         double phase_ms[4] = {0, 0, 0, 0};
         double cpu_at_warmup = 0;
-        double t_prev = now_ms(), t_prev_start = t_prev;
+        double t_prev = now_ms(), t_last_update = t_prev;
+        bool updated_early = false;
         for (int frame = 0; rc == 0; ++frame) {
             if (!batch && !lab.animating() && si >= script.size()) glfwWaitEventsTimeout(0.25);
             else glfwPollEvents();
@@ -198,11 +199,17 @@ int run_gui(const std::vector<std::string>& args) {
                 }
                 ++si;
             }
-            const double t_now = now_ms();   // frame start to frame start: the lab's clock
-            const double dt = std::clamp((t_now - t_prev_start) / 1000.0, 0.0, 0.25);
-            t_prev_start = t_now;
 
             ImGui_ImplOpenGL3_NewFrame();
+            if (frame == 0) {   // the backend made the font atlas texture in its first NewFrame
+                // Glyphs and rectangles are drawn at whole pixels, 1:1 with the atlas, so nearest
+                // sampling gives the same image as bilinear; on llvmpipe it shades each pixel
+                // several times cheaper (one fetch instead of four), and the ImGui quads are
+                // most of a frame's rasterisation cost.
+                glBindTexture(GL_TEXTURE_2D, GLuint(reinterpret_cast<intptr_t>(io.Fonts->TexID)));
+                glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
+                glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
+            }
             ImGui_ImplGlfw_NewFrame();
             // Batch runs (tests, figures, benchmarks) ignore the pointer: Xvfb parks it mid-screen.
             if (batch) io.MousePos = ImVec2(-FLT_MAX, -FLT_MAX);
@@ -241,8 +248,16 @@ int run_gui(const std::vector<std::string>& args) {
                 if (ImGui::IsKeyPressed(GLFW_KEY_F1, false)) lab.show_help = !lab.show_help;
                 if (ImGui::IsKeyPressed(GLFW_KEY_Q, false) && io.KeyCtrl) lab.request_quit();
             }
-            const double t_a = now_ms();
-            lab.update(dt);
+            // The lab's clock runs from one update to the next (an update may run early, below).
+            auto update_lab = [&] {
+                const double t = now_ms();
+                lab.update(std::clamp((t - t_last_update) / 1000.0, 0.0, 0.25));
+                t_last_update = t;
+                return now_ms() - t;
+            };
+            double update_ms = 0;
+            if (!updated_early) update_ms = update_lab();
+            updated_early = false;
             const double t_b = now_ms();
             gui::gl_frame_begin();
             lab.draw();
@@ -280,16 +295,26 @@ int run_gui(const std::vector<std::string>& args) {
                     if (batch) std::printf("wrote %s (%dx%d)\n", shot.c_str(), fbw, fbh);
                 }
             }
-            const double t_d = now_ms();
+            double t_d = now_ms();
+            // Overlap: glFlush hands the frame to llvmpipe's rasteriser threads, and this thread
+            // steps the network for the next frame meanwhile (Lab::update makes no GL call),
+            // instead of waiting in the swap. Not before a frame with a scripted action, so
+            // scripts see the same order as before (action, then that frame's update).
+            if (!last && (si >= script.size() || script[si].frame > frame + 1)) {
+                glFlush();
+                update_ms = update_lab();
+                updated_early = true;
+                t_d = now_ms();
+            }
             glfwSwapBuffers(win);
             const double t_end = now_ms();
             if (frame + 1 == warmup) cpu_at_warmup = thread_cpu_ms();
             if (frame >= warmup) {
                 frame_ms.push_back(t_end - t_prev);
-                phase_ms[0] += t_b - t_a;   // stepping + trainer sync + uploads
-                phase_ms[1] += t_c - t_b;   // widgets + colormap passes
-                phase_ms[2] += t_d - t_c;   // ImGui draw data -> GL
-                phase_ms[3] += t_end - t_d; // swap (llvmpipe finishes the frame here)
+                phase_ms[0] += update_ms;   // stepping + trainer sync (early or not)
+                phase_ms[1] += t_c - t_b;   // widgets + uploads + colormap passes
+                phase_ms[2] += t_d - t_c - (updated_early ? update_ms : 0);   // ImGui draw data -> GL
+                phase_ms[3] += t_end - t_d; // swap: llvmpipe finishes the frame (minus the early update)
             }
             t_prev = t_end;
             if (last) break;
