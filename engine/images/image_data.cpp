@@ -1,7 +1,6 @@
 // Natural-image loaders and the patch cutter (see image_data.hpp).
 #include "image_data.hpp"
 
-#include <stb_image.h>
 
 #include <algorithm>
 #include <cctype>
@@ -14,6 +13,7 @@
 #include <map>
 
 #include "fields.hpp"
+#include "image_decode.hpp"
 #include "npz.hpp"
 
 #ifndef PS_ASSETS_DIR
@@ -38,21 +38,14 @@ Gray to_gray(const uint8_t* data, int w, int h, int channels) {
 }
 
 Gray decode_file(const std::string& path) {
-    int w = 0, h = 0, c = 0;
-    uint8_t* data = stbi_load(path.c_str(), &w, &h, &c, 0);
-    if (!data) {
-        const char* why = stbi_failure_reason();
-        throw DataError("image '" + path + "': cannot decode (" + (why ? why : "unknown reason") + ")");
-    }
-    Gray g;
+    // Photos: up to 20000 px per side and 50 Mpx (ImageLimits' defaults), files up to 256 MB.
+    DecodedImage img;
     try {
-        g = to_gray(data, w, h, c);
-    } catch (...) {
-        stbi_image_free(data);
-        throw;
+        img = decode_image_file(path, 0);
+    } catch (const ImageDecodeError& e) {
+        throw DataError("image " + std::string(e.what()));
     }
-    stbi_image_free(data);
-    return g;
+    return to_gray(img.px.data(), img.w, img.h, img.channels);
 }
 
 Gray read_raw_rgb(const std::string& path, int w, int h) {
@@ -307,7 +300,7 @@ PatchSet load_folder(const std::string& path, int side, uint64_t seed, int cap) 
             continue;
         }
         if (g.h < side || g.w < side) {
-            skipped += std::string(skipped.empty() ? "" : "; ") + fs::path(f).filename().string() + " is smaller than " +
+            skipped += std::string(skipped.empty() ? "" : "; ") + printable(fs::path(f).filename().string()) + " is smaller than " +
                        std::to_string(side) + "x" + std::to_string(side);
             continue;
         }
@@ -320,7 +313,7 @@ PatchSet load_folder(const std::string& path, int side, uint64_t seed, int cap) 
         if (m >= 3 * side) o.scales.push_back({m, side});
         auto p = cut_patches(g, o, rng);
         if (p.empty()) {
-            skipped += std::string(skipped.empty() ? "" : "; ") + fs::path(f).filename().string() + " has no patch with enough contrast";
+            skipped += std::string(skipped.empty() ? "" : "; ") + printable(fs::path(f).filename().string()) + " has no patch with enough contrast";
             continue;
         }
         const int64_t idx = int64_t(s.photos.size());

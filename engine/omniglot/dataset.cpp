@@ -1,7 +1,6 @@
 // Glyph / Omniglot loaders and the episode sampler (see dataset.hpp).
 #include "dataset.hpp"
 
-#include <stb_image.h>
 #include <zip.h>
 
 #include <algorithm>
@@ -16,6 +15,7 @@
 
 #include "fields.hpp"
 #include "glyph_synth.hpp"
+#include "image_decode.hpp"
 #include "npz.hpp"
 
 #ifndef PS_ASSETS_DIR
@@ -105,15 +105,23 @@ CharSet load_glyphs(const std::string& path, GlyphSplit split) {
 
 // ---------------------------------------------------------------- real Omniglot
 std::vector<float> decode_png_ink(const void* data, size_t size, int side, const std::string& label) {
-    if (size > (size_t(64) << 20)) throw DataError(label + ": file too large for a character image");
-    int w = 0, h = 0, ch = 0;
-    unsigned char* px = stbi_load_from_memory(static_cast<const stbi_uc*>(data), int(size), &w, &h, &ch, 1);
-    if (!px) throw DataError(label + ": not a readable image (" + std::string(stbi_failure_reason() ? stbi_failure_reason() : "?") + ")");
-    std::unique_ptr<unsigned char, void (*)(void*)> hold(px, stbi_image_free);
+    // A character image: Omniglot's are 105 px; 4096 per side is far beyond any real one.
+    ImageLimits lim;
+    lim.max_side = 4096;
+    lim.max_pixels = int64_t(4096) * 4096;
+    lim.max_bytes = size_t(64) << 20;
+    DecodedImage img;
+    try {
+        img = decode_image(data, size, label, 1, lim);
+    } catch (const ImageDecodeError& e) {
+        throw DataError(e.what());
+    }
+    const int w = img.w, h = img.h;
     if (w != h || w < side) {
-        throw DataError(label + ": image is " + std::to_string(w) + "x" + std::to_string(h) + ", expected a square of at least " +
+        throw DataError(printable(label) + ": image is " + std::to_string(w) + "x" + std::to_string(h) + ", expected a square of at least " +
                         std::to_string(side) + " px");
     }
+    const std::vector<uint8_t>& px = img.px;
     std::vector<float> v(size_t(w) * size_t(h));
     double mean = 0;
     for (size_t i = 0; i < v.size(); ++i) { v[i] = float(px[i]) / 255.f; mean += v[i]; }
@@ -181,7 +189,7 @@ CharSet load_omniglot(const std::string& path, int side) {
             const std::string rel = fs::relative(it->path(), path, ec).generic_string();
             if (!split3(rel, item)) continue;
             std::FILE* f = std::fopen(it->path().c_str(), "rb");
-            if (!f) throw DataError(it->path().string() + ": cannot open");
+            if (!f) throw DataError(printable(it->path().string()) + ": cannot open");
             std::string bytes;
             char buf[65536];
             for (size_t n; (n = std::fread(buf, 1, sizeof buf, f)) > 0;) bytes.append(buf, n);
@@ -189,14 +197,14 @@ CharSet load_omniglot(const std::string& path, int side) {
             item.img = to_bytes(decode_png_ink(bytes.data(), bytes.size(), side, it->path().string()));
             items.push_back(std::move(item));
         }
-        if (ec) throw DataError(path + ": " + ec.message());
+        if (ec) throw DataError(printable(path) + ": " + ec.message());
     } else if (fs::is_regular_file(path, ec)) {
         int err = 0;
         zip_t* z = zip_open(path.c_str(), ZIP_RDONLY, &err);
         if (!z) {
             zip_error_t ze;
             zip_error_init_with_code(&ze, err);
-            std::string msg = path + ": not a readable zip (" + zip_error_strerror(&ze) + ")";
+            std::string msg = printable(path) + ": not a readable zip (" + zip_error_strerror(&ze) + ")";
             zip_error_fini(&ze);
             throw DataError(msg);
         }
@@ -207,7 +215,7 @@ CharSet load_omniglot(const std::string& path, int side) {
             if (zip_stat_index(z, zip_uint64_t(i), 0, &st) != 0 || !(st.valid & ZIP_STAT_NAME) || !(st.valid & ZIP_STAT_SIZE)) continue;
             Item item;
             if (!split3(st.name, item)) continue;
-            const std::string label = path + ":" + st.name;
+            const std::string raw_label = path + ":" + st.name, label = printable(raw_label);
             if (st.size > (zip_uint64_t(64) << 20)) throw DataError(label + ": member too large for a character image");
             zip_file_t* zf = zip_fopen_index(z, zip_uint64_t(i), 0);
             if (!zf) throw DataError(label + ": cannot open member (" + zip_strerror(z) + ")");
@@ -215,13 +223,13 @@ CharSet load_omniglot(const std::string& path, int side) {
             const zip_int64_t got = zip_fread(zf, bytes.data(), st.size);
             zip_fclose(zf);
             if (got < 0 || zip_uint64_t(got) != st.size) throw DataError(label + ": truncated or corrupt member");
-            item.img = to_bytes(decode_png_ink(bytes.data(), bytes.size(), side, label));
+            item.img = to_bytes(decode_png_ink(bytes.data(), bytes.size(), side, raw_label));
             items.push_back(std::move(item));
         }
     } else {
-        throw DataError(path + ": no such folder or zip file");
+        throw DataError(printable(path) + ": no such folder or zip file");
     }
-    return group(items, side, path);
+    return group(items, side, printable(path));
 }
 
 CharSet without_alphabets(const CharSet& cs, const std::vector<std::string>& names) {

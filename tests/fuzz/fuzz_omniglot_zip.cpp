@@ -7,13 +7,6 @@
 
 using namespace ps;
 
-// KNOWN ISSUE (reported, issue 9): decode_png_ink puts stb_image's failure reason in its message,
-// and stb builds some reasons from raw bytes of the file (an unknown chunk's type: "XXXX PNG
-// chunk not known"), which may be a newline; load_omniglot also quotes zip member names as
-// stored. The one-line rule is off for this target until engine/omniglot/dataset.cpp makes
-// those printable; every other property is checked.
-constexpr bool kOneLine = false;
-
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const std::string path = fuzz::scratch_file("images_background.zip", data, size);
     try {
@@ -23,7 +16,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         for (int c = 0; c < cs.num_chars(); ++c)
             if (cs.drawers(c) < 2) fuzz::fuzz_fail("a character with fewer than 2 drawings");
     } catch (const omni::DataError& e) {
-        fuzz::check_message(e.what(), path, kOneLine);
+        fuzz::check_message(e.what(), path);
     } catch (const std::exception& e) {
         fuzz::fuzz_fail(std::string("load_omniglot threw something other than DataError: ") + e.what());
     }
