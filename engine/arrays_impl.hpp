@@ -1,6 +1,8 @@
 // Template part of arrays.hpp.
 #pragma once
 #include <cmath>
+#include <cstdio>
+#include <limits>
 #include <stdexcept>
 
 namespace ps {
@@ -32,7 +34,17 @@ void from_array(const ArrayMap& am, const std::string& name, Eigen::PlainObjectB
             if (!std::isfinite(v))
                 throw std::runtime_error("array '" + name + "' holds a non-finite value at (" + std::to_string(i) +
                                          ", " + std::to_string(j) + ")");
-            m(i, j) = typename Derived::Scalar(v);
+            // Converting a double beyond the scalar's range is undefined behaviour (and would
+            // give Inf in practice): refuse it, naming the array.
+            using Sc = typename Derived::Scalar;
+            if (std::fabs(v) > double(std::numeric_limits<Sc>::max())) {
+                char num[32];
+                std::snprintf(num, sizeof num, "%.6g", v);
+                throw std::runtime_error("array '" + name + "' holds " + num + " at (" + std::to_string(i) + ", " +
+                                         std::to_string(j) + "), beyond the range of " +
+                                         (sizeof(Sc) == 4 ? std::string("float32") : std::string("its type")));
+            }
+            m(i, j) = Sc(v);
         }
 }
 

@@ -62,17 +62,40 @@ public:
         for (auto& [n, v] : v_) out[prefix + "v/" + n] = to_array(v);
         out[prefix + "steps"] = i64_array({steps});
     }
-    // Restores moments for the given parameters (shapes checked); throws std::runtime_error.
+    // Restores moments for the given parameters (shapes checked); throws std::runtime_error naming
+    // the array. A checkpoint saved before the first step holds only `steps` = 0 (no moments yet):
+    // it loads as a fresh optimiser. `steps` must be one integer in 0..2^53 (int64, or a float
+    // holding a whole number, as older files may).
     void load(const ArrayMap& in, const std::string& prefix, const List& params) {
-        reset();
-        for (auto& [n, p] : params) {
-            from_array(in, prefix + "m/" + n, m_[n], p->rows(), p->cols());
-            from_array(in, prefix + "v/" + n, v_[n], p->rows(), p->cols());
-        }
         auto it = in.find(prefix + "steps");
-        if (it == in.end() || it->second.size() != 1) throw std::runtime_error("array '" + prefix + "steps' is missing");
-        steps = int64_t(it->second.at(0));
-        if (steps < 0) throw std::runtime_error("array '" + prefix + "steps' is negative");
+        if (it == in.end()) throw std::runtime_error("array '" + prefix + "steps' is missing");
+        const Array& a = it->second;
+        if (a.size() != 1 || a.shape.size() > 1) throw std::runtime_error("array '" + prefix + "steps' is not one number");
+        int64_t n = 0;
+        if (a.dtype == Array::Dtype::I64) {
+            n = a.i64.at(0);
+        } else if (a.dtype == Array::Dtype::F32 || a.dtype == Array::Dtype::F64) {
+            const double d = a.at(0);
+            if (!(d >= 0 && d <= 9007199254740992.0) || d != std::floor(d))
+                throw std::runtime_error("array '" + prefix + "steps' is not a whole number of steps");
+            n = int64_t(d);
+        } else {
+            throw std::runtime_error("array '" + prefix + "steps' is not an integer");
+        }
+        if (n < 0 || n > (int64_t(1) << 53))
+            throw std::runtime_error("array '" + prefix + "steps' holds " + std::to_string(n) + ", outside 0..2^53");
+        reset();
+        for (auto& [name, p] : params) {
+            const std::string mn = prefix + "m/" + name, vn = prefix + "v/" + name;
+            if (n == 0 && !in.count(mn) && !in.count(vn)) continue;   // saved before the first step
+            from_array(in, mn, m_[name], p->rows(), p->cols());
+            from_array(in, vn, v_[name], p->rows(), p->cols());
+            if ((v_[name].array() < S(0)).any()) {
+                reset();
+                throw std::runtime_error("array '" + vn + "' holds a negative second moment");
+            }
+        }
+        steps = n;
     }
     bool finite() const {
         for (auto& [n, m] : m_) if (!m.allFinite()) return false;
