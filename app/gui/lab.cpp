@@ -731,7 +731,14 @@ std::string Lab::run_script(const ScriptStep& s) {
     else if (a == "panel") pending_panel_actions_.push_back(s.arg);   // the task view's next frame
     else if (a == "wait-train") {
         // Blocks the frame loop until the trainer has done N more iterations (tests).
-        const int64_t target = train_iterations() + (s.arg.empty() ? 1 : std::stoll(s.arg));
+        int64_t more = s.arg.empty() ? 1 : 0;   // wait-train [N]: N in 1..1e9 iterations, digits only
+        for (char c : s.arg) {
+            if (c < '0' || c > '9' || more > 100000000) { more = -1; break; }
+            more = more * 10 + (c - '0');
+        }
+        if (more < 1 || more > 1000000000)
+            return "'" + s.arg + "' is not a number of iterations in 1..1000000000";
+        const int64_t target = train_iterations() + more;
         const double end = now_s() + 120;
         // The thread may not have picked up a start() of a moment ago yet.
         while (trainer_ && !trainer_->running() && !trainer_->diverged() && now_s() < end - 110)
