@@ -1,9 +1,6 @@
 // plastiscope: subcommands (train, eval, grad, tasks, ...), --headless training, or, with no
 // subcommand, the live lab window.
 #include <cstdio>
-#if defined(__GLIBC__) || defined(__linux__)
-#include <malloc.h>
-#endif
 #include <string>
 #include <vector>
 #include "cli/commands.hpp"
@@ -25,14 +22,6 @@ void usage() {
 }  // namespace
 
 int main(int argc, char** argv) {
-#ifdef M_MMAP_THRESHOLD
-    // Matrices of 1 MB and more always come from mmap and go back to the system when freed: by
-    // default glibc raises this threshold after the first large free, after which a task switch
-    // or a rebuild leaves its old matrices' pages in the heap, and the app's resident memory
-    // ratchets up over a long session although nothing leaks.
-    mallopt(M_MMAP_THRESHOLD, 1 << 20);
-    mallopt(M_TRIM_THRESHOLD, 8 << 20);
-#endif
     std::vector<std::string> args(argv + 1, argv + argc);
     if (!args.empty() && (args[0] == "--help" || args[0] == "-h" || args[0] == "help")) { usage(); return 0; }
     if (!args.empty() && args[0] == "--headless") return ps::run_headless(std::vector<std::string>(args.begin() + 1, args.end()));
