@@ -4,12 +4,19 @@
 // as bars. Play mode hands the arrow keys to the user: each press is one step with the user's
 // action (LiveEvent "key"), while the network still reads the same observations, so its policy
 // can be compared with the user's choice. Reads only the LiveViews the maze task exports.
+// A second tab, "reward curves", draws the 5-seed comparison of the plastic and non-plastic agents
+// (median and inter-quartile band over seeds of the reward per episode, per window of episodes)
+// from assets/maze/curves.csv (tools/maze_curves.py; read and checked by engine/maze/reward_curves).
 #include <imgui.h>
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
+#include <memory>
 #include <string>
+#include "gui/plot.hpp"
 #include "gui/task_panel.hpp"
+#include "maze/reward_curves.hpp"
 
 namespace ps::gui {
 namespace {
@@ -29,8 +36,7 @@ struct MazePanelState {
     bool heat = true, trail = true, view = true;
 };
 
-void draw_maze_panel(TaskPanelContext& ctx) {
-    static MazePanelState st;
+void draw_maze_view(TaskPanelContext& ctx, MazePanelState& st) {
     const LiveViews& v = ctx.views;
     const ImageView* walls = find_image(v, "maze walls");
     const ImageView* visits = find_image(v, "visits");
@@ -153,6 +159,155 @@ void draw_maze_panel(TaskPanelContext& ctx) {
     ImGui::SetCursorScreenPos(ImVec2(o.x, o.y + n * cell + 6));
     ImGui::Dummy(ImVec2(n * cell + side_w, 1));
     ImGui::TextDisabled("green: agent and its 3x3 view; gold: reward cell (hidden from the agent); blue: visits; orange: trail");
+}
+
+// ---------------------------------------------------------------- reward curves (5-seed runs)
+
+struct CurvePlot {
+    std::vector<double> x, med, band_x, band_y;   // band: (x, q25), (x, q75) pairs, dense in x
+};
+
+struct CurvesState {
+    std::string path = std::string(PS_ASSETS_DIR) + "/maze/curves.csv";
+    bool loaded = false;           // a load was attempted
+    std::string error;             // why the file could not be used
+    std::unique_ptr<maze::RewardCurves> curves;
+    std::vector<CurvePlot> plots;  // one per agent, in the file's order
+    std::vector<maze::TailSummary> tails;
+    bool report_rect = false;      // print the plot's rectangle once (GUI test)
+};
+
+// Linear interpolation of the band on 800 columns, so the plot's per-pixel-column min/max
+// envelope fills the whole band (as the BOHP panel does).
+CurvePlot make_plot(const maze::RewardBand& b) {
+    CurvePlot p;
+    p.x = b.episode;
+    p.med = b.median;
+    const auto& e = b.episode;
+    if (e.size() == 1) {
+        p.band_x = {e[0], e[0]};
+        p.band_y = {b.q25[0], b.q75[0]};
+        return p;
+    }
+    size_t k = 0;
+    for (int i = 0; i <= 800; ++i) {
+        const double x = e.front() + (e.back() - e.front()) * i / 800.0;
+        while (k + 2 < e.size() && e[k + 1] < x) ++k;
+        const double f = e[k + 1] > e[k] ? std::clamp((x - e[k]) / (e[k + 1] - e[k]), 0.0, 1.0) : 0.0;
+        p.band_x.push_back(x); p.band_y.push_back(b.q25[k] + f * (b.q25[k + 1] - b.q25[k]));
+        p.band_x.push_back(x); p.band_y.push_back(b.q75[k] + f * (b.q75[k + 1] - b.q75[k]));
+    }
+    return p;
+}
+
+void load_curves(CurvesState& cs) {
+    cs.loaded = true;
+    cs.error.clear();
+    cs.curves.reset();
+    cs.plots.clear();
+    cs.tails.clear();
+    try {
+        auto c = std::make_unique<maze::RewardCurves>(maze::read_reward_curves(cs.path));
+        for (const auto& b : c->agents) {
+            cs.plots.push_back(make_plot(b));
+            cs.tails.push_back(maze::tail_summary(b, 0.1));
+        }
+        cs.curves = std::move(c);
+    } catch (const std::exception& e) {
+        cs.error = e.what();
+    }
+}
+
+ImU32 agent_color(const std::string& a, int alpha) {
+    if (a == "plastic") return IM_COL32(240, 130, 40, alpha);
+    if (a == "non-plastic") return IM_COL32(80, 150, 255, alpha);
+    return IM_COL32(150, 200, 120, alpha);
+}
+
+void draw_curves(CurvesState& cs) {
+    if (!cs.loaded) load_curves(cs);
+    ImGui::TextWrapped("Reward per episode while training, 5 seeds per agent, the same settings and episodes "
+                       "(docs/maze.md): line = median over seeds, band = inter-quartile range, per window of episodes.");
+    if (ImGui::SmallButton("reload")) load_curves(cs);
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", cs.path.c_str());
+    ImGui::SameLine();
+    ImGui::TextDisabled("%s", cs.path.c_str());
+    if (!cs.error.empty() || !cs.curves) {
+        ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1, 0.45f, 0.4f, 1));
+        ImGui::TextWrapped("no reward curves: %s", cs.error.c_str());
+        ImGui::PopStyleColor();
+        ImGui::TextWrapped("The file is made by tools/maze_curves.py from the runs of tools/maze_results.sh "
+                           "(assets/maze/README.md).");
+        return;
+    }
+    std::vector<PlotSeries> s;
+    for (size_t i = 0; i < cs.plots.size(); ++i) {
+        const auto& a = cs.curves->agents[i].agent;
+        s.push_back({"", &cs.plots[i].band_x, &cs.plots[i].band_y, agent_color(a, 70), 1.0f, true});
+    }
+    for (size_t i = 0; i < cs.plots.size(); ++i) {
+        const auto& b = cs.curves->agents[i];
+        s.push_back({b.agent + " (median of " + std::to_string(b.seeds) + ")", &cs.plots[i].x, &cs.plots[i].med,
+                     agent_color(b.agent, 255), 2.0f, false});
+    }
+    PlotOptions o;
+    const float lines = float(cs.tails.size() + 3) * ImGui::GetTextLineHeightWithSpacing();
+    o.size = ImVec2(0, std::max(140.0f, ImGui::GetContentRegionAvail().y - lines));
+    o.x_label = "episode";
+    o.y_format = "%.1f";
+    plot_lines("##maze-curves", s, o);
+    if (cs.report_rect) {   // for the GUI test: where the plot is in the screenshot
+        const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
+        std::printf("maze-curves %d %d %d %d\n", int(a.x), int(a.y), int(b.x - a.x), int(b.y - a.y));
+        std::fflush(stdout);
+        cs.report_rect = false;
+    }
+    ImGui::TextDisabled("The run training now (Start training) draws its own reward per episode in the Curves window.");
+    ImGui::TextDisabled("reward per episode over the last 10 %% of training (per seed mean; median [IQR] over seeds):");
+    for (size_t i = 0; i < cs.tails.size(); ++i) {
+        const auto& t = cs.tails[i];
+        ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(agent_color(cs.curves->agents[i].agent, 255)),
+                           "%-12s %.1f [%.1f - %.1f]", cs.curves->agents[i].agent.c_str(), t.median, t.q25, t.q75);
+    }
+}
+
+// Scripted actions (`--at FRAME panel=ARG`): curves / maze (show that tab), file=PATH (read that
+// curves file instead), expect=ok|error (the curves file loaded / was refused), report (print the
+// plot's rectangle "maze-curves x y w h" on stdout when it is next drawn).
+void script(TaskPanelContext& ctx, CurvesState& cs, int& select) {
+    for (const std::string& a : ctx.script) {
+        const auto eq = a.find('=');
+        const std::string k = a.substr(0, eq), v = eq == std::string::npos ? "" : a.substr(eq + 1);
+        if (k == "curves") select = 1;
+        else if (k == "maze") select = 0;
+        else if (k == "file" && !v.empty()) { cs.path = v; load_curves(cs); }
+        else if (k == "report") cs.report_rect = true;
+        else if (k == "expect" && (v == "ok" || v == "error")) {
+            if (!cs.loaded) load_curves(cs);
+            const bool ok = cs.error.empty() && cs.curves;
+            if (ok != (v == "ok"))
+                ctx.script_error = ok ? "maze curves: expected an error, the file loaded" : "maze curves: " + cs.error;
+        } else {
+            ctx.script_error = "maze task view: unknown action '" + a + "' (curves, maze, file=PATH, expect=ok|error, report)";
+        }
+    }
+}
+
+void draw_maze_panel(TaskPanelContext& ctx) {
+    static MazePanelState st;
+    static CurvesState cs;
+    int select = -1;
+    script(ctx, cs, select);
+    if (!ImGui::BeginTabBar("##maze-tabs")) return;
+    if (ImGui::BeginTabItem("maze", nullptr, select == 0 ? ImGuiTabItemFlags_SetSelected : 0)) {
+        draw_maze_view(ctx, st);
+        ImGui::EndTabItem();
+    }
+    if (ImGui::BeginTabItem("reward curves", nullptr, select == 1 ? ImGuiTabItemFlags_SetSelected : 0)) {
+        draw_curves(cs);
+        ImGui::EndTabItem();
+    }
+    ImGui::EndTabBar();
 }
 
 }  // namespace
