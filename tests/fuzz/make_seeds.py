@@ -11,6 +11,9 @@ Small valid inputs of every loader, in the variants each accepts, plus a few nea
                     interlaced; white-on-black and black-on-white
   fuzz_omniglot_zip a 2-alphabet, 3-character Omniglot zip (stored and deflated)
   fuzz_digits       a minimal digits.bin (1000 images of 1x1: 100 per digit)
+  fuzz_image_file   photos of an image folder: PNG (RGB, grey, RGBA, flat, too small), BMP, TGA
+  fuzz_cifar        CIFAR-10 batches of 3, 6 and 8 records (with and without test_batch.bin)
+  fuzz_patch_set    tiny patch sets (plastiscope-images-1, sides 4 and 8)
   fuzz_checkpoint   one small checkpoint per registered task (needs PLASTISCOPE, the CLI,
                     which trains each for one step); also copied to fuzz_npz
   fuzz_config       each of those runs' config.json, prefixed by the task's index byte
@@ -198,6 +201,66 @@ def seeds_digits():
     out("fuzz_digits", "tiny2x2.bin", b"PSDIGIT1" + struct.pack("<IHH", n, rows, cols) + labels.tobytes() + px.tobytes())
 
 
+# ---------------------------------------------------------------- image folder, CIFAR-10, patch set
+def bmp24(pixels):
+    """Uncompressed 24-bit BMP (bottom-up rows padded to 4 bytes)."""
+    h, w = pixels.shape[:2]
+    row = (3 * w + 3) // 4 * 4
+    data = b"".join(pixels[y, :, ::-1].astype(np.uint8).tobytes().ljust(row, b"\0") for y in range(h - 1, -1, -1))
+    head = struct.pack("<2sIHHI", b"BM", 54 + len(data), 0, 0, 54)
+    info = struct.pack("<IiiHHIIiiII", 40, w, h, 1, 24, 0, len(data), 2835, 2835, 0, 0)
+    return head + info + data
+
+
+def tga_grey(pixels):
+    """Uncompressed 8-bit grey TGA (type 3, top-left origin)."""
+    h, w = pixels.shape
+    return struct.pack("<BBBHHBHHHHBB", 0, 0, 3, 0, 0, 0, 0, 0, w, h, 8, 0x20) + pixels.astype(np.uint8).tobytes()
+
+
+def seeds_image_file():
+    """fuzz_image_file: first byte = extension index (.png .jpg .bmp .gif .tga .jpeg), then the file."""
+    rng = np.random.default_rng(8)
+    photo = rng.integers(0, 256, (40, 48, 3), dtype=np.uint8)
+    out("fuzz_image_file", "rgb_40x48.png", bytes([0]) + png(photo, color_type=2))
+    grey = (np.add.outer(np.arange(36), np.arange(36)) * 7 % 256).astype(np.uint8)
+    out("fuzz_image_file", "grey_36.png", bytes([0]) + png(grey))
+    out("fuzz_image_file", "rgba_34.png", bytes([0]) + png(rng.integers(0, 256, (34, 34, 4), dtype=np.uint8), color_type=6))
+    out("fuzz_image_file", "big_flat_100.png", bytes([0]) + png(np.full((100, 100), 128, np.uint8)))   # no contrast
+    out("fuzz_image_file", "small_20.png", bytes([0]) + png(grey[:20, :20]))   # smaller than a patch
+    out("fuzz_image_file", "rgb_33x40.bmp", bytes([2]) + bmp24(photo[:33, :40]))
+    out("fuzz_image_file", "grey_36.tga", bytes([4]) + tga_grey(grey))
+
+
+def seeds_cifar():
+    """fuzz_cifar: first byte = flags (1: the batch is also test_batch.bin; 2: max_images 7), then
+    a batch of 1 + 3072-byte records."""
+    rng = np.random.default_rng(9)
+    def batch(n):
+        return b"".join(bytes([i % 10]) + rng.integers(0, 256, 3072, dtype=np.uint8).tobytes() for i in range(n))
+    out("fuzz_cifar", "six.bin", bytes([0]) + batch(6))
+    out("fuzz_cifar", "three_with_test.bin", bytes([1]) + batch(3))
+    out("fuzz_cifar", "eight_max7.bin", bytes([2]) + batch(8))
+    out("fuzz_cifar", "bad_label.bin", bytes([1]) + b"\x0a" + bytes(3072))
+
+
+def seeds_patch_set():
+    """fuzz_patch_set: tiny patch sets (format plastiscope-images-1)."""
+    rng = np.random.default_rng(10)
+    def pset(side, ntr, nho, photos=("a.png", "b.png")):
+        meta = {"format": "plastiscope-images-1", "side": side, "seed": 1, "source": "fuzz seed"}
+        return npz_bytes({
+            "meta": text(json.dumps(meta)),
+            "photos": text("\n".join(photos)),
+            "train": rng.integers(0, 256, (ntr, side, side), dtype=np.uint8),
+            "heldout": rng.integers(0, 256, (nho, side, side), dtype=np.uint8),
+            "train_photo": np.zeros(ntr, np.int64),
+            "heldout_photo": np.full(nho, len(photos) - 1, np.int64),
+        })
+    out("fuzz_patch_set", "side4.npz", pset(4, 3, 3))
+    out("fuzz_patch_set", "side8.npz", pset(8, 5, 3, ("x.jpg",)))
+
+
 # ---------------------------------------------------------------- checkpoints and configs (the CLI)
 SMALL = {   # per task: preset and overrides that keep its checkpoint small (a few KB)
     "patterns": ["--preset", "quick", "pattern_size=8", "n_patterns=2", "prestime=2", "delay=1", "cycles=1"],
@@ -248,6 +311,9 @@ def main():
     seeds_png()
     seeds_omniglot()
     seeds_digits()
+    seeds_image_file()
+    seeds_cifar()
+    seeds_patch_set()
     if app:
         seeds_checkpoints(app)
     else:

@@ -1,0 +1,34 @@
+// libFuzzer target: one photo as the image-folder loader reads it (images::load_folder on a single
+// file: engine/images/image_data.cpp decodes it through engine/image_decode.cpp, converts it to
+// gray, rescales it and cuts it into patches) on arbitrary bytes. The file name's extension comes
+// from the first byte, so every format stb_image knows is reached.
+// Properties: a PatchSet of side-32 patches with >= 3 training and >= 1 held-out patches and photo
+// indices in range, or one DataError naming the file on one line; no allocation over the limits
+// (-malloc_limit_mb), no input slower than 10 s.
+#include "images/image_data.hpp"
+#include "fuzz_util.hpp"
+
+using namespace ps;
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+    if (size < 1) return 0;
+    static const char* const kExt[] = {".png", ".jpg", ".bmp", ".gif", ".tga", ".jpeg"};
+    const std::string path = fuzz::scratch_file(std::string("photo") + kExt[data[0] % 6], data + 1, size - 1);
+    try {
+        const images::PatchSet s = images::load_folder(path, 32, 1, 20);
+        const size_t P = size_t(32) * 32;
+        if (s.side != 32 || s.train.size() % P || s.heldout.size() % P) fuzz::fuzz_fail("load_folder returned ragged patches");
+        if (s.n_train() < 3 || s.n_heldout() < 1) fuzz::fuzz_fail("load_folder returned too few patches");
+        if (s.train_photo.size() != size_t(s.n_train()) || s.heldout_photo.size() != size_t(s.n_heldout()))
+            fuzz::fuzz_fail("load_folder's photo indices do not match its patches");
+        for (int64_t v : s.train_photo)
+            if (v < 0 || v >= int64_t(s.photos.size())) fuzz::fuzz_fail("a photo index out of range");
+        for (int64_t v : s.heldout_photo)
+            if (v < 0 || v >= int64_t(s.photos.size())) fuzz::fuzz_fail("a photo index out of range");
+    } catch (const images::DataError& e) {
+        fuzz::check_message(e.what(), path);
+    } catch (const std::exception& e) {
+        fuzz::fuzz_fail(std::string("load_folder threw something other than DataError: ") + e.what());
+    }
+    return 0;
+}
