@@ -17,8 +17,8 @@ namespace ps {
 struct ImageDecodeError : std::runtime_error { using std::runtime_error::runtime_error; };
 
 struct ImageLimits {
-    int max_side = 20000;                      // pixels per side
-    int64_t max_pixels = int64_t(50) << 20;    // width x height (50 Mpx: a large phone photo)
+    int max_side = 16384;                      // pixels per side
+    int64_t max_pixels = int64_t(32) << 20;    // width x height (32 Mpx: 8000 x 4000 and more)
     size_t max_bytes = size_t(256) << 20;      // encoded file size
 };
 

@@ -38,7 +38,7 @@ Gray to_gray(const uint8_t* data, int w, int h, int channels) {
 }
 
 Gray decode_file(const std::string& path) {
-    // Photos: up to 20000 px per side and 50 Mpx (ImageLimits' defaults), files up to 256 MB.
+    // Photos: up to 16384 px per side and 32 Mpx (ImageLimits' defaults), files up to 256 MB.
     DecodedImage img;
     try {
         img = decode_image_file(path, 0);

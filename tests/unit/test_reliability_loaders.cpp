@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include <unistd.h>
+#include <zlib.h>
 
 #include <cstdint>
 #include <filesystem>
@@ -59,7 +60,7 @@ TEST_CASE("image decoder: a huge header is refused before allocating, naming the
     const std::string e = error_of([&] { decode_image(png.data(), png.size(), "big.png"); });
     CHECK_THAT(e, Catch::StartsWith("big.png: "));
     CHECK_THAT(e, Catch::Contains("25000x30000"));
-    CHECK_THAT(e, Catch::Contains("limit of 20000 per side"));
+    CHECK_THAT(e, Catch::Contains("limit of 16384 per side"));
     // The Omniglot loader's limit is smaller (a character image).
     const std::string p2 = png_header(5000, 5000);
     const std::string e2 = error_of([&] { omni::decode_png_ink(p2.data(), p2.size(), 31, "char.png"); });
@@ -70,6 +71,37 @@ TEST_CASE("image decoder: a huge header is refused before allocating, naming the
     lim.max_pixels = 100;
     const std::string p3 = png_header(11, 10);
     CHECK_THAT(error_of([&] { decode_image(p3.data(), p3.size(), "px.png", 0, lim); }), Catch::Contains("100 in all"));
+}
+
+TEST_CASE("image decoder: a PNG whose pixel data inflates beyond its header's image (a zlib bomb) is refused", "[reliability][decode]") {
+    // 100x100 gray 8-bit needs 100 rows of 1 filter byte + 100 pixels = 10100 bytes; the stream
+    // holds 4 MB of zeros (a few KB compressed), which stb would inflate into a growing buffer.
+    auto png_with = [](size_t raw_bytes) {
+        std::vector<uint8_t> raw(raw_bytes, 0);
+        uLongf n = compressBound(uLong(raw.size()));
+        std::vector<uint8_t> z(n);
+        REQUIRE(compress2(z.data(), &n, raw.data(), uLong(raw.size()), 9) == Z_OK);
+        std::string s = png_header(100, 100);
+        s.resize(s.size() - 12);   // drop the empty IEND chunk png_header wrote
+        put32(s, uint32_t(n));
+        s += "IDAT";
+        s.append(reinterpret_cast<const char*>(z.data()), n);
+        put32(s, 0);
+        put32(s, 0);
+        s += "IEND";
+        put32(s, 0);
+        return s;
+    };
+    const std::string bomb = png_with(size_t(4) << 20);
+    CHECK(bomb.size() < 10000);
+    CHECK_THAT(error_of([&] { decode_image(bomb.data(), bomb.size(), "bomb.png"); }),
+               Catch::Equals("bomb.png: its pixel data inflates to more than the 10100 bytes its header's image needs"));
+    // The same file with exactly the bytes the image needs decodes.
+    const std::string good = png_with(10100);
+    const DecodedImage img = decode_image(good.data(), good.size(), "good.png");
+    CHECK(img.w == 100);
+    CHECK(img.h == 100);
+    CHECK(img.channels == 1);
 }
 
 TEST_CASE("image decoder: stb's reason built from file bytes stays on one line", "[reliability][decode]") {
