@@ -95,7 +95,10 @@ def make_script(app, work, seconds, seed):
     frame += 4
     script += ["--at", str(frame), "screenshot=%s/shot-visited.png" % work]
     n_actions = n_shot = 0
-    while frame < 400 * seconds:   # far more than the app reaches: it stops at its time limit
+    # Script frames up to 60 per second of soak (the app under Xvfb with a trainer running reaches
+    # about 12): more than it gets through before its time limit, yet a command line that fits
+    # ARG_MAX for a 10-minute soak (400 per second made 48000 actions, "Argument list too long").
+    while frame < 60 * seconds + 2000:
         frame += rng.randint(2, 8)
         n_actions += 1
         if n_actions % 12 == 0:
