@@ -350,14 +350,29 @@ TEST_CASE("maze live view: arrow keys move the agent", "[maze]") {
 }
 
 TEST_CASE("maze learns: reward per episode rises on a fixed seed (quick preset)", "[maze][learn]") {
+    // 250 updates of 8 episodes, judged on windows of 50 updates and on 48 held-out evaluation
+    // episodes (the same mazes and action draws before and after). The training run is chaotic:
+    // gcc's and clang's roundings part after ~100 updates (clang's dips to 12 at updates 100-150,
+    // where the old 150-update check with 20-update windows failed); by updates 200-250 both
+    // collect 2.5-3.5x the first window's reward (measured: 9.1 -> 33.2 gcc, 9.1 -> 24.1 clang).
     auto t = make_task("maze");
     t->set_preset("quick");
     t->init(1);
-    const int steps = 150;   // x 8 episodes
+    auto eval = [&] {
+        Rng r(20261124);
+        double s = 0;
+        for (int i = 0; i < 48; ++i) s += t->eval_episode(r);
+        return s / 48;
+    };
+    const double before = eval();
+    const int steps = 250;
     std::vector<double> m;
     for (int i = 0; i < steps; ++i) m.push_back(t->train_step().metric);
+    const double after = eval();
     auto mean = [&](int a, int b) { double s = 0; for (int i = a; i < b; ++i) s += m[size_t(i)]; return s / (b - a); };
-    const double first = mean(0, 20), last = mean(steps - 20, steps);
-    INFO("reward per episode: first 20 updates " << first << ", last 20 " << last);
-    CHECK(last > first + 5);
+    const double first = mean(0, 50), last = mean(steps - 50, steps);
+    INFO("eval reward per episode: before " << before << ", after " << after << "; training reward: first 50 updates "
+         << first << ", last 50 " << last);
+    CHECK(last > first + 8);
+    CHECK(after > before + 5);
 }
