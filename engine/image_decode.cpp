@@ -42,7 +42,7 @@ uint32_t be32(const uint8_t* p) { return uint32_t(p[0]) << 24 | uint32_t(p[1]) <
 std::string png_stream_problem(const uint8_t* p, size_t n) {
     static const uint8_t kSig[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
     if (n < 8 || std::memcmp(p, kSig, 8) != 0) return "";
-    bool cgbi = false, have_hdr = false;
+    bool cgbi = false, have_hdr = false, stream_done = false;
     uint64_t need = 0;
     struct Inflater {   // inflateEnd on every way out
         z_stream z;
@@ -54,15 +54,15 @@ std::string png_stream_problem(const uint8_t* p, size_t n) {
     bool& started = inf.started;
     std::string problem;
     uint8_t scratch[65536];
-    for (size_t off = 8; off + 12 <= n;) {
+    for (size_t off = 8; off + 8 <= n;) {   // a chunk: length, type, data, CRC
         const uint32_t len = be32(p + off);
         const uint8_t* type = p + off + 4;
         const uint8_t* data = p + off + 8;
         // stb reallocates its IDAT buffer to the claimed length before reading the chunk, so a
         // length past the end of the file is refused here, not handed to it.
-        if (len > n - off - 12)
+        if (n - off < 12 || len > n - off - 12)
             return "truncated: chunk '" + printable(std::string(reinterpret_cast<const char*>(type), 4)) + "' claims " +
-                   std::to_string(len) + " bytes, " + std::to_string(n - off - 12) + " remain in the file";
+                   std::to_string(len) + " bytes, " + std::to_string(n - off < 12 ? 0 : n - off - 12) + " remain in the file";
         if (std::memcmp(type, "CgBI", 4) == 0) cgbi = true;
         if (std::memcmp(type, "IHDR", 4) == 0 && len >= 13 && !have_hdr) {
             const uint64_t w = be32(data), h = be32(data + 4);
@@ -78,7 +78,7 @@ std::string png_stream_problem(const uint8_t* p, size_t n) {
                 for (const auto& q : pass) need += rows((w + uint64_t(q[2] - q[0] - 1)) / uint64_t(q[2]), (h + uint64_t(q[3] - q[1] - 1)) / uint64_t(q[3]));
             }
             have_hdr = true;
-        } else if (std::memcmp(type, "IDAT", 4) == 0 && have_hdr && len > 0) {
+        } else if (std::memcmp(type, "IDAT", 4) == 0 && have_hdr && len > 0 && !stream_done) {
             if (!started) {
                 if (inflateInit2(&z, cgbi ? -15 : 15) != Z_OK) return "";
                 started = true;
@@ -97,7 +97,10 @@ std::string png_stream_problem(const uint8_t* p, size_t n) {
                 if (rc == Z_BUF_ERROR) rc = Z_OK;   // no progress possible with this chunk: next one
                 if (z.avail_out != 0 && z.avail_in == 0) break;
             }
-            if (!problem.empty() || (rc != Z_OK)) break;   // bomb, end of stream, or corrupt (stb says why)
+            if (!problem.empty()) break;
+            // End of stream or a corrupt one (stb says why): stop inflating, keep checking the
+            // lengths of the chunks after it (stb still reads them).
+            if (rc != Z_OK) stream_done = true;
         } else if (std::memcmp(type, "IEND", 4) == 0) {
             break;
         }
