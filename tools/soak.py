@@ -44,7 +44,9 @@ def task_fields(app, task):
             fields.append((key, "choice", spec.split("|"), None, cur))
         elif ".." in spec:
             lo, hi = spec.split("..")
-            is_int = re.fullmatch(r"-?\d+", lo) and re.fullmatch(r"-?\d+", hi) and re.fullmatch(r"-?\d+", cur)
+            # Integer fields print a large bound as e.g. 1e+08: whole-number bounds and value count.
+            whole = lambda t: re.fullmatch(r"-?[\d.e+]+", t) and float(t).is_integer()
+            is_int = re.fullmatch(r"-?\d+", lo) and whole(hi) and re.fullmatch(r"-?\d+", cur)
             fields.append((key, "int" if is_int else "float", float(lo), float(hi), cur))
     return fields
 
