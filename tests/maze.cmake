@@ -27,3 +27,31 @@ if(TARGET plastiscope)
   set_tests_properties(maze_cli_train_resume_eval maze_cli_even_size maze_cli_sweep_metric maze_cli_sweep_bad_curve
                        PROPERTIES TIMEOUT 300)
 endif()
+
+# The maze Task view's "reward curves" tab under Xvfb: the app opens the maze (default preset, the
+# shipped checkpoint), shows the 5-seed plastic vs non-plastic curves from assets/maze/curves.csv
+# (panel=expect=ok fails the run if the file was refused), prints the plot's rectangle, and the
+# screenshot's plot region must not be uniform (axes, bands, median lines). Then a missing and a
+# malformed curves file: the panel shows the reason (panel=expect=error), no crash, exit 0.
+find_program(PS_MAZE_XVFB_RUN xvfb-run)
+if(BUILD_TESTING AND PS_BUILD_GUI AND PS_MAZE_XVFB_RUN AND TARGET ps_png_region)
+  set(PS_MAZE_GUI ${CMAKE_BINARY_DIR}/gui-tests/maze)
+  file(MAKE_DIRECTORY ${PS_MAZE_GUI})
+  add_test(NAME gui_maze_curves
+           COMMAND bash -c "set -e; out=${PS_MAZE_GUI}/curves.out; shot=${PS_MAZE_GUI}/curves.png; rm -f $shot; \
+             ${PS_MAZE_XVFB_RUN} -a -s '-screen 0 1600x1000x24' $<TARGET_FILE:plastiscope> --task maze \
+               --frames 40 --at 3 panel=curves --at 5 panel=expect=ok --at 30 panel=report \
+               --screenshot $shot --size 1600x960 > $out; \
+             grep -q 'errors_shown=0' $out || { cat $out; echo 'FAIL: errors shown'; exit 1; }; \
+             rect=$(grep '^maze-curves ' $out | head -1 | cut -d' ' -f2-); \
+             test -n \"$rect\" || { cat $out; echo 'FAIL: the curves plot was not drawn'; exit 1; }; \
+             echo \"plot at $rect\"; $<TARGET_FILE:ps_png_region> $shot $rect")
+  add_test(NAME gui_maze_curves_bad_file
+           COMMAND bash -c "set -e; out=${PS_MAZE_GUI}/bad.out; \
+             ${PS_MAZE_XVFB_RUN} -a -s '-screen 0 1600x1000x24' $<TARGET_FILE:plastiscope> --task maze --frames 12 \
+               --at 2 panel=curves --at 3 panel=file=${PS_MAZE_GUI}/missing.csv --at 4 panel=expect=error \
+               --at 6 panel=file=${CMAKE_SOURCE_DIR}/CMakeLists.txt --at 7 panel=expect=error > $out; \
+             grep -q 'errors_shown=0' $out || { cat $out; echo 'FAIL: errors shown'; exit 1; }")
+  set_tests_properties(gui_maze_curves gui_maze_curves_bad_file PROPERTIES LABELS "gui;maze" TIMEOUT 300
+                       RESOURCE_LOCK xvfb ENVIRONMENT "HOME=${PS_MAZE_GUI}/home;XDG_CONFIG_HOME=${PS_MAZE_GUI}/config")
+endif()
