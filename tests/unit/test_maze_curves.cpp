@@ -71,7 +71,7 @@ TEST_CASE("maze curves: the shipped file loads (plastic and non-plastic, >= 4 se
     for (const char* a : {"plastic", "non-plastic"}) {
         const RewardBand* b = c.find(a);
         REQUIRE(b);
-        CHECK(b->seeds >= 4);   // 4 seeds shipped in session 3 (docs/maze.md)
+        CHECK(b->seeds >= 4);   // 5 seeds shipped (docs/maze.md)
         CHECK(b->episode.size() >= 10);
         CHECK(b->median.back() > b->median.front());   // both agents learn over the run
     }
