@@ -175,6 +175,7 @@ struct CurvesState {
     std::vector<CurvePlot> plots;  // one per agent, in the file's order
     std::vector<maze::TailSummary> tails;
     bool report_rect = false;      // print the plot's rectangle once (GUI test)
+    std::vector<double> live_x;    // the run training now, in episodes (rebuilt each frame)
 };
 
 // Linear interpolation of the band on 800 columns, so the plot's per-pixel-column min/max
@@ -224,7 +225,7 @@ ImU32 agent_color(const std::string& a, int alpha) {
     return IM_COL32(150, 200, 120, alpha);
 }
 
-void draw_curves(CurvesState& cs) {
+void draw_curves(CurvesState& cs, const TaskPanelContext& ctx) {
     if (!cs.loaded) load_curves(cs);
     ImGui::TextWrapped("Reward per episode while training, 5 seeds per agent, the same settings and episodes "
                        "(docs/maze.md): line = median over seeds, band = inter-quartile range, per window of episodes.");
@@ -250,6 +251,15 @@ void draw_curves(CurvesState& cs) {
         s.push_back({b.agent + " (median of " + std::to_string(b.seeds) + ")", &cs.plots[i].x, &cs.plots[i].med,
                      agent_color(b.agent, 255), 2.0f, false});
     }
+    // The run the background trainer is making now, on the same axes (the Curves window's
+    // smoothed reward per episode), so a user's training can be read against the 5 seeds.
+    cs.live_x.clear();
+    if (ctx.train_iter && ctx.train_metric && !ctx.train_iter->empty() &&
+        ctx.train_iter->size() == ctx.train_metric->size()) {
+        for (double it : *ctx.train_iter) cs.live_x.push_back(it * ctx.episodes_per_iter);
+        s.push_back({"this run (training now)", &cs.live_x, ctx.train_metric, IM_COL32(235, 235, 235, 255), 1.0f,
+                     false});
+    }
     PlotOptions o;
     const float lines = float(cs.tails.size() + 3) * ImGui::GetTextLineHeightWithSpacing();
     o.size = ImVec2(0, std::max(140.0f, ImGui::GetContentRegionAvail().y - lines));
@@ -262,7 +272,8 @@ void draw_curves(CurvesState& cs) {
         std::fflush(stdout);
         cs.report_rect = false;
     }
-    ImGui::TextDisabled("The run training now (Start training) draws its own reward per episode in the Curves window.");
+    if (cs.live_x.empty())
+        ImGui::TextDisabled("Start training: the run's own reward per episode joins this plot (white).");
     ImGui::TextDisabled("reward per episode over the last 10 %% of training (per seed mean; median [IQR] over seeds):");
     for (size_t i = 0; i < cs.tails.size(); ++i) {
         const auto& t = cs.tails[i];
@@ -304,7 +315,7 @@ void draw_maze_panel(TaskPanelContext& ctx) {
         ImGui::EndTabItem();
     }
     if (ImGui::BeginTabItem("reward curves", nullptr, select == 1 ? ImGuiTabItemFlags_SetSelected : 0)) {
-        draw_curves(cs);
+        draw_curves(cs, ctx);
         ImGui::EndTabItem();
     }
     ImGui::EndTabBar();

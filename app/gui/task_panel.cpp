@@ -39,6 +39,9 @@ void Lab::draw_task_view(const TaskPanelFn& panel) {
         ctx.playing = playing_;
         ctx.note = [this](const std::string& t, bool e) { note(t, e); };
         ctx.script.swap(pending_panel_actions_);
+        ctx.train_iter = &cur_.x;
+        ctx.train_metric = &cur_.s_metric;
+        ctx.episodes_per_iter = double(eps_per_step_);
         guarded("task view", [&] { panel(ctx); });
         if (!ctx.script_error.empty()) show_error("Task view", ctx.script_error);
         keys_captured_ = ctx.capture_keys;

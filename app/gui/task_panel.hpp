@@ -25,6 +25,11 @@ struct TaskPanelContext {
     // returns "" or why an action failed in `script_error` (the app then exits non-zero).
     std::vector<std::string> script;
     std::string script_error;
+    // The run the background trainer is making, as the Curves window shows it: per point the
+    // iteration and the task metric (smoothed); null or empty before any training.
+    const std::vector<double>* train_iter = nullptr;
+    const std::vector<double>* train_metric = nullptr;
+    double episodes_per_iter = 1;   // iteration -> episodes (batches of episodes per step)
     // Sends an event to the task; shows the refusal as a note; marks state_changed when taken.
     bool send(const LiveEvent& e) {
         const std::string r = task.live_event(e);
