@@ -7,6 +7,7 @@
 // (-malloc_limit_mb), no input slower than 10 s.
 #include "images/image_data.hpp"
 #include "fuzz_util.hpp"
+#include "patch_set_check.hpp"
 
 using namespace ps;
 
@@ -16,15 +17,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const std::string path = fuzz::scratch_file(std::string("photo") + kExt[data[0] % 6], data + 1, size - 1);
     try {
         const images::PatchSet s = images::load_folder(path, 32, 1, 20);
-        const size_t P = size_t(32) * 32;
-        if (s.side != 32 || s.train.size() % P || s.heldout.size() % P) fuzz::fuzz_fail("load_folder returned ragged patches");
-        if (s.n_train() < 3 || s.n_heldout() < 1) fuzz::fuzz_fail("load_folder returned too few patches");
-        if (s.train_photo.size() != size_t(s.n_train()) || s.heldout_photo.size() != size_t(s.n_heldout()))
-            fuzz::fuzz_fail("load_folder's photo indices do not match its patches");
-        for (int64_t v : s.train_photo)
-            if (v < 0 || v >= int64_t(s.photos.size())) fuzz::fuzz_fail("a photo index out of range");
-        for (int64_t v : s.heldout_photo)
-            if (v < 0 || v >= int64_t(s.photos.size())) fuzz::fuzz_fail("a photo index out of range");
+        if (s.side != 32) fuzz::fuzz_fail("load_folder returned patches of another side");
+        fuzz::check_patch_set(s, "load_folder", 1);
     } catch (const images::DataError& e) {
         fuzz::check_message(e.what(), path);
     } catch (const std::exception& e) {

@@ -6,6 +6,7 @@
 // range, or one DataError naming the file on one line.
 #include "images/image_data.hpp"
 #include "fuzz_util.hpp"
+#include "patch_set_check.hpp"
 
 using namespace ps;
 
@@ -13,15 +14,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const std::string path = fuzz::scratch_file("patches.npz", data, size);
     try {
         const images::PatchSet s = images::load_patch_set(path);
-        const size_t P = size_t(s.side) * size_t(s.side);
-        if (s.side < 4 || s.train.size() % P || s.heldout.size() % P) fuzz::fuzz_fail("load_patch_set returned ragged patches");
-        if (s.n_train() < 3 || s.n_heldout() < 3) fuzz::fuzz_fail("load_patch_set returned a part with fewer than 3 patches");
-        if (s.train_photo.size() != size_t(s.n_train()) || s.heldout_photo.size() != size_t(s.n_heldout()))
-            fuzz::fuzz_fail("load_patch_set's photo indices do not match its patches");
-        for (int64_t v : s.train_photo)
-            if (v < 0 || v >= int64_t(s.photos.size())) fuzz::fuzz_fail("a photo index out of range");
-        for (int64_t v : s.heldout_photo)
-            if (v < 0 || v >= int64_t(s.photos.size())) fuzz::fuzz_fail("a photo index out of range");
+        if (s.side < 4) fuzz::fuzz_fail("load_patch_set returned patches smaller than 4 x 4");
+        fuzz::check_patch_set(s, "load_patch_set", 3);
     } catch (const images::DataError& e) {
         fuzz::check_message(e.what(), path);
     } catch (const std::exception& e) {
