@@ -50,19 +50,9 @@ Curves make_curves(const SweepResult& r, int window, double thr) {
     Curves out;
     for (const auto& p : c) { out.x.push_back(double(p.episode)); out.med.push_back(p.median); }
     out.below = first_below(c, thr);
-    // Dense band for the plot's per-pixel-column envelope: linear interpolation on 800 columns.
-    if (c.size() >= 2) {
-        const double x0 = double(c.front().episode), x1 = double(c.back().episode);
-        size_t k = 0;
-        for (int i = 0; i <= 800; ++i) {
-            const double x = x0 + (x1 - x0) * i / 800.0;
-            while (k + 2 < c.size() && double(c[k + 1].episode) < x) ++k;
-            const double xa = double(c[k].episode), xb = double(c[k + 1].episode);
-            const double f = xb > xa ? std::clamp((x - xa) / (xb - xa), 0.0, 1.0) : 0.0;
-            out.band_x.push_back(x); out.band_y.push_back(c[k].q25 + f * (c[k + 1].q25 - c[k].q25));
-            out.band_x.push_back(x); out.band_y.push_back(c[k].q75 + f * (c[k + 1].q75 - c[k].q75));
-        }
-    }
+    std::vector<double> q25, q75;
+    for (const auto& p : c) { q25.push_back(p.q25); q75.push_back(p.q75); }
+    dense_band(out.x, q25, q75, out.band_x, out.band_y);   // the plot's per-pixel-column envelope
     return out;
 }
 

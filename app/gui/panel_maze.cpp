@@ -178,8 +178,8 @@ struct CurvesState {
     std::vector<double> live_x;    // the run training now, in episodes (rebuilt each frame)
 };
 
-// Linear interpolation of the band on 800 columns, so the plot's per-pixel-column min/max
-// envelope fills the whole band (as the BOHP panel does).
+// The band densified (dense_band) so the plot's per-pixel-column envelope fills it; one window
+// alone is a vertical bar.
 CurvePlot make_plot(const maze::RewardBand& b) {
     CurvePlot p;
     p.x = b.episode;
@@ -190,14 +190,7 @@ CurvePlot make_plot(const maze::RewardBand& b) {
         p.band_y = {b.q25[0], b.q75[0]};
         return p;
     }
-    size_t k = 0;
-    for (int i = 0; i <= 800; ++i) {
-        const double x = e.front() + (e.back() - e.front()) * i / 800.0;
-        while (k + 2 < e.size() && e[k + 1] < x) ++k;
-        const double f = e[k + 1] > e[k] ? std::clamp((x - e[k]) / (e[k + 1] - e[k]), 0.0, 1.0) : 0.0;
-        p.band_x.push_back(x); p.band_y.push_back(b.q25[k] + f * (b.q25[k + 1] - b.q25[k]));
-        p.band_x.push_back(x); p.band_y.push_back(b.q75[k] + f * (b.q75[k + 1] - b.q75[k]));
-    }
+    dense_band(e, b.q25, b.q75, p.band_x, p.band_y);
     return p;
 }
 

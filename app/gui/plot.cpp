@@ -33,6 +33,19 @@ std::string tick_label(double v, double step) {
     return b;
 }
 
+void dense_band(const std::vector<double>& x, const std::vector<double>& lo, const std::vector<double>& hi,
+                std::vector<double>& band_x, std::vector<double>& band_y, int columns) {
+    if (x.size() < 2 || lo.size() != x.size() || hi.size() != x.size()) return;
+    size_t k = 0;
+    for (int i = 0; i <= columns; ++i) {
+        const double xi = x.front() + (x.back() - x.front()) * i / double(columns);
+        while (k + 2 < x.size() && x[k + 1] < xi) ++k;
+        const double f = x[k + 1] > x[k] ? std::clamp((xi - x[k]) / (x[k + 1] - x[k]), 0.0, 1.0) : 0.0;
+        band_x.push_back(xi); band_y.push_back(lo[k] + f * (lo[k + 1] - lo[k]));
+        band_x.push_back(xi); band_y.push_back(hi[k] + f * (hi[k + 1] - hi[k]));
+    }
+}
+
 std::vector<double> smooth_ema(const std::vector<double>& y, double s) {
     std::vector<double> r(y.size());
     double acc = 0, w = 0;

@@ -43,4 +43,10 @@ std::string tick_label(double v, double step);
 // the first points are not pulled towards 0 (as TensorBoard does).
 std::vector<double> smooth_ema(const std::vector<double>& y, double smoothing);
 
+// A band between lo and hi (given at ascending x) as (x, lo), (x, hi) pairs on columns + 1 evenly
+// spaced x, linearly interpolated, so a `band` series' per-pixel-column min..max envelope fills
+// it between the data points. Appends to band_x / band_y; needs >= 2 points (else appends nothing).
+void dense_band(const std::vector<double>& x, const std::vector<double>& lo, const std::vector<double>& hi,
+                std::vector<double>& band_x, std::vector<double>& band_y, int columns = 800);
+
 }  // namespace ps::gui
