@@ -17,7 +17,11 @@ budget for both agents). The app's maze Task view (app/gui/panel_maze.cpp) reads
 Also prints, per agent: each seed's mean reward per episode over the last 10 % of the kept
 episodes, and the median and inter-quartile range over seeds (linear quantiles, as numpy's).
 
-usage: maze_curves.py RUNS OUT [--window 200] [--seeds 1,2,3,4,5]
+--episodes N keeps only the first N episodes of every run (e.g. the numbers at 20 000 episodes of
+runs trained to 30 000; the training has no schedule, so a run's first N episodes are what a
+run of N episodes gives).
+
+usage: maze_curves.py RUNS OUT [--window 200] [--seeds 1,2,3,4,5] [--episodes N]
 Standard library only.
 """
 import argparse
@@ -70,6 +74,7 @@ def main():
     ap.add_argument("out")
     ap.add_argument("--window", type=int, default=200)
     ap.add_argument("--seeds", default="1,2,3,4,5")
+    ap.add_argument("--episodes", type=int, default=0, help="keep at most the first N episodes")
     a = ap.parse_args()
     seeds = [int(s) for s in a.seeds.split(",")]
     data = {}
@@ -86,6 +91,12 @@ def main():
     if a.window <= 0 or a.window % batch:
         raise SystemExit(f"--window must be a positive multiple of the update size ({batch} episodes)")
     total = min(rows[-1][0] for rows in data.values())
+    if a.episodes < 0:
+        raise SystemExit("--episodes must be >= 0 (0 = all the episodes every run has reached)")
+    if a.episodes:
+        if a.episodes > total:
+            raise SystemExit(f"--episodes {a.episodes}: some run has only {total} episodes")
+        total = a.episodes
     total -= total % a.window
     if total < a.window:
         raise SystemExit("the runs are shorter than one window")
@@ -93,6 +104,7 @@ def main():
     lines = [f"# maze reward per episode: mean over windows of {a.window} episodes, 200-unit agents, "
              f"seeds {a.seeds}, {total} episodes each",
              f"# made by tools/maze_curves.py {a.runs} {a.out} --window {a.window} --seeds {a.seeds}"
+             + (f" --episodes {a.episodes}" if a.episodes else "") +
              " from each run's metrics.csv (tools/maze_results.sh, docs/maze.md)",
              "agent,seed,episode,reward"]
     for ag in AGENTS:
@@ -108,7 +120,7 @@ def main():
 
     tail = total // 10
     print(f"{total} episodes per run; last 10 % = episodes {total - tail + 1}..{total}")
-    summ = {}
+    summ, per_seed = {}, {}
     for ag in AGENTS:
         vals = []
         for s in seeds:
@@ -116,10 +128,15 @@ def main():
             vals.append(sum(ms) / len(ms))
         q25, med, q75 = quantile(vals, 0.25), quantile(vals, 0.5), quantile(vals, 0.75)
         summ[ag] = (q25, med, q75)
+        per_seed[ag] = vals
         print(f"{ag:12s} per seed {', '.join(f'{v:.1f}' for v in vals)}; median {med:.1f}, IQR {q25:.1f} - {q75:.1f}")
     np_, p_ = summ["non-plastic"], summ["plastic"]
     print("bands apart (plastic q25 > non-plastic q75):", "yes" if p_[0] > np_[2] else "no",
           f"({p_[0]:.1f} vs {np_[2]:.1f})")
+    ahead = sum(p > n for p, n in zip(per_seed["plastic"], per_seed["non-plastic"]))
+    print(f"paired by seed: plastic ahead in {ahead} of {len(seeds)}; plastic range "
+          f"{min(per_seed['plastic']):.1f}-{max(per_seed['plastic']):.1f}, non-plastic range "
+          f"{min(per_seed['non-plastic']):.1f}-{max(per_seed['non-plastic']):.1f}")
     # the median curve in 10 windows, for the docs
     nw = 10
     w10 = total // nw
