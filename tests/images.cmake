@@ -15,10 +15,10 @@ endif()
 # The images Task view under Xvfb: the app opens the task with the shipped quick checkpoint, plays
 # an episode past the probe (the panel draws the stored images, the probe, the test steps and the
 # trace), and must exit cleanly with no error shown.
-find_program(PS_IMAGES_XVFB_RUN xvfb-run)
-if(BUILD_TESTING AND PS_BUILD_GUI AND PS_IMAGES_XVFB_RUN)
+find_program(PS_IMAGES_XVFB Xvfb)
+if(BUILD_TESTING AND PS_BUILD_GUI AND PS_IMAGES_XVFB)
   add_test(NAME gui_images_panel
-           COMMAND ${PS_IMAGES_XVFB_RUN} -a -s "-screen 0 1600x1000x24"
+           COMMAND bash ${CMAKE_SOURCE_DIR}/tools/xvfb.sh
                    $<TARGET_FILE:plastiscope> --task images --preset quick
                    --checkpoint ${CMAKE_SOURCE_DIR}/assets/checkpoints/images-quick.npz
                    --frames 215 --at 3 play --at 210 pause

@@ -33,13 +33,13 @@ endif()
 # (panel=expect=ok fails the run if the file was refused), prints the plot's rectangle, and the
 # screenshot's plot region must not be uniform (axes, bands, median lines). Then a missing and a
 # malformed curves file: the panel shows the reason (panel=expect=error), no crash, exit 0.
-find_program(PS_MAZE_XVFB_RUN xvfb-run)
-if(BUILD_TESTING AND PS_BUILD_GUI AND PS_MAZE_XVFB_RUN AND TARGET ps_png_region)
+find_program(PS_MAZE_XVFB Xvfb)
+if(BUILD_TESTING AND PS_BUILD_GUI AND PS_MAZE_XVFB AND TARGET ps_png_region)
   set(PS_MAZE_GUI ${CMAKE_BINARY_DIR}/gui-tests/maze)
   file(MAKE_DIRECTORY ${PS_MAZE_GUI})
   add_test(NAME gui_maze_curves
            COMMAND bash -c "set -e; out=${PS_MAZE_GUI}/curves.out; shot=${PS_MAZE_GUI}/curves.png; rm -f $shot; \
-             ${PS_MAZE_XVFB_RUN} -a -s '-screen 0 1600x1000x24' $<TARGET_FILE:plastiscope> --task maze \
+             bash ${CMAKE_SOURCE_DIR}/tools/xvfb.sh $<TARGET_FILE:plastiscope> --task maze \
                --frames 40 --at 3 panel=curves --at 5 panel=expect=ok --at 30 panel=report \
                --screenshot $shot --size 1600x960 > $out; \
              grep -q 'errors_shown=0' $out || { cat $out; echo 'FAIL: errors shown'; exit 1; }; \
@@ -48,7 +48,7 @@ if(BUILD_TESTING AND PS_BUILD_GUI AND PS_MAZE_XVFB_RUN AND TARGET ps_png_region)
              echo \"plot at $rect\"; $<TARGET_FILE:ps_png_region> $shot $rect")
   add_test(NAME gui_maze_curves_bad_file
            COMMAND bash -c "set -e; out=${PS_MAZE_GUI}/bad.out; \
-             ${PS_MAZE_XVFB_RUN} -a -s '-screen 0 1600x1000x24' $<TARGET_FILE:plastiscope> --task maze --frames 12 \
+             bash ${CMAKE_SOURCE_DIR}/tools/xvfb.sh $<TARGET_FILE:plastiscope> --task maze --frames 12 \
                --at 2 panel=curves --at 3 panel=file=${PS_MAZE_GUI}/missing.csv --at 4 panel=expect=error \
                --at 6 panel=file=${CMAKE_SOURCE_DIR}/CMakeLists.txt --at 7 panel=expect=error > $out; \
              grep -q 'errors_shown=0' $out || { cat $out; echo 'FAIL: errors shown'; exit 1; }")

@@ -16,24 +16,23 @@ else()
   set(ps_soak_growth 5)
 endif()
 find_program(PS_SOAK_PYTHON python3 PATHS /usr/bin NO_DEFAULT_PATH)
-find_program(PS_SOAK_XVFB xvfb-run)
+find_program(PS_SOAK_XVFB Xvfb)
 if(TARGET ps_gui AND NOT PS_SANITIZE AND PS_SOAK_PYTHON AND PS_SOAK_XVFB)
   add_test(NAME soak_monkey
            COMMAND ${PS_SOAK_PYTHON} ${CMAKE_SOURCE_DIR}/tools/soak.py $<TARGET_FILE:plastiscope>
                    ${CMAKE_BINARY_DIR}/soak ${PS_SOAK_SECONDS} --max-growth ${ps_soak_growth})
   math(EXPR ps_soak_timeout "${PS_SOAK_SECONDS} * 3 + 120")
-  # Its X server numbers start at 200 (tools/soak.py), clear of the GUI tests' xvfb-run -a.
-  set_tests_properties(soak_monkey PROPERTIES LABELS "soak;gui" TIMEOUT ${ps_soak_timeout})
+    set_tests_properties(soak_monkey PROPERTIES LABELS "soak;gui" TIMEOUT ${ps_soak_timeout})
 endif()
 
 # A bad number in a script step (--at F wait-train=N) is a clear script error (exit 3, naming the
 # value), not an exception escaping the frame loop; a good one still waits for the trainer.
-find_program(PS_REL_XVFB_RUN xvfb-run)
-if(TARGET plastiscope AND PS_BUILD_GUI AND PS_REL_XVFB_RUN)
+find_program(PS_REL_XVFB Xvfb)
+if(TARGET plastiscope AND PS_BUILD_GUI AND PS_REL_XVFB)
   foreach(bad 12x 99999999999999999999 "")
     string(MAKE_C_IDENTIFIER "gui_script_bad_wait_train_${bad}" tname)
     add_test(NAME ${tname}
-             COMMAND bash -c "out=$(${PS_REL_XVFB_RUN} -a \"$0\" --task patterns --preset quick --frames 30 --at 2 train --at 3 'wait-train=${bad}' 2>&1); rc=$?; echo \"$out\"; if [ -z '${bad}' ]; then [ $rc = 0 ]; else [ $rc = 3 ] && echo \"$out\" | grep -q \"wait-train: '${bad}' is not a number of iterations\"; fi"
+             COMMAND bash -c "out=$(bash ${CMAKE_SOURCE_DIR}/tools/xvfb.sh \"$0\" --task patterns --preset quick --frames 30 --at 2 train --at 3 'wait-train=${bad}' 2>&1); rc=$?; echo \"$out\"; if [ -z '${bad}' ]; then [ $rc = 0 ]; else [ $rc = 3 ] && echo \"$out\" | grep -q \"wait-train: '${bad}' is not a number of iterations\"; fi"
                      $<TARGET_FILE:plastiscope>)
     set_tests_properties(${tname} PROPERTIES LABELS "gui" TIMEOUT 300 RESOURCE_LOCK xvfb)
   endforeach()

@@ -166,9 +166,10 @@ def main():
     pidfile = os.path.join(a.work, "pid")
     if os.path.exists(pidfile):
         os.remove(pidfile)
-    # X server numbers from 200 + pid % 500: clear of the GUI tests (xvfb-run -a from 99) and of
-    # another soak starting at the same moment (xvfb-run -a races then).
-    cmd = ["xvfb-run", "-a", "-n", str(200 + os.getpid() % 500), "-s", "-screen 0 1600x1000x24", "sh", "-c", 'echo $$ > "$0"; exec "$@"', pidfile,
+    # A private X server (tools/xvfb.sh: the server picks a free display itself, no race with the
+    # GUI tests or another soak).
+    xvfb = os.path.join(os.path.dirname(os.path.abspath(__file__)), "xvfb.sh")
+    cmd = ["bash", xvfb, "sh", "-c", 'echo $$ > "$0"; exec "$@"', pidfile,
            a.app, "--monkey", str(a.seconds)] + script
     t0 = time.time()
     with open(os.path.join(a.work, "out"), "w") as out, open(os.path.join(a.work, "err"), "w") as err:

@@ -10,7 +10,7 @@ jobs=${JOBS:-$(nproc 2>/dev/null || echo 2)}
 dir=${PS_TSAN_DIR:-$root/build-tsan}
 mkdir -p "$dir"
 cmake -S "$root" -B "$dir" -DCMAKE_BUILD_TYPE=Debug "-DCMAKE_CXX_FLAGS_DEBUG=-O1 -g1" "-DCMAKE_C_FLAGS_DEBUG=-O1 -g1" \
-      -DPS_SANITIZE=thread -DPS_BUILD_GUI=OFF -DBUILD_TESTING=ON >"$dir/configure.log" 2>&1 || {
+      -DPS_SANITIZE=thread -DPS_BUILD_GUI=OFF -DBUILD_TESTING=ON -DPS_PCH=ON >"$dir/configure.log" 2>&1 || {
   tail -20 "$dir/configure.log" >&2
   echo "tsan: configure failed (log: $dir/configure.log)" >&2
   exit 1

@@ -20,7 +20,7 @@ if(TARGET ps_gui)
   file(WRITE ${CMAKE_BINARY_DIR}/bench-gui-n1024.json "{\"preset\": \"paper\", \"hidden\": 23}\n")
   add_custom_target(bench_gui
     COMMAND ${CMAKE_COMMAND} -E env XDG_CONFIG_HOME=${CMAKE_BINARY_DIR}/bench-gui-config
-            xvfb-run -a -s "-screen 0 1600x1000x24"
+            bash ${CMAKE_SOURCE_DIR}/tools/xvfb.sh
             $<TARGET_FILE:plastiscope> --task patterns --config ${CMAKE_BINARY_DIR}/bench-gui-n1024.json
             --bench-frames 600
     DEPENDS plastiscope

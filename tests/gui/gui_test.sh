@@ -9,7 +9,7 @@ case_=$1 app=$2 png=$3 work=$4
 rm -rf "$work"
 mkdir -p "$work"
 export XDG_CONFIG_HOME="$work/config"
-XVFB=(xvfb-run -a -s "-screen 0 1600x1000x24")
+XVFB=(bash "$(dirname "${BASH_SOURCE[0]}")/../../tools/xvfb.sh")   # a private X server per run
 
 fail() {
   echo "FAIL ($case_): $*"
