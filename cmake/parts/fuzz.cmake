@@ -19,6 +19,8 @@ if(PS_FUZZ)
        ${CMAKE_SOURCE_DIR}/engine/image_decode.cpp ${CMAKE_SOURCE_DIR}/engine/images/image_data.cpp
        ${CMAKE_SOURCE_DIR}/engine/tasks/*.cpp)
   set_property(SOURCE ${PS_FUZZ_COVERED} APPEND PROPERTY COMPILE_OPTIONS -fsanitize=fuzzer-no-link)
+  # clang refuses a precompiled header built without that flag in a file compiled with it.
+  set_source_files_properties(${PS_FUZZ_COVERED} PROPERTIES SKIP_PRECOMPILE_HEADERS ON)
 
   file(GLOB PS_FUZZ_SRC CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/tests/fuzz/fuzz_*.cpp)
   foreach(src ${PS_FUZZ_SRC})
