@@ -1,7 +1,13 @@
 // Task registry and the config map helpers shared by CLI, GUI and checkpoints.
+#include <atomic>
 #include "task.hpp"
 
 namespace ps {
+
+uint64_t new_content_version() {
+    static std::atomic<uint64_t> next{1};
+    return next.fetch_add(1, std::memory_order_relaxed);
+}
 
 namespace {
 std::vector<TaskEntry>& reg() {

@@ -38,7 +38,14 @@ struct MatrixView {
     bool is_signed = true;   // diverging colormap centred on 0, else sequential
     std::string help;        // tooltip
     std::string row_label = "pre", col_label = "post";
+    // 0: the viewer finds changes itself (a scan of the data whenever the live state moved).
+    // Otherwise a number that changes whenever the matrix does (take it from
+    // new_content_version(), unique across task objects): parameters that only change on init,
+    // load or a training step then cost nothing per frame while the network plays.
+    uint64_t version = 0;
 };
+// A fresh, never repeated content version for MatrixView::version (any thread).
+uint64_t new_content_version();
 struct ImageView {
     std::string name;        // "input", "probe", "output", "target"
     int height = 0, width = 0;

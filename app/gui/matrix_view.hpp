@@ -45,6 +45,7 @@ public:
     ImVec2 image_min{0, 0}, image_max{0, 0};   // screen rect of the last drawn image
     int nonfinite = 0;                          // cells holding NaN / Inf at the last upload
     uint64_t drawn_frame = 0;                   // the lab's frame counter when last drawn
+    uint64_t seen_version = 0;   // MatrixView::version at the last sync (0: none)
 
 private:
     GlMatrix gl_;

@@ -67,8 +67,12 @@ void Lab::draw_matrices() {
         MatrixViewport& vp = sync_zoom_ ? vp_ : own_vp_[mv.name];
         MatrixWidget& w = mats_[mv.name];
         // Upload only what is shown: a hidden or collapsed window costs nothing, and a view
-        // that was not drawn last frame re-checks its data.
-        w.sync(*mv.m, frame_changed_ || w.drawn_frame + 1 != frame_no_);
+        // that was not drawn last frame re-checks its data. A matrix with a content version
+        // (parameters: W, A) is scanned only when that version moves, not every played step.
+        const bool stale = w.drawn_frame + 1 != frame_no_;
+        const bool maybe = mv.version != 0 ? (mv.version != w.seen_version || stale) : (frame_changed_ || stale);
+        w.sync(*mv.m, maybe);
+        w.seen_version = mv.version;
         w.drawn_frame = frame_no_;
         w.draw(mv, vp, focus_, ImVec2(cell.x, cell.y));
         ImGui::EndChild();

@@ -107,6 +107,7 @@ public:
     std::string metric_name() const override { return "wrong-sign fraction"; }
 
     void init(uint64_t seed) override {
+        param_version_ = new_content_version();
         NetConfig nc;
         nc.n = cfg_.n();
         nc.rule = Rule(cfg_.rule);
@@ -143,6 +144,7 @@ public:
     int episodes_per_step() const override { return cfg_.batch; }
 
     StepStats train_step() override {
+        param_version_ = new_content_version();
         const int B = cfg_.batch, T = cfg_.T(), S = cfg_.pattern_size;
         std::vector<Episode> eps;
         for (int e = 0; e < B; ++e) {
@@ -206,6 +208,7 @@ public:
         if (with_optimizer) adam_.save(out, "adam/");
     }
     void load(const ArrayMap& in, bool with_optimizer) override {
+        param_version_ = new_content_version();
         auto list = net_.p.list(net_.config());
         for (auto& [n, m] : list) from_array(in, "param/" + n, *m, m->rows(), m->cols());
         if (in.count("param/eta")) from_array(in, "param/eta", net_.p.eta, net_.p.eta.rows(), net_.p.eta.cols());
@@ -283,14 +286,16 @@ public:
         v.episode = live_count_;
         v.matrices.clear();
         if (net_.plastic()) {
-            trace_view_ = net_.trace(0);
-            v.matrices.push_back({"H", &trace_view_, true, "Hebbian trace H(t) that produced x(t): (pre, post)."});
+            v.matrices.push_back({"H", &net_.trace(0), true, "Hebbian trace H(t) that produced x(t): (pre, post)."});
             net_.effective_weights(0, eff_);
             v.matrices.push_back({"W+A*H", &eff_, true, "Effective weights W + A (.) H(t)."});
         }
         v.matrices.push_back({"W", &net_.p.W, true, "Baseline weights W, trained across episodes."});
-        if (net_.config().alpha == AlphaMode::Independent)
+        v.matrices.back().version = param_version_;
+        if (net_.config().alpha == AlphaMode::Independent) {
             v.matrices.push_back({"A", &net_.p.A, true, "Plasticity coefficients A (alpha), trained."});
+            v.matrices.back().version = param_version_;
+        }
         v.activity = &activity_;
         v.input = &inputs_;
         v.target = live_ep_.target;
@@ -382,7 +387,8 @@ private:
     Episode live_ep_;
     int live_t_ = 0;
     uint64_t live_count_ = 0;
-    MatR<float> activity_, inputs_, trace_view_, eff_;
+    MatR<float> activity_, inputs_, eff_;
+    uint64_t param_version_ = new_content_version();   // W and A's MatrixView::version
 };
 
 }  // namespace
