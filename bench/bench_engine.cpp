@@ -257,7 +257,8 @@ int main(int argc, char** argv) {
         for (const auto& p : t->presets())
             if ((p.name == "paper" || p.name == "non-plastic") && p.name != t->presets().front().name)
                 rows.push_back({e.name, p.name, 1});
-        if (e.name == "patterns") rows.push_back({e.name, "paper", 2});
+        // Both cores for headless training (--threads 2: the kernels' rows split over two threads).
+        if (e.name == "patterns" || e.name == "images") rows.push_back({e.name, "paper", 2});
     }
     for (const auto& r : rows) {
         const std::string name = "train " + r.task + "/" + r.preset + ", " + std::to_string(r.threads) +
