@@ -16,18 +16,17 @@ else()
   set(ps_soak_growth 5)
 endif()
 find_program(PS_SOAK_PYTHON python3 PATHS /usr/bin NO_DEFAULT_PATH)
-find_program(PS_SOAK_XVFB Xvfb)
-if(TARGET ps_gui AND NOT PS_SANITIZE AND PS_SOAK_PYTHON AND PS_SOAK_XVFB)
+find_program(PS_REL_XVFB Xvfb)   # the GUI runs below get a private server each (tools/xvfb.sh)
+if(TARGET ps_gui AND NOT PS_SANITIZE AND PS_SOAK_PYTHON AND PS_REL_XVFB)
   add_test(NAME soak_monkey
            COMMAND ${PS_SOAK_PYTHON} ${CMAKE_SOURCE_DIR}/tools/soak.py $<TARGET_FILE:plastiscope>
                    ${CMAKE_BINARY_DIR}/soak ${PS_SOAK_SECONDS} --max-growth ${ps_soak_growth})
   math(EXPR ps_soak_timeout "${PS_SOAK_SECONDS} * 3 + 120")
-    set_tests_properties(soak_monkey PROPERTIES LABELS "soak;gui" TIMEOUT ${ps_soak_timeout})
+  set_tests_properties(soak_monkey PROPERTIES LABELS "soak;gui" TIMEOUT ${ps_soak_timeout})
 endif()
 
 # A bad number in a script step (--at F wait-train=N) is a clear script error (exit 3, naming the
 # value), not an exception escaping the frame loop; a good one still waits for the trainer.
-find_program(PS_REL_XVFB Xvfb)
 if(TARGET plastiscope AND PS_BUILD_GUI AND PS_REL_XVFB)
   foreach(bad 12x 99999999999999999999 "")
     string(MAKE_C_IDENTIFIER "gui_script_bad_wait_train_${bad}" tname)

@@ -9,13 +9,14 @@
 # (the socket is local only: -nolisten tcp), and only the command's own exit code comes out.
 # XVFB_LOG=FILE keeps the server's messages (discarded by default).
 set -u
+usage() { echo "xvfb.sh: usage: xvfb.sh [-s \"SERVER ARGS\"] COMMAND [ARGS...]" >&2; exit 2; }
 server_args="-screen 0 1600x1000x24"
 if [ "${1:-}" = "-s" ]; then
-    [ $# -ge 3 ] || { echo "xvfb.sh: usage: xvfb.sh [-s \"SERVER ARGS\"] COMMAND [ARGS...]" >&2; exit 2; }
+    [ $# -ge 3 ] || usage
     server_args=$2
     shift 2
 fi
-[ $# -ge 1 ] || { echo "xvfb.sh: usage: xvfb.sh [-s \"SERVER ARGS\"] COMMAND [ARGS...]" >&2; exit 2; }
+[ $# -ge 1 ] || usage
 command -v Xvfb >/dev/null || { echo "xvfb.sh: Xvfb not found (apt-get install xvfb)" >&2; exit 127; }
 
 # The server writes its display number and a newline to fd 1 (the coprocess pipe) once it listens.
