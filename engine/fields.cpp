@@ -37,7 +37,8 @@ std::string range_str(const Field& f) {
         return s;
     }
     if (f.type == Field::Type::Bool) return "true|false";
-    return "[" + fmt_num(f.lo) + ", " + fmt_num(f.hi) + "]";
+    const std::string r = "[" + fmt_num(f.lo) + ", " + fmt_num(f.hi) + "]";
+    return f.type == Field::Type::Int && f.step > 1 ? r + " in steps of " + std::to_string(f.step) : r;
 }
 }  // namespace
 
@@ -66,6 +67,7 @@ void field_set(const Field& f, const std::string& text) {
             const long v = std::strtol(text.c_str(), &end, 10);
             if (text.empty() || *end || errno) bad("not an integer");
             if (v < f.lo || v > f.hi) bad("out of range");
+            if (f.step > 1 && (v - long(f.lo)) % f.step != 0) bad("not on the grid");
             *static_cast<int*>(f.ptr) = int(v);
             return;
         }

@@ -29,6 +29,10 @@ struct Field {
     Apply apply = Apply::Rebuild;
     std::vector<std::string> choices;  // Choice only
     bool log_scale = false;   // GUI slider hint
+    int step = 1;             // Int only: valid values are lo, lo + step, ... (maze size: odd only)
+
+    // Only every k-th integer from lo is valid (the range check says so; the GUI slider snaps).
+    Field every(int k) const { Field f = *this; f.step = k < 1 ? 1 : k; return f; }
 
     static Field real(std::string k, double* p, double lo, double hi, std::string unit, std::string help,
                       Apply a, bool log = false) {

@@ -114,6 +114,13 @@ fi
 
 awk -v a="$t_start" -v b="$(date +%s.%N)" 'BEGIN { printf "total       wall %7.1f s\n", b - a }' | tee -a "$times"
 if failed; then
+  # The cause of each failure, last: CI shows only the end of this output, and the lanes'
+  # summaries would otherwise push a failing test's own message out of it.
+  for name in $(grep FAILED "$times" | awk '{print $1}'); do
+    echo "--- why $name failed (first failure lines of build/test-logs/$name.log)"
+    grep -E -A12 'FAIL \(|ERROR: |runtime error|Sanitizer|\*\*\* Failure|FAILED:|Error [0-9]|error:|Assertion|Timeout' \
+      "build/test-logs/$name.log" | grep -vE '^ *[0-9]+/[0-9]+ Test +#[0-9]+: .* Passed' | head -40 || true
+  done
   echo "test: FAILED: $(grep FAILED "$times" | awk '{print $1}' | tr '\n' ' ')(logs in build/test-logs/)"
   exit 1
 fi

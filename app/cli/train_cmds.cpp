@@ -59,7 +59,12 @@ void print_fields(Task& t) {
         std::string range;
         if (f.type == Field::Type::Choice) { for (auto& c : f.choices) range += (range.empty() ? "" : "|") + c; }
         else if (f.type == Field::Type::Bool) range = "true|false";
-        else { char b[64]; std::snprintf(b, sizeof b, "%g..%g", f.lo, f.hi); range = b; }
+        else {
+            char b[64];
+            std::snprintf(b, sizeof b, "%g..%g", f.lo, f.hi);
+            range = b;
+            if (f.type == Field::Type::Int && f.step > 1) range += " step " + std::to_string(f.step);
+        }
         const char* when = f.apply == Apply::Live ? "live" : f.apply == Apply::Episode ? "next episode" : "rebuilds";
         std::printf("  %-16s = %-12s [%s%s%s] (%s) %s\n", f.key.c_str(), field_get(f).c_str(), range.c_str(),
                     f.unit.empty() ? "" : " ", f.unit.c_str(), when, f.help.c_str());

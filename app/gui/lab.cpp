@@ -237,6 +237,7 @@ std::string Lab::open_task(const std::string& name, const std::string& preset,
 // ---------------------------------------------------------------- live stepping
 
 void Lab::begin_episode(bool fresh) {
+    live_ok_ = false;   // until the task has begun the episode without throwing
     // Episode-level settings staged in the panel take effect now.
     if (!staged_.empty()) {
         for (const auto& f : live_->fields()) {
@@ -259,6 +260,7 @@ void Lab::begin_episode(bool fresh) {
     }
     episode_done_ = false;
     views_changed_ = true;
+    live_ok_ = true;
 }
 
 void Lab::pick_up_params(bool only_if_newer) {
@@ -278,6 +280,12 @@ void Lab::pick_up_params(bool only_if_newer) {
 }
 
 bool Lab::advance() {
+    // After an error the episode is begun again first: it throws again (and says why) while
+    // the settings are still bad, and steps a consistent task once they are fixed.
+    if (!live_ok_) {
+        begin_episode(false);
+        return true;
+    }
     if (episode_done_) {
         if (!loop_ && playing_) {
             playing_ = false;
@@ -307,6 +315,7 @@ void Lab::guarded(const char* what, const std::function<void()>& f) {
         f();
     } catch (const std::exception& e) {
         playing_ = false;
+        live_ok_ = false;
         views_ = LiveViews();
         frame_changed_ = true;
         show_error(std::string("The live network stopped (") + what + ")", e.what());
@@ -368,7 +377,7 @@ void Lab::update(double dt) {
 // Called once per frame after stepping, and right after any action that may move the task's
 // buffers (a step, a reset, a load, a new task), so drawing never reads stale pointers.
 void Lab::refresh_views() {
-    if (!live_ || !views_changed_) return;
+    if (!live_ || !live_ok_ || !views_changed_) return;
     views_changed_ = false;
     frame_changed_ = true;
     live_->live_views(views_);   // matrix textures sync when drawn (draw_matrices)

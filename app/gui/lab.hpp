@@ -122,6 +122,11 @@ private:
 
     // transport
     bool playing_ = false, loop_ = true, follow_training_ = true, episode_done_ = false;
+    // False from the moment the live task throws (a bad combination of settings reaching
+    // live_reset, a failed step) until an episode begins again without error: in between the
+    // task's buffers may disagree with its settings, so nothing steps it, sends it events or
+    // reads its views (the maze once wrote past its visit map that way: issue 9's soak crash).
+    bool live_ok_ = true;
     int speed_ = 5;   // 1 step per frame
     double slow_acc_ = 0;
     bool step_limited_ = false;

@@ -462,6 +462,7 @@ void Lab::draw_params_panel() {
                 char r[96];
                 std::snprintf(r, sizeof r, "\nrange [%g, %g]%s%s", f.lo, f.hi, f.unit.empty() ? "" : " ", f.unit.c_str());
                 tip += r;
+                if (f.type == Field::Type::Int && f.step > 1) tip += " in steps of " + std::to_string(f.step);
             }
             tip += f.apply == Apply::Live ? "\napplies at once (live view and trainer)"
                    : f.apply == Apply::Episode ? "\napplies at the next episode"
@@ -509,7 +510,11 @@ void Lab::draw_params_panel() {
                     } else {
                         ch = ImGui::InputInt("##v", &v, 0, 0, ImGuiInputTextFlags_EnterReturnsTrue);
                     }
-                    if (ch) out = std::to_string(std::clamp(v, lo, hi));
+                    if (ch) {
+                        v = std::clamp(v, lo, hi);
+                        if (f.step > 1) v = lo + (v - lo) / f.step * f.step;   // snap to the grid
+                        out = std::to_string(v);
+                    }
                     break;
                 }
                 case Field::Type::Bool: {

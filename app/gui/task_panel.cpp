@@ -37,6 +37,7 @@ void Lab::draw_task_view(const TaskPanelFn& panel) {
         TaskPanelContext ctx(*live_, views_);
         ctx.frame_changed = frame_changed_;
         ctx.playing = playing_;
+        ctx.live_ok = live_ok_;
         ctx.note = [this](const std::string& t, bool e) { note(t, e); };
         ctx.script.swap(pending_panel_actions_);
         ctx.train_iter = &cur_.x;

@@ -16,6 +16,7 @@ struct TaskPanelContext {
     const LiveViews& views;     // its views as of this frame
     bool frame_changed = false; // a step / reset / load since the last frame: re-upload textures
     bool playing = false;
+    bool live_ok = true;        // false after the task threw: send() refuses until an episode begins
     // Out: the panel uses the arrow keys this frame (the lab's Right-arrow step is then off).
     bool capture_keys = false;
     // Out: an event changed the live state; the lab refreshes its views before the next frame.
@@ -32,6 +33,10 @@ struct TaskPanelContext {
     double episodes_per_iter = 1;   // iteration -> episodes (batches of episodes per step)
     // Sends an event to the task; shows the refusal as a note; marks state_changed when taken.
     bool send(const LiveEvent& e) {
+        if (!live_ok) {
+            if (note) note("the live network stopped after an error: press Restart or New episode once the settings are fixed", true);
+            return false;
+        }
         const std::string r = task.live_event(e);
         if (r.empty()) { state_changed = true; return true; }
         if (note) note(r, true);
