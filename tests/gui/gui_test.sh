@@ -92,6 +92,25 @@ case "$case_" in
     [ "$(field live_steps)" -gt 10 ] || fail "the app did not keep stepping after the errors"
     heatmap_check "$work/after.png"
     ;;
+  bad_value)   # settings: a value off the grid is refused at once; one that clashes with another
+               # stops the live network with a message (no stepping of a half-updated task, issue 9's
+               # soak crash) until it is fixed
+    run --task maze --frames 40 --at 3 set=size=14 --at 4 expect-error --at 5 dismiss-error --at 6 restart \
+        --at 7 step --at 8 step --at 9 expect-no-error
+    expect_ok
+    [ "$(field errors_shown)" = 1 ] || fail "maze size=14: expected 1 error popup, got $(field errors_shown)"
+    [ "$(field live_steps)" -ge 2 ] || fail "maze: the live network did not step after the refused size"
+    # swap_at=999 passes its own range but not steps=20: each new episode says so; a step in
+    # between begins the episode again first (the task replays its last good one).
+    run --task bohp-reversal --frames 60 --at 3 set=swap_at=999 --at 4 expect-no-error --at 5 new-episode \
+        --at 6 expect-error --at 7 dismiss-error --at 8 step --at 8 expect-no-error --at 9 new-episode \
+        --at 9 expect-error --at 10 dismiss-error \
+        --at 11 set=swap_at=10 --at 12 new-episode --at 13 expect-no-error --at 14 step --at 15 step --at 16 step \
+        --at 17 expect-no-error
+    expect_ok
+    [ "$(field errors_shown)" = 2 ] || fail "swap_at=999: expected 2 error popups, got $(field errors_shown)"
+    [ "$(field live_steps)" -ge 3 ] || fail "the live network did not step again once swap_at was fixed"
+    ;;
   corrupt_flag)   # --checkpoint on a corrupt file: one clear line, exit 2
     printf 'PK\003\004 not really a zip' >"$work/corrupt.npz"
     run --frames 5 --checkpoint "$work/corrupt.npz"
