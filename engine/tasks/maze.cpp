@@ -37,11 +37,24 @@ struct MazeTaskConfig {
     double value_coef = 0.03;
     double pi_penalty = 0.1;
     double lr = 1e-4;
+    double lr_end = 0;           // 0: constant lr; else lr decays geometrically to lr_end ...
+    int lr_decay_episodes = 0;   // ... over this many episodes, then stays at lr_end
     double grad_clip = 0;
     int batch = 8;
     int episodes = 20000;        // suggested run length (sweep's default)
     int window = 25;             // steps per window of the within-episode reward curve
     int eval_window = -1;        // eval only: >= 0 makes eval's metric the reward of that window
+
+    // Learning rate of the A2C update whose batch starts at episode e (0-based), as in the images
+    // task: lr(e) = lr * (lr_end / lr)^min(1, e / lr_decay_episodes), a straight line in log(lr).
+    // It depends only on the task's episode counter, which a checkpoint stores, so `train --resume`
+    // continues the schedule exactly. Why: at a constant lr the 200-unit plastic runs had late
+    // gradient spikes and one collapse (docs/maze.md); a decay damps the late steps.
+    double lr_at(int64_t e) const {
+        if (lr_end <= 0 || lr_decay_episodes <= 0) return lr;
+        const double f = std::min(1.0, double(e) / double(lr_decay_episodes));
+        return lr * std::pow(lr_end / lr, f);
+    }
 };
 
 // Independent streams per episode k: its maze draws (env) and its action samples (act), so a
@@ -92,7 +105,7 @@ public:
     std::vector<Field> fields() override {
         auto& c = cfg_;
         return {
-            Field::integer("size", &c.size, 7, 15, "cells", "Maze side (odd): border walls, pillars at (even, even), centre cleared.", Apply::Episode),
+            Field::integer("size", &c.size, 7, 15, "cells", "Maze side (odd): border walls, pillars at (even, even), centre cleared.", Apply::Episode).every(2),
             Field::integer("steps", &c.steps, 2, 2000, "steps", "Episode length T.", Apply::Episode),
             Field::real("reward", &c.reward, 0, 1000, "", "Reward for reaching the reward cell (then the agent is teleported).", Apply::Episode),
             Field::real("wall_penalty", &c.wall_penalty, 0, 100, "", "Penalty for a move into a wall (the agent stays).", Apply::Episode),
@@ -106,7 +119,9 @@ public:
             Field::real("gamma", &c.gamma, 0, 1, "", "Discount of the return R(t) = r(t) + gamma R(t+1).", Apply::Live),
             Field::real("value_coef", &c.value_coef, 0, 100, "", "Weight of the value loss (R - v)^2.", Apply::Live),
             Field::real("pi_penalty", &c.pi_penalty, 0, 100, "", "Weight of the sum pi^2 penalty (against a deterministic policy).", Apply::Live),
-            Field::real("lr", &c.lr, 1e-7, 1, "", "Adam learning rate.", Apply::Live, true),
+            Field::real("lr", &c.lr, 1e-7, 1, "", "Adam learning rate (the start of the schedule if lr_end > 0).", Apply::Live, true),
+            Field::real("lr_end", &c.lr_end, 0, 1, "", "Learning-rate schedule: if > 0, lr decays geometrically from lr to lr_end over lr_decay_episodes episodes, lr(e) = lr * (lr_end/lr)^min(1, e/lr_decay_episodes), then stays at lr_end (0 = constant lr).", Apply::Live),
+            Field::integer("lr_decay_episodes", &c.lr_decay_episodes, 0, 1000000000, "episodes", "Episodes over which lr decays to lr_end (counted from episode 0 of the run, so a resumed run continues it; 0 = no decay).", Apply::Live),
             Field::real("grad_clip", &c.grad_clip, 0, 1e6, "", "Gradient-norm clip: gradients rescaled to at most this L2 norm (0 = off).", Apply::Live),
             Field::integer("batch", &c.batch, 1, 256, "episodes", "Episodes per A2C update (run as one batch).", Apply::Live),
             Field::integer("episodes", &c.episodes, 1, 100000000, "episodes", "Suggested training length (the default of `plastiscope sweep`).", Apply::Live),
@@ -128,7 +143,7 @@ public:
         live_restart();
     }
     void apply_live_changes() override {
-        adam_.cfg.lr = cfg_.lr;
+        adam_.cfg.lr = cfg_.lr_at(episode_);
         adam_.cfg.clip_norm = cfg_.grad_clip;
     }
     int64_t num_params() const override {
@@ -144,6 +159,7 @@ public:
         env_rng_.resize(size_t(B));
         act_rng_.resize(size_t(B));
         const EnvConfig ec = env_config();
+        adam_.cfg.lr = cfg_.lr_at(episode_);   // this batch's episodes start at episode_
         for (int e = 0; e < B; ++e) {
             envs_[size_t(e)].configure(ec);
             env_rng_[size_t(e)] = stream(seed_, episode_ + e, 0);
@@ -162,6 +178,7 @@ public:
         st.extra["grad_norm"] = adam_.step(net_.p.list(), grads_.list());
         if (net_.p.eta.size()) net_.p.eta = net_.p.eta.cwiseMax(0.f).cwiseMin(1.f);
         st.extra["hits"] = hits / B;
+        st.extra["lr"] = adam_.cfg.lr;
         st.extra["loss_policy"] = L.policy;
         st.extra["loss_value"] = L.value;
         if (net_.p.eta.size()) st.extra["eta"] = double(net_.p.eta(0, 0));
@@ -233,13 +250,14 @@ public:
         live_restart();
     }
     void live_restart() override {
-        live_env_.configure(env_config());
+        live_env_.configure(env_config());   // throws for a bad size before anything changes
         live_env_rng_ = stream(live_seed_, 0, 0);
         live_act_rng_ = stream(live_seed_, 0, 1);
         live_env_.reset(live_env_rng_);
         net_.begin(1, cfg_.steps);
         live_t_ = 0;
-        const int n = cfg_.size;
+        live_T_ = cfg_.steps;
+        const int n = live_env_.size();
         visits_.assign(size_t(n * n), 0.f);
         last_visit_.assign(size_t(n * n), -1);
         visits_[size_t(live_env_.row * n + live_env_.col)] += 1;
@@ -255,14 +273,14 @@ public:
     std::string live_event(const LiveEvent& e) override {
         if (e.kind != "key") return "the task 'maze' has no '" + e.kind + "' action (it takes arrow keys)";
         if (e.key < 0 || e.key >= kActions) return "maze: unknown key " + std::to_string(e.key);
-        if (live_t_ >= cfg_.steps) return "the episode is over: start a new one";
+        if (live_t_ >= live_T_) return "the episode is over: start a new one";
         live_advance(e.key);
         return "";
     }
     void live_views(LiveViews& v) override {
-        const int n = cfg_.size;
+        const int n = live_env_.size();   // the live episode's, not the settings' (see live_T_)
         v.t = live_t_;
-        v.T = cfg_.steps;
+        v.T = live_T_;
         v.episode = int64_t(live_count_);
         v.matrices.clear();
         if (net_.config().plastic()) {
@@ -307,7 +325,7 @@ public:
         if (net_.p.eta.size()) v.scalars["eta"] = double(net_.p.eta(0, 0));
         if (net_.config().rule == TraceRule::Neuromod && live_t_ > 0) v.scalars["M(t)"] = net_.mod(live_t_, 0);
         v.marks = events_;
-        if (live_t_ >= cfg_.steps) v.status = "episode over: " + fmt(live_env_.total) + " reward, " + std::to_string(live_env_.hits) + " hits";
+        if (live_t_ >= live_T_) v.status = "episode over: " + fmt(live_env_.total) + " reward, " + std::to_string(live_env_.hits) + " hits";
         else if (live_env_.hits == 0) v.status = "exploring: the reward cell has not been found yet";
         else v.status = "found the reward " + std::to_string(live_env_.hits) + "x: it should come back faster now";
     }
@@ -350,7 +368,7 @@ private:
 
     // One live step; action < 0 samples from the policy, else the user's action.
     bool live_advance(int action) {
-        if (live_t_ >= cfg_.steps) return false;
+        if (live_t_ >= live_T_) return false;
         if (net_.batch() != 1 || net_.t() != live_t_) {   // parameters reloaded or never begun
             live_restart();
         }
@@ -367,12 +385,12 @@ private:
         activity_.row(live_t_) = net_.x(live_t_ + 1).row(0);
         inputs_.row(live_t_) = u.row(0);
         ++live_t_;
-        const int n = cfg_.size;
+        const int n = live_env_.size();
         const size_t i = size_t(live_env_.row * n + live_env_.col);
         visits_[i] += 1;
         last_visit_[i] = live_t_;
         if (live_env_.hit) events_.push_back({live_t_, "reward " + std::to_string(live_env_.hits)});
-        return live_t_ < cfg_.steps;
+        return live_t_ < live_T_;
     }
 
     MazeTaskConfig cfg_;
@@ -390,7 +408,9 @@ private:
     MazeEnv live_env_;
     Rng live_env_rng_, live_act_rng_;
     uint64_t live_seed_ = 1, live_count_ = 0;
-    int live_t_ = 0, last_action_ = -1;
+    // The live episode's length and maze (live_env_.size()) are fixed when it begins: the
+    // settings may change in between (the GUI applies next-episode values only at the next one).
+    int live_t_ = 0, live_T_ = 0, last_action_ = -1;
     std::vector<float> visits_;
     std::vector<int> last_visit_;
     std::vector<double> pi_;
