@@ -18,8 +18,9 @@ Also prints, per agent: each seed's mean reward per episode over the last 10 % o
 episodes, and the median and inter-quartile range over seeds (linear quantiles, as numpy's).
 
 --episodes N keeps only the first N episodes of every run (e.g. the numbers at 20 000 episodes of
-runs trained to 30 000; the training has no schedule, so a run's first N episodes are what a
-run of N episodes gives).
+runs trained to 30 000). For the constant-lr runs (runs/maze200) a run's first N episodes are what
+a run of N episodes gives; for runs with a learning-rate decay (lr_end, lr_decay_episodes: runs/maze200d)
+they are not — they are an intermediate point of the longer run, whose lr had not yet decayed.
 
 usage: maze_curves.py RUNS OUT [--window 200] [--seeds 1,2,3,4,5] [--episodes N]
 Standard library only.

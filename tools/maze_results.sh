@@ -8,8 +8,11 @@
 #
 # usage: tools/maze_results.sh [BIN (default build/plastiscope)] [OUT_DIR (default runs/maze200)]
 #        MAZE_LEGS: episode totals of the legs (default "20000 30000");
-#        MAZE_SEEDS (default "1 2 3 4 5"); MAZE_LOCK: lane lock file (default /work/notes/train.lock,
-#        none if it does not exist)
+#        MAZE_SEEDS (default "1 2 3 4 5"); MAZE_AGENTS: the order within a seed (default
+#        "non-plastic plastic"); MAZE_OV: the key=value settings of every run (default
+#        "lr=5e-4 grad_clip=2 clip=1", the constant-lr runs of runs/maze200; the decayed protocol of
+#        runs/maze200d adds "lr_end=5e-5 lr_decay_episodes=30000"); MAZE_LOCK: lane lock file
+#        (default /work/notes/train.lock, none if it does not exist)
 # Then: tools/maze_curves.py OUT_DIR assets/maze/curves.csv (the app's reward curves).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -20,7 +23,9 @@ mkdir -p "$out"
 legs="${MAZE_LEGS:-20000 30000}"
 seeds="${MAZE_SEEDS:-1 2 3 4 5}"
 lock="${MAZE_LOCK:-/work/notes/train.lock}"
-OV="lr=5e-4 grad_clip=2 clip=1"    # clip acts only on the plastic trace; hidden = 200 (the preset)
+OV="${MAZE_OV:-lr=5e-4 grad_clip=2 clip=1}"    # clip acts only on the plastic trace; hidden = 200 (the preset)
+agents="${MAZE_AGENTS:-non-plastic plastic}"
+echo "maze_results: legs '$legs', seeds '$seeds', agents '$agents', settings '$OV' -> $out" | tee -a "$out/times.txt"
 
 lane() { if [ -e "$lock" ]; then flock "$lock" nice -n 2 "$@"; else nice -n 2 "$@"; fi; }
 
@@ -32,7 +37,7 @@ episodes_done() {   # the episode count in DIR/metrics.csv's last row (0 if none
 
 for leg in $legs; do
     for s in $seeds; do
-        for a in non-plastic plastic; do
+        for a in $agents; do
             d="$out/maze-$a-s$s"
             done_eps=$(episodes_done "$d")
             if [ "$done_eps" -ge "$leg" ] && [ -s "$d/checkpoint.npz" ]; then continue; fi
