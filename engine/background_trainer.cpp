@@ -1,5 +1,6 @@
 // The GUI's training thread (see background_trainer.hpp for the handoff rules).
 #include "background_trainer.hpp"
+#include "cancel.hpp"
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -50,9 +51,13 @@ void BackgroundTrainer::start() {
     std::lock_guard<std::mutex> lk(m_);
     if (diverged_.load()) return;
     want_run_ = true;
+    want_stop_ = false;   // a stop requested but not yet done is called off
+    cancel_.store(false);
     if (!thread_alive_) {
+        // An earlier thread has exited (it clears thread_alive_ as its last act under this lock):
+        // joining it here is immediate.
+        if (thread_.joinable()) thread_.join();
         thread_alive_ = true;
-        want_stop_ = false;
         thread_ = std::thread([this] { loop(); });
     }
     cv_.notify_all();
@@ -65,18 +70,27 @@ void BackgroundTrainer::pause() {
     cv_.notify_all();
 }
 
-void BackgroundTrainer::stop() {
-    {
-        std::lock_guard<std::mutex> lk(m_);
-        if (!thread_alive_) return;
-        want_stop_ = true;
-        cv_.notify_all();
-    }
-    thread_.join();
+void BackgroundTrainer::request_stop() {
     std::lock_guard<std::mutex> lk(m_);
-    thread_alive_ = false;
+    want_run_ = false;
+    if (!thread_alive_) return;
+    want_stop_ = true;
+    cancel_.store(true);
+    cv_.notify_all();
+}
+
+void BackgroundTrainer::stop() {
+    request_stop();
+    if (thread_.joinable()) thread_.join();   // the thread clears thread_alive_ before it ends
+    std::lock_guard<std::mutex> lk(m_);
     want_stop_ = false;
     want_run_ = false;
+    cancel_.store(false);
+}
+
+bool BackgroundTrainer::thread_alive() const {
+    std::lock_guard<std::mutex> lk(m_);
+    return thread_alive_;
 }
 
 void BackgroundTrainer::set_fields(const std::vector<std::string>& kv) {
@@ -223,6 +237,7 @@ void BackgroundTrainer::loop() {
     // privilege; failure is harmless.
     if (low_priority_) setpriority(PRIO_PROCESS, pid_t(syscall(SYS_gettid)), 10);
 #endif
+    t_cancel_flag = &cancel_;
     int64_t last_pub = now_ns();
     for (;;) {
         std::vector<Action> actions;
@@ -250,12 +265,24 @@ void BackgroundTrainer::loop() {
             publish_locked_swap();
             last_pub = now_ns();
         }
-        if (stop) break;
+        if (stop) {
+            // Exit unless a start(), an action or a publish request came in meanwhile; deciding
+            // and clearing thread_alive_ under one lock is what lets start() and post() trust it.
+            std::lock_guard<std::mutex> lk(m_);
+            if (want_stop_ && pending_actions_.empty() && !want_publish_) {
+                running_.store(false);
+                thread_alive_ = false;
+                return;
+            }
+            continue;
+        }
         if (!run) continue;
 
         StepStats s;
         try {
             s = task_->train_step();
+        } catch (const Cancelled&) {
+            continue;   // request_stop() during the step: it is not taken; the loop top exits
         } catch (const std::exception& e) {
             std::lock_guard<std::mutex> lk(m_);
             message_ = "Training stopped at step " + std::to_string(iter_.load() + 1) + ": " + e.what();
@@ -281,7 +308,6 @@ void BackgroundTrainer::loop() {
             last_pub = t;
         }
     }
-    running_.store(false);
 }
 
 }  // namespace ps

@@ -58,7 +58,13 @@ public:
     // ---- control (any thread)
     void start();   // starts the thread on first call; resumes if paused. No-op after divergence.
     void pause();   // the step under way finishes, then the thread waits (and publishes)
-    void stop();    // ends and joins the thread; snapshot, history and message remain readable
+    // Ends the thread without waiting for it: a step under way is cancelled where the task allows
+    // (PlasticNet checks between timesteps: engine/cancel.hpp) and not counted, the parameters
+    // are published, then the thread exits. start() before it has exited keeps it running; posted
+    // actions and publish requests are still served first.
+    void request_stop();
+    void stop();    // request_stop() and join; snapshot, history and message remain readable
+    bool thread_alive() const;   // the thread exists and has not exited yet
     bool running() const { return running_.load(); }   // stepping right now (not paused/stopped)
     bool diverged() const { return diverged_.load(); }
     int64_t iterations() const { return iter_.load(); }
@@ -104,6 +110,7 @@ private:
     std::atomic<int64_t> iter_{0};
     std::atomic<int64_t> publish_interval_ms_{100};
     std::atomic<bool> low_priority_{true};
+    std::atomic<bool> cancel_{false};   // the running step's cancel flag (t_cancel_flag)
     uint64_t versions_ = 0;        // trainer side (or constructor) only
 
     mutable std::mutex m_;         // guards everything below

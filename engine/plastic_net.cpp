@@ -1,6 +1,7 @@
 // Forward and backward of the plastic recurrent network (see plastic_net.hpp for the maths).
 // Each forward piece sits next to its backward; the plain-loop reference is at the end.
 #include "plastic_net.hpp"
+#include "cancel.hpp"
 #include "parallel.hpp"
 #include "plastic_kernels.hpp"
 #include <algorithm>
@@ -174,6 +175,7 @@ void PlasticNet<S>::begin(int batch, int max_steps) {
 
 template <class S>
 const typename PlasticNet<S>::Mat& PlasticNet<S>::step(const Mat& u) {
+    check_cancel();   // before anything changes: a cancelled step leaves the net as it was
     const int n = cfg_.n, B = batch_, kin = input_width();
     if (u.rows() != B || u.cols() != kin)
         throw std::invalid_argument("step: input has shape (" + std::to_string(u.rows()) + ", " +
@@ -326,6 +328,7 @@ void PlasticNet<S>::backward(NetParams<S>& g) {
             gH.setZero(n, n);
             auto& anchors = anchors_[size_t(e)];
             for (int s = T; s >= 1; --s) {
+                check_cancel();   // g (the caller's gradients) is scratch until the optimiser step
                 grad_act(s, e, ga);
                 Ga.row(size_t(s - 1) * B + e) = ga;
                 const auto pre = xs_[size_t(s - 1)].row(e);

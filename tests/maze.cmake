@@ -12,7 +12,7 @@ if(TARGET plastiscope)
              $<TARGET_FILE:plastiscope> eval --checkpoint r/checkpoint.npz --episodes 20 eval_window=1 | grep 'reward per episode'"
            WORKING_DIRECTORY ${PS_MAZE_TMP})
   add_test(NAME maze_cli_even_size
-           COMMAND ${CMAKE_SOURCE_DIR}/tests/expect_fail.sh "size must be odd" -- $<TARGET_FILE:plastiscope>
+           COMMAND ${CMAKE_SOURCE_DIR}/tests/expect_fail.sh "in steps of 2" -- $<TARGET_FILE:plastiscope>
                    train --task maze --episodes 8 size=8 --out ${PS_MAZE_TMP}/even)
   add_test(NAME maze_cli_sweep_metric
            COMMAND sh -c "set -e; rm -rf sw; \

@@ -19,7 +19,6 @@
 
 namespace ps::gui {
 
-namespace {
 // After a task switch, a rebuild or a trainer restart has freed the old matrices: hand their
 // pages back to the system. glibc keeps freed heap pages (its mmap threshold rises after the
 // first large free), so without this the app's resident memory ratchets up over a long session
@@ -31,7 +30,6 @@ void release_freed_memory() {
     malloc_trim(0);
 #endif
 }
-}  // namespace
 
 namespace {
 // Speeds of the transport: steps per second (slow motion) then steps per frame.
@@ -85,16 +83,41 @@ Lab::Lab(const GuiOptions& opt) : opt_(opt) {
 }
 
 Lab::~Lab() {
-    baseline_.reset();   // joins the threads before the tasks and GL objects go
+    // Both stop at once (a long step is cancelled), then the threads are joined before the
+    // tasks and GL objects go.
+    if (trainer_) trainer_->request_stop();
+    if (baseline_) baseline_->request_stop();
+    join_build();   // a network still being built is dropped
+    baseline_.reset();
     trainer_.reset();
+    reap(true);
     for (auto& [n, w] : mats_) w.destroy();
     raster_.destroy();
     input_raster_.destroy();
     for (auto& im : images_) im.destroy();
 }
 
-std::string Lab::pretrained_path(const std::string& task, const std::string& preset) const {
-    return std::string(PS_ASSETS_DIR) + "/checkpoints/" + task + "-" + preset + ".npz";
+void Lab::retire(std::unique_ptr<BackgroundTrainer>& t) {
+    if (!t) return;
+    t->request_stop();
+    auto done = std::make_shared<std::atomic<bool>>(false);
+    std::thread th([p = std::move(t), done]() mutable {
+        p.reset();               // joins the trainer's thread: the rest of its step, if any
+        release_freed_memory();  // its task's pages go back to the system
+        done->store(true);
+    });
+    retired_.push_back({std::move(th), std::move(done)});
+}
+
+void Lab::reap(bool all) {
+    for (size_t i = 0; i < retired_.size();) {
+        if (all || retired_[i].done->load()) {
+            retired_[i].th.join();
+            retired_.erase(retired_.begin() + std::ptrdiff_t(i));
+        } else {
+            ++i;
+        }
+    }
 }
 
 std::string Lab::open_initial(const std::map<std::string, std::string>& st) {
@@ -146,92 +169,6 @@ std::string Lab::open_initial(const std::map<std::string, std::string>& st) {
         err = open_task(name, "", nullptr, "", true);
     }
     return err;
-}
-
-std::unique_ptr<Task> Lab::clone_for_training(Task& t) const {
-    auto c = make_task(t.name());
-    set_task_config(*c, task_config(t));
-    c->init(seed_);
-    ArrayMap am;
-    t.save(am, true);
-    try {
-        c->load(am, true);   // parameters and optimiser state: training resumes where it was
-    } catch (const std::exception&) {
-        ArrayMap p;          // some tasks have no optimiser state before their first step
-        t.save(p, false);
-        c->load(p, false);
-    }
-    return c;
-}
-
-std::string Lab::open_task(const std::string& name, const std::string& preset,
-                           const std::map<std::string, std::string>* config, const std::string& checkpoint,
-                           bool use_pretrained) {
-    std::unique_ptr<Task> t, t2;
-    int64_t episodes = 0;
-    std::string source;
-    try {
-        t = make_task(name);
-        if (!t) return "unknown task '" + name + "' (known: " + task_names() + ")";
-        if (!preset.empty()) t->set_preset(preset);
-        if (config) set_task_config(*t, *config);
-        t->init(seed_);
-        source = "fresh parameters (seed " + std::to_string(seed_) + ")";
-        if (!checkpoint.empty()) {
-            episodes = load_checkpoint(checkpoint, *t);
-            source = "checkpoint " + std::filesystem::path(checkpoint).filename().string();
-        } else if (use_pretrained && !config) {
-            const std::string p = pretrained_path(name, t->preset());
-            std::error_code ec;
-            if (std::filesystem::is_regular_file(p, ec)) {
-                try {
-                    episodes = load_checkpoint(p, *t);
-                    source = "pretrained " + std::filesystem::path(p).filename().string();
-                } catch (const std::exception& e) {
-                    note("pretrained checkpoint " + p + " not used: " + e.what(), true);
-                    t = make_task(name);   // the failed load may have left it half-changed
-                    if (!preset.empty()) t->set_preset(preset);
-                    t->init(seed_);
-                }
-            }
-        }
-        t2 = clone_for_training(*t);
-    } catch (const std::exception& e) {
-        return e.what();
-    }
-    // Everything worked: commit.
-    baseline_.reset();
-    trainer_.reset();
-    baseline_preset_.clear();
-    live_ = std::move(t);
-    task_name_ = name;
-    eps_per_step_ = std::max(1, live_->episodes_per_step());
-    trainer_ = std::make_unique<BackgroundTrainer>(std::move(t2), episodes / eps_per_step_);
-    release_freed_memory();
-    seen_version_ = trainer_->snapshot()->version;
-    params_source_ = source;
-    params_iter_ = trainer_->iterations();
-    archive_.clear();
-    hist_.clear();
-    base_hist_.clear();
-    hist_gen_ = base_gen_ = 0;
-    hist_n_ = base_n_ = 0;
-    curve_dirty_ = true;
-    staged_.clear();
-    train_message_.clear();
-    focus_ = MatrixFocus();
-    vp_.reset();
-    for (auto& [n, w] : mats_) w.destroy();
-    mats_.clear();
-    playing_ = false;
-    episode_index_ = 0;
-    views_ = LiveViews();
-    guarded("new episode", [&] {
-        begin_episode(true);
-        refresh_views();
-    });
-    note("opened " + name + " (" + live_->preset() + "), " + source);
-    return "";
 }
 
 // ---------------------------------------------------------------- live stepping
@@ -347,6 +284,8 @@ bool Lab::animating() const {
 }
 
 void Lab::update(double dt) {
+    reap(false);
+    poll_build();
     clock_ += dt;
     ++frame_no_;
     frame_changed_ = false;
@@ -428,17 +367,13 @@ void Lab::train_pause() {
     if (baseline_) baseline_->pause();
 }
 void Lab::train_stop() {
-    if (trainer_) trainer_->stop();
-    if (baseline_) baseline_->stop();
+    if (trainer_) trainer_->request_stop();   // a long step is cancelled, not waited for
+    if (baseline_) baseline_->request_stop();
 }
 
 void Lab::train_from_scratch() {
-    const std::string err = rebuild();
-    if (!err.empty()) {
-        show_error("Cannot train from scratch", err);
-        return;
-    }
-    train_start();
+    const std::string err = rebuild("Cannot train from scratch", [this] { train_start(); });
+    if (!err.empty()) show_error("Cannot train from scratch", err);
 }
 
 void Lab::restart_from_last_good() {
@@ -452,7 +387,7 @@ void Lab::restart_from_last_good() {
         std::vector<TrainPoint> keep = archive_;
         for (const auto& p : hist_)
             if (p.iter <= snap->iter) keep.push_back(p);
-        trainer_.reset();
+        retire(trainer_);
         trainer_ = std::make_unique<BackgroundTrainer>(std::move(t), snap->iter);
         release_freed_memory();
         archive_ = std::move(keep);
@@ -488,7 +423,7 @@ void Lab::use_latest_now() {
 }
 
 void Lab::set_baseline(const std::string& preset) {
-    baseline_.reset();
+    retire(baseline_);
     base_hist_.clear();
     base_gen_ = 0;
     base_n_ = 0;
@@ -587,14 +522,15 @@ std::string Lab::edit_field(const std::string& key, const std::string& text) {
     return "unknown setting '" + key + "'";
 }
 
-std::string Lab::rebuild() {
+std::string Lab::rebuild(const std::string& error_title, std::function<void()> then) {
     if (!live_) return "no task";
     auto cfg = task_config(*live_);
     for (const auto& [k, v] : staged_) cfg[k] = v;
     const int n = int(staged_.size());
-    const std::string err = open_task(task_name_, "", &cfg, "", false);
-    if (err.empty()) note("rebuilt the network with " + std::to_string(n) + " staged change(s); parameters re-initialised");
-    return err;
+    return open_task(task_name_, "", &cfg, "", false, error_title, [this, n, then = std::move(then)] {
+        note("rebuilt the network with " + std::to_string(n) + " staged change(s); parameters re-initialised");
+        if (then) then();
+    });
 }
 
 std::string Lab::config_json() {
@@ -642,9 +578,10 @@ std::string Lab::open_config(const std::string& path) {
         if (it != cfg.end() && f.apply == Apply::Rebuild && it->second != field_get(f)) need_rebuild = true;
     }
     if (need_rebuild) {
-        const std::string err = open_task(task_name_, "", &cfg, "", false);
+        const std::string err = open_task(task_name_, "", &cfg, "", false, "Cannot use config " + path, [this, path] {
+            note("loaded config " + path + " (network rebuilt, parameters re-initialised)");
+        });
         if (!err.empty()) return path + ": " + err;
-        note("loaded config " + path + " (network rebuilt, parameters re-initialised)");
         return "";
     }
     for (const auto& [k, v] : cfg)
@@ -667,7 +604,7 @@ std::string Lab::open_checkpoint(const std::string& path) {
         return e.what();
     }
     if (!make_task(name)) return path + ": checkpoint of task '" + name + "', which this build does not have";
-    return open_task(name, "", nullptr, path, false);
+    return open_task(name, "", nullptr, path, false, "Cannot open checkpoint");
 }
 
 void Lab::save_checkpoint_to(const std::string& path) {
@@ -785,8 +722,8 @@ std::string Lab::run_script(const ScriptStep& s) {
     else if (a == "open-config") must(open_config(s.arg));
     else if (a == "save-config") must(save_config(s.arg));
     else if (a == "copy-config") ImGui::SetClipboardText(config_json().c_str());
-    else if (a == "task") must(open_task(s.arg, "", nullptr, "", true));
-    else if (a == "preset") must(open_task(task_name_, s.arg, nullptr, "", true));
+    else if (a == "task") must(open_task(s.arg, "", nullptr, "", true, "Cannot open task " + s.arg));
+    else if (a == "preset") must(open_task(task_name_, s.arg, nullptr, "", true, "Cannot open preset " + s.arg));
     else if (a == "set") {
         const auto eq = s.arg.find('=');
         if (eq == std::string::npos) return "--at set expects key=value";

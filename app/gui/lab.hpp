@@ -3,12 +3,14 @@
 // logic, panels.cpp the control windows, views.cpp the matrix / activity / curve windows;
 // window.cpp owns the GLFW window and the frame loop.
 #pragma once
+#include <atomic>
 #include <cstdint>
 #include <deque>
 #include <functional>
 #include <map>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 #include "background_trainer.hpp"
 #include "gui/file_dialog.hpp"
@@ -19,6 +21,8 @@
 #include "task.hpp"
 
 namespace ps::gui {
+
+void release_freed_memory();   // malloc_trim: freed pages back to the system (lab.cpp)
 
 class Lab {
 public:
@@ -35,10 +39,18 @@ public:
     bool animating() const;   // playing or training (the loop may sleep otherwise)
 
     // ---- actions (buttons, keys and --at scripts)
-    // Replaces the task only if everything succeeds; returns "" or the error (state unchanged).
+    // Replaces the task only if everything succeeds (state unchanged otherwise). Before
+    // enable_async_builds() (start-up) it builds at once and returns "" or the error; after, it
+    // builds on a thread of its own (lab_build.cpp) and returns "" (or why it cannot start): the
+    // network is swapped in at a later update, then `then` runs; an error is shown as a popup
+    // titled error_title.
     std::string open_task(const std::string& name, const std::string& preset,
                           const std::map<std::string, std::string>* config, const std::string& checkpoint,
-                          bool use_pretrained);
+                          bool use_pretrained, const std::string& error_title = "Error",
+                          std::function<void()> then = {});
+    void enable_async_builds() { async_builds_ = true; }
+    bool building() const { return bool(build_); }   // a network is being built
+    struct Build;
     void play(bool on);
     bool playing() const { return playing_; }
     void step_once();
@@ -56,7 +68,7 @@ public:
     std::string save_config(const std::string& path);
     std::string config_json();
     std::string edit_field(const std::string& key, const std::string& text);   // as the panel does
-    std::string rebuild();
+    std::string rebuild(const std::string& error_title = "Cannot rebuild", std::function<void()> then = {});
     void set_baseline(const std::string& preset);   // "" = none
     void show_error(const std::string& title, const std::string& text);
     bool error_showing() const { return error_open_; }
@@ -88,7 +100,6 @@ private:
     void pick_up_params(bool only_if_newer);
     void sync_trainers();
     void refresh_views();
-    std::unique_ptr<Task> clone_for_training(Task& t) const;
     void update_curves();              // rebuilds the plot arrays from the histories (<= 4 Hz)
     std::string pretrained_path(const std::string& task, const std::string& preset) const;
     // panels.cpp
@@ -107,6 +118,27 @@ private:
     void draw_activity();
     void draw_curves();
     void draw_task_view(const TaskPanelFn& panel);   // task_panel.cpp
+
+    // Trainers being replaced (a new task, a rebuild, a restart, a baseline change) end on a
+    // thread of their own: their step under way is cancelled or finishes there, never on the
+    // GUI thread (issue 9: no freeze over a second at N = 4096). Joined once done, and all of
+    // them when the lab closes.
+    struct Retired {
+        std::thread th;
+        std::shared_ptr<std::atomic<bool>> done;
+    };
+    std::vector<Retired> retired_;
+    // The network being built (lab_build.cpp), if any.
+    std::shared_ptr<Build> build_;
+    std::thread build_thread_;
+    bool async_builds_ = false;
+    double build_started_ = 0;
+    std::string err_title_or_default_ = "Error";
+    bool poll_build();            // swaps a finished build in; true if one finished
+    std::string finish_build();
+    void join_build();
+    void retire(std::unique_ptr<BackgroundTrainer>& t);
+    void reap(bool all);
 
     GuiOptions opt_;
     std::string task_name_;

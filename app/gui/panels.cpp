@@ -229,7 +229,7 @@ void Lab::draw_task_panel() {
     if (ImGui::BeginCombo("##task", task_name_.c_str())) {
         for (const auto& e : task_registry()) {
             if (ImGui::Selectable(e.name.c_str(), e.name == task_name_) && e.name != task_name_) {
-                const std::string err = open_task(e.name, "", nullptr, "", true);
+                const std::string err = open_task(e.name, "", nullptr, "", true, "Cannot open task " + e.name);
                 if (!err.empty()) show_error("Cannot open task " + e.name, err);
             }
             if (ImGui::IsItemHovered() && !e.summary.empty()) ImGui::SetTooltip("%s", e.summary.c_str());
@@ -244,7 +244,7 @@ void Lab::draw_task_panel() {
     if (ImGui::BeginCombo("##preset", cur.c_str())) {
         for (const auto& p : live_->presets()) {
             if (ImGui::Selectable(p.name.c_str(), p.name == cur) && p.name != cur) {
-                const std::string err = open_task(task_name_, p.name, nullptr, "", true);
+                const std::string err = open_task(task_name_, p.name, nullptr, "", true, "Cannot open preset " + p.name);
                 if (!err.empty()) show_error("Cannot open preset " + p.name, err);
             }
             if (ImGui::IsItemHovered() && !p.help.empty()) ImGui::SetTooltip("%s", p.help.c_str());
@@ -564,6 +564,10 @@ void Lab::draw_status_bar() {
     ImGui::TextColored(kDim, "%5.1f fps", double(io.Framerate));
     ImGui::SameLine();
     ImGui::TextColored(kDim, "| F1 help |");
+    if (building()) {   // the network being built (lab_build.cpp): the old one runs meanwhile
+        ImGui::SameLine();
+        ImGui::TextColored(kStaged, "building the network... %.1f s |", clock_ - build_started_);
+    }
     if (!log_.empty()) {
         const auto& l = log_.back();
         ImGui::SameLine();

@@ -12,6 +12,7 @@
 #include <cstdlib>
 #include <chrono>
 #include <ctime>
+#include <thread>
 #include <cstdio>
 #include <filesystem>
 #include <cmath>
@@ -162,6 +163,7 @@ int run_gui(const std::vector<std::string>& args) {
             std::fprintf(stderr, "plastiscope: %s\n", err.c_str());
             rc = 2;
         }
+        lab.enable_async_builds();   // from now on networks are built off the GUI thread
         auto script = opt.script;
         std::stable_sort(script.begin(), script.end(),
                          [](const gui::ScriptStep& a, const gui::ScriptStep& b) { return a.frame < b.frame; });
@@ -186,11 +188,25 @@ int run_gui(const std::vector<std::string>& args) {
         double cpu_at_warmup = 0;
         double t_prev = now_ms(), t_last_update = t_prev;
         bool updated_early = false;
+        // The longest frame (issue 9: extreme settings must not freeze the app for more than a
+        // second), leaving out the first frames (start-up) and frames that ran a scripted
+        // wait-train (a test's own deliberate block).
+        double stall_ms = 0;
+        int stall_frame = -1, unmeasured_until = 2;
+        // Script frames: --at FRAME and --frames count only frames in which no network is being
+        // built (a build runs beside the frame loop, for as many frames as it takes), so a script
+        // sees the same sequence however long a build lasts.
+        int sframe = 0;
         for (int frame = 0; rc == 0; ++frame) {
+            const bool held = lab.building();
+            // A batch run has nothing to show meanwhile: leave the core to the build.
+            if (held && batch) std::this_thread::sleep_for(std::chrono::milliseconds(5));
             if (!batch && !lab.animating() && si >= script.size()) glfwWaitEventsTimeout(0.25);
             else glfwPollEvents();
             if (glfwWindowShouldClose(win) || lab.quit_requested()) break;
-            while (si < script.size() && script[si].frame <= frame) {
+            while (!held && si < script.size() && script[si].frame <= sframe) {
+                if (script[si].action == "wait-train") unmeasured_until = std::max(unmeasured_until, frame);
+                if (script[si].action == "panel") unmeasured_until = std::max(unmeasured_until, frame + 1);   // runs next frame
                 const std::string e = lab.run_script(script[si]);
                 if (!e.empty()) {
                     std::fprintf(stderr, "plastiscope: --at %d %s: %s\n", script[si].frame, script[si].action.c_str(),
@@ -277,7 +293,7 @@ int run_gui(const std::vector<std::string>& args) {
             glClear(GL_COLOR_BUFFER_BIT);
             ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
 
-            const bool last = batch && frame + 1 >= total_frames;
+            const bool last = batch && !held && !lab.building() && sframe + 1 >= total_frames;
             std::string shot = lab.take_screenshot_request();
             if (last && !opt.screenshot.empty()) shot = opt.screenshot;
             if (!shot.empty()) {   // the back buffer, before the swap
@@ -300,7 +316,7 @@ int run_gui(const std::vector<std::string>& args) {
             // steps the network for the next frame meanwhile (Lab::update makes no GL call),
             // instead of waiting in the swap. Not before a frame with a scripted action, so
             // scripts see the same order as before (action, then that frame's update).
-            if (!last && (si >= script.size() || script[si].frame > frame + 1)) {
+            if (!last && (si >= script.size() || script[si].frame > sframe + 1)) {
                 glFlush();
                 update_ms = update_lab();
                 updated_early = true;
@@ -316,11 +332,16 @@ int run_gui(const std::vector<std::string>& args) {
                 phase_ms[2] += t_d - t_c - (updated_early ? update_ms : 0);   // ImGui draw data -> GL
                 phase_ms[3] += t_end - t_d; // swap: llvmpipe finishes the frame (minus the early update)
             }
+            if (frame > unmeasured_until && t_end - t_prev > stall_ms) {
+                stall_ms = t_end - t_prev;
+                stall_frame = frame;
+            }
             t_prev = t_end;
+            if (!held) ++sframe;
             if (last) break;
         }
         if (batch && rc != 3) {
-            std::printf("%s\n", lab.summary().c_str());
+            std::printf("%s longest_frame_ms=%.0f longest_frame=%d\n", lab.summary().c_str(), stall_ms, stall_frame);
             for (const auto& r : lab.view_rects()) std::printf("%s\n", r.c_str());
         }
         if (opt.bench_frames > 0 && !frame_ms.empty()) {

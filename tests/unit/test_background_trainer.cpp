@@ -7,6 +7,8 @@
 #include <cmath>
 #include <thread>
 #include "background_trainer.hpp"
+#include "cancel.hpp"
+#include "plastic_net.hpp"
 
 namespace {
 
@@ -327,4 +329,88 @@ TEST_CASE("every registered task hands parameters from the trainer thread to a l
         CHECK(tr.message().empty());
         CHECK(live->find_nonfinite().empty());
     }
+}
+
+namespace {
+// A task whose training step runs until it is cancelled (or 60 s pass): it stands in for a step
+// of a large plastic network (N = 4096: 10-30 s), which checks the flag between timesteps.
+class SlowStepTask : public LinRegTask {
+public:
+    std::atomic<int> steps_begun{0}, steps_cancelled{0}, steps_done{0};
+    std::atomic<bool> block{true};
+    ps::StepStats train_step() override {
+        ++steps_begun;
+        const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+        while (block.load() && std::chrono::steady_clock::now() < end) {
+            try {
+                ps::check_cancel();
+            } catch (const ps::Cancelled&) {
+                ++steps_cancelled;
+                throw;
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        }
+        ++steps_done;
+        return LinRegTask::train_step();
+    }
+};
+}  // namespace
+
+TEST_CASE("request_stop cancels a long step without waiting for it; start and actions still work", "[trainer]") {
+    auto owned = std::make_unique<SlowStepTask>();
+    owned->init(7);
+    SlowStepTask* task = owned.get();
+    ps::BackgroundTrainer tr(std::move(owned));
+    tr.set_low_priority(false);
+    tr.start();
+    REQUIRE(wait_for([&] { return task->steps_begun.load() == 1; }));
+    // Non-blocking: returns while the step is still under way; the step is cancelled, not counted.
+    tr.request_stop();
+    REQUIRE(wait_for([&] { return !tr.thread_alive(); }));
+    CHECK(task->steps_cancelled.load() == 1);
+    CHECK(task->steps_done.load() == 0);
+    CHECK(tr.iterations() == 0);
+    CHECK_FALSE(tr.running());
+    CHECK(tr.message().empty());
+    // Start again after the thread has gone: a new thread trains.
+    task->block = false;
+    tr.start();
+    REQUIRE(wait_for([&] { return tr.iterations() >= 3; }));
+    // A stop called off by start() before the thread exits: training goes on.
+    task->block = true;
+    REQUIRE(wait_for([&] { return task->steps_begun.load() > task->steps_done.load() + task->steps_cancelled.load(); }));
+    tr.request_stop();
+    tr.start();
+    task->block = false;
+    const int64_t it = tr.iterations();
+    CHECK(wait_for([&] { return tr.iterations() >= it + 3; }));
+    CHECK(tr.thread_alive());
+    // An action posted right after request_stop still runs before the thread exits.
+    std::atomic<bool> ran{false};
+    tr.request_stop();
+    tr.post([&](ps::Task&, int64_t) { ran = true; return std::string(); });
+    CHECK(wait_for([&] { return ran.load(); }));
+    CHECK(wait_for([&] { return !tr.thread_alive(); }));
+    tr.stop();   // joins a thread that has exited: immediate
+}
+
+TEST_CASE("a cancelled plastic-network step leaves the network's parameters untouched", "[trainer]") {
+    // The engine side of cancellation: PlasticNet::step checks the flag before it changes anything.
+    ps::NetConfig nc;
+    nc.n = 16;
+    ps::PlasticNet<float> net(nc);
+    ps::Rng rng(3);
+    net.init(rng);
+    const auto W = net.p.W;
+    net.begin(1, 4);
+    ps::MatR<float> u = ps::MatR<float>::Zero(1, net.input_width());
+    net.step(u);
+    std::atomic<bool> flag{true};
+    ps::t_cancel_flag = &flag;
+    CHECK_THROWS_AS(net.step(u), ps::Cancelled);
+    ps::t_cancel_flag = nullptr;
+    CHECK(net.t() == 1);
+    CHECK(net.p.W == W);
+    net.step(u);
+    CHECK(net.t() == 2);
 }
