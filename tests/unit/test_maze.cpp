@@ -1,7 +1,8 @@
 // Maze tests: the environment's layout, rules and determinism; the fused network against the
 // plain-loop reference; the whole A2C gradient (network + heads + trace, every variant) against
 // central finite differences in double; float against double; the task's checkpoint round trip
-// and exact resume; live key events; and a short learning run on a fixed seed.
+// and exact resume; the learning-rate decay (lr_end, lr_decay_episodes) across a resume; live key
+// events; and a short learning run on a fixed seed.
 #include <catch2/catch.hpp>
 #include <algorithm>
 #include <cmath>
