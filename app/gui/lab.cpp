@@ -176,17 +176,25 @@ std::string Lab::open_initial(const std::map<std::string, std::string>& st) {
 void Lab::begin_episode(bool fresh) {
     live_ok_ = false;   // until the task has begun the episode without throwing
     // Episode-level settings staged in the panel take effect now.
+    bool changed = false;
     if (!staged_.empty()) {
         for (const auto& f : live_->fields()) {
             auto it = staged_.find(f.key);
             if (it == staged_.end() || f.apply != Apply::Episode) continue;
             try {
                 field_set(f, it->second);
+                changed = true;
             } catch (const std::exception& e) {
                 note(e.what(), true);
             }
             staged_.erase(it);
         }
+    }
+    // The same episode cannot be replayed under other episode settings (its data was drawn with
+    // the old ones: sizes, lengths, classes): Restart then begins a new one, and says so.
+    if (changed && !fresh) {
+        fresh = true;
+        note("next-episode settings applied: a new episode instead of a restart");
     }
     if (follow_training_) pick_up_params(true);
     if (fresh) {

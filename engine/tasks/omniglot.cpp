@@ -273,6 +273,7 @@ public:
 
     // ---- live stepping: one support image per step, then the query
     void live_reset(uint64_t episode_seed) override {
+        live_ready_ = false;   // until the new episode is in place: a throw below leaves it unusable, not stale
         live_seed_ = episode_seed;
         Rng r(episode_seed);
         // The live view shows held-out characters; if that data cannot be loaded, it falls back to
@@ -286,12 +287,20 @@ public:
             live_note_ = std::string(" [evaluation data unavailable, showing training data: ") + e.what() + "]";
         }
         live_ep_ = omni::sample_episode(*cs, eval_net().shape.ways, cfg_.shots, cfg_.eval_rotate, r);
+        live_ways_ = eval_net().shape.ways;
         ++live_count_;
         scan_failures(*cs, r);
         live_restart();
     }
     void live_restart() override {
-        if (live_ep_.labels.empty()) { live_reset(live_seed_); return; }
+        // The same episode again, unless the settings it was drawn with changed (eval_ways, shots):
+        // its labels index the output units, so it is drawn anew (issue 9: replaying a 5-way
+        // episode on a 1-unit head wrote past the input raster).
+        if (live_ep_.labels.empty() || live_ways_ != eval_net().shape.ways ||
+            live_ep_.steps() != live_ways_ * cfg_.shots + 1) {
+            live_reset(live_seed_);
+            return;
+        }
         const omni::OmniNet<float>& net = eval_net();
         const int C = net.shape.channels, K = net.shape.ways, T = live_ep_.steps();
         live_t_ = 0;
@@ -310,7 +319,7 @@ public:
         live_ready_ = true;
     }
     bool live_step() override {
-        if (!live_ready_) live_reset(live_seed_);
+        if (!live_ready_ || live_ways_ != eval_net().shape.ways) live_reset(live_seed_);
         const int T = live_ep_.steps();
         if (live_t_ >= T) return false;
         const omni::OmniNet<float>& net = eval_net();
@@ -334,7 +343,7 @@ public:
         return true;
     }
     void live_views(LiveViews& v) override {
-        if (!live_ready_) live_reset(live_seed_);
+        if (!live_ready_ || live_ways_ != eval_net().shape.ways) live_reset(live_seed_);
         const int T = live_ep_.steps(), K = int(live_y_.size()), t = live_t_;
         v.t = t;
         v.T = T;
@@ -554,6 +563,7 @@ private:
 
     // live
     uint64_t live_seed_ = 1;
+    int live_ways_ = 0;   // the ways the live episode was drawn with (live_restart checks it)
     int64_t live_count_ = 0;
     bool live_ready_ = false;
     omni::Episode live_ep_;
