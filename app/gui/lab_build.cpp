@@ -83,13 +83,6 @@ void run_build(Lab::Build& b) {
                 }
             }
         }
-        // A first live episode here loads what the live view reads lazily (Omniglot's held-out
-        // characters, image sets), so the swap on the GUI thread finds it cached. Its errors
-        // are the GUI's to show when it begins the episode itself.
-        try {
-            t->live_reset(1);
-        } catch (const std::exception&) {
-        }
         auto t2 = clone_for_training(*t, b.seed);
         const int eps = std::max(1, t->episodes_per_step());
         b.trainer = std::make_unique<BackgroundTrainer>(std::move(t2), episodes / eps);   // publishes v1
