@@ -1,7 +1,9 @@
 // Adam with global gradient-norm clipping, over named parameter matrices. The moments are keyed
 // by name so they can be saved in and restored from checkpoints.
 #pragma once
+#include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <map>
 #include <string>
 #include <utility>
@@ -10,6 +12,16 @@
 #include "plastic_net.hpp"
 
 namespace ps {
+
+// A learning rate decaying geometrically with the episode count (images, maze):
+// lr(e) = lr * (lr_end / lr)^min(1, e / decay_episodes), a straight line in log(lr) from episode 0,
+// then lr_end. lr_end <= 0 or decay_episodes <= 0: the constant lr. A function of e alone, so a
+// run resumed from a checkpoint (which stores e) continues it exactly.
+inline double decayed_lr(double lr, double lr_end, int64_t decay_episodes, int64_t e) {
+    if (lr_end <= 0 || decay_episodes <= 0) return lr;
+    const double f = std::min(1.0, double(e) / double(decay_episodes));
+    return lr * std::pow(lr_end / lr, f);
+}
 
 struct AdamConfig {
     double lr = 3e-4;

@@ -101,7 +101,6 @@ private:
     void sync_trainers();
     void refresh_views();
     void update_curves();              // rebuilds the plot arrays from the histories (<= 4 Hz)
-    std::string pretrained_path(const std::string& task, const std::string& preset) const;
     // panels.cpp
     void draw_menu();
     void draw_task_panel();
@@ -133,9 +132,8 @@ private:
     std::thread build_thread_;
     bool async_builds_ = false;
     double build_started_ = 0;
-    std::string err_title_or_default_ = "Error";
-    bool poll_build();            // swaps a finished build in; true if one finished
-    std::string finish_build();
+    void poll_build();            // swaps a finished build in (or shows its error)
+    std::string finish_build(Build& b);
     void join_build();
     void retire(std::unique_ptr<BackgroundTrainer>& t);
     void reap(bool all);

@@ -96,10 +96,6 @@ void run_build(Lab::Build& b) {
 
 }  // namespace
 
-std::string Lab::pretrained_path(const std::string& task, const std::string& preset) const {
-    return pretrained_file(task, preset);
-}
-
 std::string Lab::open_task(const std::string& name, const std::string& preset,
                            const std::map<std::string, std::string>* config, const std::string& checkpoint,
                            bool use_pretrained, const std::string& error_title, std::function<void()> then) {
@@ -116,9 +112,7 @@ std::string Lab::open_task(const std::string& name, const std::string& preset,
     b->then = std::move(then);
     if (!async_builds_) {   // start-up: nothing to draw yet, and the caller wants the answer
         run_build(*b);
-        b->done = true;
-        build_ = b;
-        return finish_build();
+        return finish_build(*b);
     }
     build_ = b;
     build_started_ = clock_;
@@ -129,31 +123,29 @@ std::string Lab::open_task(const std::string& name, const std::string& preset,
     return "";
 }
 
-bool Lab::poll_build() {
-    if (!build_ || !build_->done.load()) return false;
+void Lab::poll_build() {
+    if (!build_ || !build_->done.load()) return;
     if (build_thread_.joinable()) build_thread_.join();
-    const std::string err = finish_build();
-    if (!err.empty()) show_error(err_title_or_default_, err);
-    return true;
+    const std::shared_ptr<Build> b = std::move(build_);
+    build_.reset();
+    const std::string err = finish_build(*b);
+    if (!err.empty()) show_error(b->error_title.empty() ? "Error" : b->error_title, err);
 }
 
 // Swaps the built network in (GUI thread). Returns "" or the build's error (state unchanged).
-std::string Lab::finish_build() {
-    std::shared_ptr<Build> b = std::move(build_);
-    build_.reset();
-    err_title_or_default_ = b->error_title.empty() ? "Error" : b->error_title;
-    for (const auto& n : b->notes) note(n, true);
-    if (!b->error.empty()) return b->error;
+std::string Lab::finish_build(Build& b) {
+    for (const auto& n : b.notes) note(n, true);
+    if (!b.error.empty()) return b.error;
     retire(baseline_);
     retire(trainer_);
     baseline_preset_.clear();
-    live_ = std::move(b->live);
-    task_name_ = b->name;
+    live_ = std::move(b.live);
+    task_name_ = b.name;
     eps_per_step_ = std::max(1, live_->episodes_per_step());
-    trainer_ = std::move(b->trainer);
+    trainer_ = std::move(b.trainer);
     release_freed_memory();
     seen_version_ = trainer_->snapshot()->version;
-    params_source_ = b->source;
+    params_source_ = b.source;
     params_iter_ = trainer_->iterations();
     archive_.clear();
     hist_.clear();
@@ -174,8 +166,8 @@ std::string Lab::finish_build() {
         begin_episode(true);
         refresh_views();
     });
-    note("opened " + b->name + " (" + live_->preset() + "), " + b->source);
-    if (b->then) b->then();
+    note("opened " + b.name + " (" + live_->preset() + "), " + b.source);
+    if (b.then) b.then();
     return "";
 }
 

@@ -229,8 +229,9 @@ void Lab::draw_task_panel() {
     if (ImGui::BeginCombo("##task", task_name_.c_str())) {
         for (const auto& e : task_registry()) {
             if (ImGui::Selectable(e.name.c_str(), e.name == task_name_) && e.name != task_name_) {
-                const std::string err = open_task(e.name, "", nullptr, "", true, "Cannot open task " + e.name);
-                if (!err.empty()) show_error("Cannot open task " + e.name, err);
+                const std::string title = "Cannot open task " + e.name;
+                const std::string err = open_task(e.name, "", nullptr, "", true, title);
+                if (!err.empty()) show_error(title, err);
             }
             if (ImGui::IsItemHovered() && !e.summary.empty()) ImGui::SetTooltip("%s", e.summary.c_str());
         }
@@ -244,8 +245,9 @@ void Lab::draw_task_panel() {
     if (ImGui::BeginCombo("##preset", cur.c_str())) {
         for (const auto& p : live_->presets()) {
             if (ImGui::Selectable(p.name.c_str(), p.name == cur) && p.name != cur) {
-                const std::string err = open_task(task_name_, p.name, nullptr, "", true, "Cannot open preset " + p.name);
-                if (!err.empty()) show_error("Cannot open preset " + p.name, err);
+                const std::string title = "Cannot open preset " + p.name;
+                const std::string err = open_task(task_name_, p.name, nullptr, "", true, title);
+                if (!err.empty()) show_error(title, err);
             }
             if (ImGui::IsItemHovered() && !p.help.empty()) ImGui::SetTooltip("%s", p.help.c_str());
         }

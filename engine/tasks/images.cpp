@@ -53,13 +53,8 @@ struct ImagesConfig {
     int view_neuron = -1;         // live: whose incoming trace is shown (-1: the middle of the hidden half)
 
     int pixels() const { return side * side; }
-    // Learning rate for the optimisation step that starts at episode e (0-based):
-    // lr(e) = lr * (lr_end / lr)^min(1, e / lr_decay_episodes), a straight line in log(lr).
-    double lr_at(int64_t e) const {
-        if (lr_end <= 0 || lr_decay_episodes <= 0) return lr;
-        const double f = std::min(1.0, double(e) / double(lr_decay_episodes));
-        return lr * std::pow(lr_end / lr, f);
-    }
+    // Learning rate for the optimisation step that starts at episode e (0-based; engine/optim.hpp).
+    double lr_at(int64_t e) const { return decayed_lr(lr, lr_end, lr_decay_episodes, e); }
     int n() const { return pixels() + 1 + hidden; }
     int T() const { return cycles * n_images * (prestime + delay) + prestime_test; }
 };

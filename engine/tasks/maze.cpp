@@ -45,16 +45,10 @@ struct MazeTaskConfig {
     int window = 25;             // steps per window of the within-episode reward curve
     int eval_window = -1;        // eval only: >= 0 makes eval's metric the reward of that window
 
-    // Learning rate of the A2C update whose batch starts at episode e (0-based), as in the images
-    // task: lr(e) = lr * (lr_end / lr)^min(1, e / lr_decay_episodes), a straight line in log(lr).
-    // It depends only on the task's episode counter, which a checkpoint stores, so `train --resume`
-    // continues the schedule exactly. Why: at a constant lr the 200-unit plastic runs had late
-    // gradient spikes and one collapse (docs/maze.md); a decay damps the late steps.
-    double lr_at(int64_t e) const {
-        if (lr_end <= 0 || lr_decay_episodes <= 0) return lr;
-        const double f = std::min(1.0, double(e) / double(lr_decay_episodes));
-        return lr * std::pow(lr_end / lr, f);
-    }
+    // Learning rate of the A2C update whose batch starts at episode e (0-based), the images task's
+    // schedule (decayed_lr, engine/optim.hpp). Why: at a constant lr the 200-unit plastic runs had
+    // late gradient spikes and one collapse (docs/maze.md); a decay damps the late steps.
+    double lr_at(int64_t e) const { return decayed_lr(lr, lr_end, lr_decay_episodes, e); }
 };
 
 // Independent streams per episode k: its maze draws (env) and its action samples (act), so a
