@@ -1,6 +1,7 @@
 // Parsing of the GUI's command line. Values are checked here so a typo gives one clear line
 // and exit code 2 before any window opens.
 #include "gui/options.hpp"
+#include "gui/script.hpp"
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
@@ -29,15 +30,6 @@ double to_double(const std::string& flag, const std::string& s, double lo, doubl
     return v;
 }
 }  // namespace
-
-const std::vector<std::string>& script_actions() {
-    static const std::vector<std::string> a = {
-        "play", "pause", "step", "restart", "new-episode", "train", "pause-train", "stop-train", "from-scratch",
-        "use-latest", "wait-train", "open-checkpoint", "save-checkpoint", "open-config", "save-config",
-        "copy-config", "task", "preset", "set", "rebuild", "screenshot", "expect-error", "expect-no-error",
-        "dismiss-error", "focus", "zoom", "help", "baseline", "file-dialog", "panel", "quit"};
-    return a;
-}
 
 std::string gui_usage() {
     return "usage: plastiscope [options]            (the live lab window)\n"

@@ -18,7 +18,7 @@ struct GuiOptions {
     int frames = 0;              // > 0: render this many frames, then exit
     std::string screenshot;      // PNG of the last frame (with --frames)
     int bench_frames = 0;        // > 0: frame-time benchmark (plays + trains), prints median and p95
-    double monkey_seconds = 0;   // random clicking for robustness (issue 9)
+    double monkey_seconds = 0;   // random clicking for robustness
     int width = 1600, height = 960;
     bool help = false;
     bool list_tasks = false;     // hidden: print the registered task names, one per line (tests)
@@ -28,7 +28,5 @@ struct GuiOptions {
 // Throws std::invalid_argument with a one-line message naming the bad flag or value.
 GuiOptions parse_gui_options(const std::vector<std::string>& args);
 std::string gui_usage();
-// Known script actions, for the error message of a bad --at.
-const std::vector<std::string>& script_actions();
 
 }  // namespace ps::gui

@@ -24,24 +24,24 @@ struct Curves {
     int64_t below = -1;                           // first window with median < threshold
 };
 
+// The sweep's settings, its worker thread (owned here: the destructor cancels and joins it, so a
+// task switch never leaves a sweep running) and its results.
 struct SweepUi {
     int seeds = 20;
     int episodes = 0;             // 0 = the task's paper length
     bool with_clip = true;
     std::thread th;
-    std::atomic<bool> running{false};
+    std::atomic<bool> running{false}, cancel{false};
     std::atomic<int> done{0}, total{0};
     std::mutex m;
     std::string task, error;
     Curves normal, clipped;
     double cpu = 0;
-    ~SweepUi() { if (th.joinable()) th.join(); }
+    ~SweepUi() {
+        cancel = true;
+        if (th.joinable()) th.join();
+    }
 };
-
-SweepUi& ui() {
-    static SweepUi u;
-    return u;
-}
 
 Curves make_curves(const SweepResult& r, int window, double thr) {
     std::vector<std::vector<float>> per;
@@ -67,7 +67,9 @@ void start(SweepUi& u, const std::string& task, const std::string& preset) {
     }
     const int seeds = u.seeds, episodes = u.episodes;
     const bool with_clip = u.with_clip;
+    u.cancel = false;
     u.th = std::thread([&u, task, preset, seeds, episodes, with_clip] {
+        struct Cancelled {};
         try {
             for (int pass = 0; pass < (with_clip ? 2 : 1); ++pass) {
                 SweepOptions o;
@@ -77,13 +79,19 @@ void start(SweepUi& u, const std::string& task, const std::string& preset) {
                 o.episodes = episodes;
                 o.threads = 1;   // the GUI keeps the other core for itself and the trainer
                 if (pass == 1) o.overrides = {"clip_alpha_nonneg=true"};
-                const SweepResult r = run_sweep(o, [&u](const SeedRun&) { ++u.done; });
+                // One thread: the callback runs on this one, so a cancel ends the sweep after the
+                // seed under way (BOHP seeds take well under a second).
+                const SweepResult r = run_sweep(o, [&u](const SeedRun&) {
+                    ++u.done;
+                    if (u.cancel) throw Cancelled{};
+                });
                 const int window = int(std::max<int64_t>(10, r.episodes / 100));
                 Curves c = make_curves(r, window, 0.05);
                 std::lock_guard<std::mutex> lk(u.m);
                 for (const auto& s : r.runs) u.cpu += s.cpu_seconds;
                 (pass == 0 ? u.normal : u.clipped) = std::move(c);
             }
+        } catch (const Cancelled&) {
         } catch (const std::exception& e) {
             std::lock_guard<std::mutex> lk(u.m);
             u.error = e.what();
@@ -110,8 +118,16 @@ void script(TaskPanelContext& ctx, SweepUi& u) {
     }
 }
 
-void draw(TaskPanelContext& ctx) {
-    SweepUi& u = ui();
+class BohpPanel final : public TaskPanel {
+public:
+    void draw(TaskPanelContext& ctx) override;
+
+private:
+    SweepUi u_;
+};
+
+void BohpPanel::draw(TaskPanelContext& ctx) {
+    SweepUi& u = u_;
     script(ctx, u);
     ImGui::TextWrapped("Multi-seed learning curves (the paper's protocol): each seed trains a fresh network; the "
                        "plot shows the median across seeds of the windowed loss and its inter-quartile band.");
@@ -162,6 +178,6 @@ void draw(TaskPanelContext& ctx) {
 
 }  // namespace
 
-PS_REGISTER_TASK_PANEL("bohp-*", draw);
+PS_REGISTER_TASK_PANEL("bohp-*", BohpPanel);
 
 }  // namespace ps::gui

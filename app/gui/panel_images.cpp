@@ -29,11 +29,6 @@ struct PanelState {
     FileDialog dialog;
 };
 
-PanelState& state() {
-    static PanelState s;
-    return s;
-}
-
 // Draws an ImageView as a grid of filled cells, gray (or diverging when signed_map) over lo..hi.
 // Returns the pixel under the mouse (row, col) or (-1, -1), and whether the image was clicked /
 // is being dragged on.
@@ -69,8 +64,16 @@ Hit draw_image(const ImageView& iv, float cell, const char* id, bool signed_map 
     return hit;
 }
 
-void images_panel(TaskPanelContext& ctx) {
-    PanelState& st = state();
+class ImagesPanel final : public TaskPanel {
+public:
+    void draw(TaskPanelContext& ctx) override;
+
+private:
+    PanelState st_;
+};
+
+void ImagesPanel::draw(TaskPanelContext& ctx) {
+    PanelState& st = st_;
     const LiveViews& v = ctx.views;
     std::map<std::string, const ImageView*> im;
     const ImageView* trace = nullptr;
@@ -195,6 +198,6 @@ void images_panel(TaskPanelContext& ctx) {
 
 }  // namespace
 
-PS_REGISTER_TASK_PANEL("images", images_panel);
+PS_REGISTER_TASK_PANEL("images", ImagesPanel);
 
 }  // namespace ps::gui

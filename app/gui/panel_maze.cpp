@@ -247,9 +247,9 @@ void draw_curves(CurvesState& cs, const TaskPanelContext& ctx) {
     // The run the background trainer is making now, on the same axes (the Curves window's
     // smoothed reward per episode), so a user's training can be read against the 5 seeds.
     cs.live_x.clear();
-    if (ctx.train_iter && ctx.train_metric && !ctx.train_iter->empty() &&
-        ctx.train_iter->size() == ctx.train_metric->size()) {
-        for (double it : *ctx.train_iter) cs.live_x.push_back(it * ctx.episodes_per_iter);
+    if (ctx.train_episode && ctx.train_metric && !ctx.train_episode->empty() &&
+        ctx.train_episode->size() == ctx.train_metric->size()) {
+        cs.live_x = *ctx.train_episode;
         s.push_back({"this run (training now)", &cs.live_x, ctx.train_metric, IM_COL32(235, 235, 235, 255), 1.0f,
                      false});
     }
@@ -297,9 +297,18 @@ void script(TaskPanelContext& ctx, CurvesState& cs, int& select) {
     }
 }
 
-void draw_maze_panel(TaskPanelContext& ctx) {
-    static MazePanelState st;
-    static CurvesState cs;
+class MazePanel final : public TaskPanel {
+public:
+    void draw(TaskPanelContext& ctx) override;
+
+private:
+    MazePanelState st_;
+    CurvesState cs_;
+};
+
+void MazePanel::draw(TaskPanelContext& ctx) {
+    MazePanelState& st = st_;
+    CurvesState& cs = cs_;
     int select = -1;
     script(ctx, cs, select);
     if (!ImGui::BeginTabBar("##maze-tabs")) return;
@@ -316,6 +325,6 @@ void draw_maze_panel(TaskPanelContext& ctx) {
 
 }  // namespace
 
-PS_REGISTER_TASK_PANEL("maze", draw_maze_panel);
+PS_REGISTER_TASK_PANEL("maze", MazePanel);
 
 }  // namespace ps::gui

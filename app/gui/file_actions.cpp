@@ -1,0 +1,150 @@
+// The File menu's work (see file_actions.hpp).
+#include "gui/file_actions.hpp"
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include "checkpoint.hpp"
+#include "gui/lab.hpp"
+#include "npz.hpp"
+
+namespace ps::gui {
+
+namespace {
+std::string parent(const std::string& p) { return std::filesystem::path(p).parent_path().string(); }
+}  // namespace
+
+FileActions::FileActions(Lab& lab) : lab_(lab) {
+    std::error_code ec;
+    last_dir_ = std::filesystem::current_path(ec).string();
+}
+
+std::string FileActions::open_checkpoint(const std::string& path) {
+    // The file names its task: open that one (it may differ from the current task).
+    std::string name;
+    try {
+        name = checkpoint_task(path);
+    } catch (const std::exception& e) {
+        return e.what();
+    }
+    if (!make_task(name)) return path + ": checkpoint of task '" + name + "', which this build does not have";
+    return lab_.open_task(name, "", nullptr, path, false, "Cannot open checkpoint");
+}
+
+void FileActions::save_checkpoint(const std::string& path) {
+    if (!lab_.training.has()) return;
+    const int eps = lab_.training.eps_per_step();
+    lab_.training.trainer().post([path, eps](Task& t, int64_t iter) -> std::string {
+        try {
+            ps::save_checkpoint(path, t, iter * eps);
+        } catch (const std::exception& e) {
+            return std::string("error: cannot save checkpoint ") + path + ": " + e.what();
+        }
+        return "saved checkpoint " + path + " (iteration " + std::to_string(iter) + ")";
+    });
+}
+
+std::string FileActions::config_json() {
+    if (!lab_.live.has_task()) return "{}";
+    return lab_.staged.json(lab_.live.task());
+}
+
+std::string FileActions::save_config(const std::string& path) {
+    try {
+        write_file_atomic(path, config_json());
+    } catch (const std::exception& e) {
+        return e.what();
+    }
+    lab_.note("saved config " + path);
+    return "";
+}
+
+std::string FileActions::open_config(const std::string& path) {
+    if (!lab_.live.has_task()) return "no task";
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return "cannot read '" + path + "'";
+    std::stringstream ss;
+    ss << in.rdbuf();
+    std::map<std::string, std::string> cfg;
+    Task& live = lab_.live.task();
+    try {
+        cfg = parse_flat_json(ss.str());
+        auto probe = make_task(live.name());   // validate every key and value first
+        set_task_config(*probe, cfg);
+    } catch (const std::exception& e) {
+        return path + ": " + e.what();
+    }
+    // Rebuild if the preset or any Rebuild field changes; else apply like panel edits.
+    bool need_rebuild = cfg.count("preset") && cfg.at("preset") != live.preset();
+    for (const auto& f : live.fields()) {
+        auto it = cfg.find(f.key);
+        if (it != cfg.end() && f.apply == Apply::Rebuild && it->second != field_get(f)) need_rebuild = true;
+    }
+    if (need_rebuild) {
+        const std::string err = lab_.open_task(live.name(), "", &cfg, "", false, "Cannot use config " + path,
+                                               [this, path] {
+                                                   lab_.note("loaded config " + path +
+                                                             " (network rebuilt, parameters re-initialised)");
+                                               });
+        if (!err.empty()) return path + ": " + err;
+        return "";
+    }
+    for (const auto& [k, v] : cfg)
+        if (k != "preset") {
+            const std::string err = lab_.edit_field(k, v);
+            if (!err.empty()) return path + ": " + err;
+        }
+    lab_.note("loaded config " + path);
+    return "";
+}
+
+std::string FileActions::take_screenshot_request() {
+    std::string r;
+    r.swap(screenshot_);
+    return r;
+}
+
+void FileActions::dialog_open_checkpoint() {
+    dialog_.open("Open checkpoint", false, ".npz", last_dir_, [this](const std::string& p) {
+        last_dir_ = parent(p);
+        const std::string err = open_checkpoint(p);
+        if (!err.empty()) lab_.show_error("Cannot open checkpoint", err);
+    });
+}
+
+void FileActions::dialog_save_checkpoint() {
+    dialog_.open("Save checkpoint", true, ".npz", last_dir_ + "/" + lab_.task_name() + ".npz",
+                 [this](const std::string& p) {
+                     last_dir_ = parent(p);
+                     save_checkpoint(p);
+                 });
+}
+
+void FileActions::dialog_open_config() {
+    dialog_.open("Open config", false, ".json", last_dir_, [this](const std::string& p) {
+        last_dir_ = parent(p);
+        const std::string err = open_config(p);
+        if (!err.empty()) lab_.show_error("Cannot open config", err);
+    });
+}
+
+void FileActions::dialog_save_config() {
+    dialog_.open("Save config", true, ".json", last_dir_ + "/" + lab_.task_name() + ".json",
+                 [this](const std::string& p) {
+                     last_dir_ = parent(p);
+                     const std::string err = save_config(p);
+                     if (!err.empty()) lab_.show_error("Cannot save config", err);
+                 });
+}
+
+void FileActions::dialog_screenshot() {
+    dialog_.open("Save screenshot", true, ".png", last_dir_ + "/plastiscope.png", [this](const std::string& p) {
+        last_dir_ = parent(p);
+        request_screenshot(p);
+    });
+}
+
+void FileActions::look(const std::string& dir) {
+    dialog_.open("Open checkpoint", false, ".npz", dir.empty() ? last_dir_ : dir, [](const std::string&) {});
+}
+
+}  // namespace ps::gui

@@ -1,0 +1,152 @@
+// Where the lab's windows go: a left column of controls (task, transport, training, settings),
+// the matrices in the centre, the task's own view (or the activity raster) and the curves on the
+// right. Also the shared helpers of the panels and the "Task view" window.
+#include <imgui.h>
+#include <imgui_internal.h>   // FindWindowByName: panel rectangles of the last frame
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include "gui/lab.hpp"
+#include "gui/panels.hpp"
+
+namespace ps::gui {
+
+void help_marker(const std::string& text) {
+    ImGui::TextDisabled("(?)");
+    if (ImGui::IsItemHovered()) {
+        ImGui::BeginTooltip();
+        ImGui::PushTextWrapPos(ImGui::GetFontSize() * 32);
+        ImGui::TextUnformatted(text.c_str());
+        ImGui::PopTextWrapPos();
+        ImGui::EndTooltip();
+    }
+}
+
+std::string fmt_count(int64_t v) {
+    std::string s = std::to_string(v < 0 ? -v : v), r;
+    for (size_t i = 0; i < s.size(); ++i) {
+        if (i && (s.size() - i) % 3 == 0) r += ',';
+        r += s[i];
+    }
+    return v < 0 ? "-" + r : r;
+}
+
+// Sets the default place of a panel and whether it paints its background. llvmpipe pays ~20 ns
+// per pixel for every textured, blended quad, so a full-screen layer of window backgrounds
+// costs about 30 ms at 1600x960: panels that overlap no other panel (the default tiled layout)
+// leave their background to the frame's clear colour, which is the same colour.
+void place_window(Lab& lab, const char* name, float x, float y, float w, float h) {
+    const ImGuiCond c = lab.reset_layout ? ImGuiCond_Always : ImGuiCond_FirstUseEver;
+    ImGui::SetNextWindowPos(ImVec2(std::floor(x), std::floor(y)), c);
+    ImGui::SetNextWindowSize(ImVec2(std::floor(w), std::floor(h)), c);
+    static const char* const panels[] = {"Task", "Transport", "Training", "Hyperparameters", "Matrices",
+                                         "Neuron focus", "Activity", "Curves", "Task view",
+                                         "Activity###ActivityBelow"};
+    bool opaque = true;
+    if (ImGuiWindow* me = ImGui::FindWindowByName(name)) {
+        opaque = false;
+        const ImRect r = me->Rect();
+        for (const char* other : panels) {
+            if (std::strcmp(other, name) == 0) continue;
+            ImGuiWindow* o = ImGui::FindWindowByName(other);
+            if (!o || !o->WasActive) continue;
+            const ImRect q = o->Rect();
+            if (r.Min.x < q.Max.x - 1 && q.Min.x < r.Max.x - 1 && r.Min.y < q.Max.y - 1 && q.Min.y < r.Max.y - 1)
+                opaque = true;
+        }
+    }
+    ImGui::SetNextWindowBgAlpha(opaque ? 1.0f : 0.0f);
+}
+
+void Lab::draw() {
+    Lab& lab = *this;
+    ViewState& v = view;
+    const ImVec2 ds = ImGui::GetIO().DisplaySize;
+    const float mh = ImGui::GetFrameHeight(), sb = ImGui::GetFrameHeight() + 4;
+    const float top = mh, avail = ds.y - mh - sb;
+    const float L = std::clamp(ds.x * 0.23f, 300.0f, 400.0f);
+    const float C = std::floor((ds.x - L) * 0.52f), R = ds.x - L - C;
+    // Left column heights from the panels' content (rows of widgets), the rest to the settings.
+    const float row = ImGui::GetFrameHeightWithSpacing(), chrome = ImGui::GetFrameHeight() + 16;
+    const float h_transport = chrome + 7 * row, h_training = chrome + 4 * row + 6;
+    const float h_task = std::max(chrome + 6 * row, std::floor(avail * 0.24f));
+    const float h_params = std::max(4 * row, avail - h_task - h_transport - h_training);
+
+    draw_menu(lab);
+    place_window(lab, "Task", 0, top, L, h_task);
+    draw_task_panel(lab);
+    place_window(lab, "Transport", 0, top + h_task, L, h_transport);
+    draw_transport_panel(lab);
+    place_window(lab, "Training", 0, top + h_task + h_transport, L, h_training);
+    draw_training_panel(lab);
+    if (v.show_params) {
+        place_window(lab, "Hyperparameters", 0, top + h_task + h_transport + h_training, L, h_params);
+        draw_params_panel(lab);
+    }
+    if (v.show_matrices) {
+        place_window(lab, "Matrices", L, top, C, avail * 0.68f);
+        draw_matrices(lab);
+    }
+    // A task with its own panel (task_panel.hpp) gets the top right; the activity raster then
+    // takes the neuron focus' place (the focus stays in the View menu).
+    keys_captured_ = false;
+    if (panel_ && live.has_task()) {
+        if (v.show_focus_panel) {
+            place_window(lab, "Neuron focus", L, top + avail * 0.68f, C, avail * 0.32f);
+            draw_focus(lab);
+        }
+        if (v.show_activity) {
+            v.activity_title = "Activity###ActivityBelow";
+            place_window(lab, v.activity_title, L, top + avail * 0.68f, C, avail * 0.32f);
+            draw_activity(lab);
+        }
+        if (v.show_task_view) {
+            place_window(lab, "Task view", L + C, top, R, avail * 0.52f);
+            draw_task_view(lab);
+        }
+    } else {
+        if (v.show_focus) {
+            place_window(lab, "Neuron focus", L, top + avail * 0.68f, C, avail * 0.32f);
+            draw_focus(lab);
+        }
+        if (v.show_activity) {
+            v.activity_title = "Activity";
+            place_window(lab, v.activity_title, L + C, top, R, avail * 0.52f);
+            draw_activity(lab);
+        }
+    }
+    if (v.show_curves) {
+        place_window(lab, "Curves", L + C, top + avail * 0.52f, R, avail * 0.48f);
+        draw_curves(lab);
+    }
+    draw_status_bar(lab);
+    if (show_help) draw_help(lab);
+    files.draw();
+    draw_error_popup(lab);
+    reset_layout = false;
+}
+
+void draw_task_view(Lab& lab) {
+    if (!ImGui::Begin("Task view")) {
+        ImGui::End();
+        return;
+    }
+    TaskPanel* panel = lab.task_panel();
+    if (panel && lab.live.has_task()) {
+        TaskPanelContext ctx(lab.live.task(), lab.live.views());
+        ctx.frame_changed = lab.live.frame_changed();
+        ctx.playing = lab.live.playing();
+        ctx.live_ok = lab.live.ok();
+        ctx.note = [&lab](const std::string& t, bool e) { lab.note(t, e); };
+        ctx.send_fn = [&lab](const LiveEvent& e) { return lab.live.send_event(e); };
+        ctx.script.swap(lab.pending_panel_actions);
+        ctx.train_episode = &lab.curves.main().x;
+        ctx.train_metric = &lab.curves.main().s_metric;
+        lab.live.guarded("task view", [&] { panel->draw(ctx); });
+        if (!ctx.script_error.empty()) lab.show_error("Task view", ctx.script_error);
+        lab.set_keys_captured(ctx.capture_keys);
+    }
+    ImGui::End();
+}
+
+}  // namespace ps::gui

@@ -1,0 +1,326 @@
+// The live session: stepping, the episode's history, twin and ghost (see live_session.hpp).
+#include "gui/live_session.hpp"
+#include <algorithm>
+#include <chrono>
+
+namespace ps::gui {
+
+namespace {
+const Speed kSpeeds[] = {{"1 step/s", 1, 0},        {"2 steps/s", 2, 0},       {"5 steps/s", 5, 0},
+                         {"10 steps/s", 10, 0},     {"30 steps/s", 30, 0},     {"1 step/frame", 0, 1},
+                         {"2 steps/frame", 0, 2},   {"5 steps/frame", 0, 5},   {"10 steps/frame", 0, 10},
+                         {"20 steps/frame", 0, 20}, {"50 steps/frame", 0, 50}, {"100 steps/frame", 0, 100},
+                         {"200 steps/frame", 0, 200}, {"500 steps/frame", 0, 500}};
+constexpr int kNumSpeeds = int(sizeof kSpeeds / sizeof kSpeeds[0]);
+
+double now_s() {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+}  // namespace
+
+const Speed& speed_at(int i) { return kSpeeds[std::clamp(i, 0, kNumSpeeds - 1)]; }
+int num_speeds() { return kNumSpeeds; }
+
+uint64_t episode_seed(uint64_t a, uint64_t b) {
+    uint64_t z = a * 0x9E3779B97F4A7C15ull + b + 0x632BE59BD9B4E019ull;
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+
+void LiveSession::open(std::unique_ptr<Task> task, uint64_t seed) {
+    twin_.reset();
+    ghost_.reset();
+    twin_spec_ = TwinSpec();
+    run_.reset();
+    task_ = std::move(task);
+    run_ = std::make_unique<LiveRun>(*task_);
+    seed_ = seed;
+    playing_ = false;
+    episode_index_ = 0;
+    views_ = LiveViews();
+    guarded("new episode", [&] {
+        begin_episode(true);
+        refresh_views();
+    });
+}
+
+// ---------------------------------------------------------------- episodes and steps
+
+void LiveSession::begin_episode(bool fresh) {
+    ok_ = false;   // until the task has begun the episode without throwing
+    const bool changed = prepare_ ? prepare_() : false;
+    // The same episode cannot be replayed under other episode settings (its data was drawn with
+    // the old ones: sizes, lengths, classes): Restart then begins a new one, and says so.
+    if (changed && !fresh) {
+        fresh = true;
+        note_("next-episode settings applied: a new episode instead of a restart", false);
+    }
+    if (fresh) {
+        ++episode_index_;
+        run_->begin(episode_seed(seed_, episode_index_));
+    } else {
+        run_->restart();
+    }
+    ghost_.reset();
+    if (twin_) {
+        // The twin uses the parameters the main network now has (changed as its spec says).
+        if (twin_spec_.kind != TwinSpec::Kind::Checkpoint) {
+            ArrayMap am;
+            task_->save(am, false);
+            try {
+                edit_twin_params(twin_spec_, am);
+                twin_->task->load(am, false);
+            } catch (const std::exception& e) {
+                twin_->ok = false;
+                twin_->error = e.what();
+            }
+        }
+        follow_history(*twin_);
+    }
+    views_changed_ = true;
+    ok_ = true;
+}
+
+bool LiveSession::advance() {
+    // After an error the episode is begun again first: it throws again (and says why) while the
+    // settings are still bad, and steps a consistent task once they are fixed.
+    if (!ok_) {
+        begin_episode(false);
+        return true;
+    }
+    if (run_->over()) {
+        if (!loop && playing_) {
+            playing_ = false;
+            return false;
+        }
+        begin_episode(true);
+    }
+    run_->step();
+    ++live_steps_;
+    views_changed_ = true;
+    sync_followers();
+    return true;
+}
+
+void LiveSession::guarded(const char* what, const std::function<void()>& f) {
+    try {
+        f();
+    } catch (const std::exception& e) {
+        playing_ = false;
+        ok_ = false;
+        views_ = LiveViews();
+        frame_changed_ = true;
+        error_(std::string("The live network stopped (") + what + ")", e.what());
+    }
+}
+
+void LiveSession::play(bool on) {
+    playing_ = on;
+    slow_acc_ = 0;
+    if (on && task_ && episode_done() && !loop)
+        guarded("new episode", [&] {
+            begin_episode(true);
+            refresh_views();
+        });
+}
+
+void LiveSession::step_once() {
+    if (!task_) return;
+    playing_ = false;
+    guarded("step", [&] {
+        advance();
+        refresh_views();
+    });
+}
+
+void LiveSession::restart() {
+    if (!task_) return;
+    guarded("restart", [&] {
+        begin_episode(false);
+        refresh_views();
+    });
+}
+
+void LiveSession::new_episode() {
+    if (!task_) return;
+    guarded("new episode", [&] {
+        begin_episode(true);
+        refresh_views();
+    });
+}
+
+void LiveSession::seek(int t) {
+    if (!task_ || !ok_) return;
+    guarded("scrub", [&] {
+        run_->seek(t);
+        views_changed_ = true;
+        sync_followers();
+        refresh_views();
+    });
+}
+
+void LiveSession::update(double dt) {
+    step_limited_ = false;
+    if (playing_ && task_) {
+        const Speed& sp = speed_at(speed);
+        int steps = sp.per_frame;
+        if (sp.per_second > 0) {
+            slow_acc_ += dt * sp.per_second;
+            steps = int(slow_acc_);
+            slow_acc_ -= steps;
+            if (steps > 3) steps = 3;   // after a stall, do not jump ahead
+        }
+        // Keep the frame responsive: big networks step fewer times per frame than asked.
+        const double t0 = now_s();
+        guarded("play", [&] {
+            for (int i = 0; i < steps && playing_; ++i) {
+                if (!advance()) break;
+                if (i + 1 < steps && now_s() - t0 > 0.010) {
+                    step_limited_ = true;
+                    break;
+                }
+            }
+        });
+    }
+    guarded("views", [&] { refresh_views(); });
+}
+
+void LiveSession::refresh_views() {
+    if (!task_ || !ok_ || !views_changed_) return;
+    views_changed_ = false;
+    frame_changed_ = true;
+    task_->live_views(views_);   // matrix textures sync when drawn
+    for (Follower* f : {twin_.get(), ghost_.get()}) {
+        if (!f || !f->ok) continue;
+        try {
+            f->task->live_views(f->views);
+        } catch (const std::exception& e) {
+            f->ok = false;
+            f->error = e.what();
+        }
+    }
+}
+
+// ---------------------------------------------------------------- actions
+
+std::string LiveSession::act(LiveAction a) {
+    if (!task_) return "no task";
+    if (!ok_) return "the live network stopped after an error: press Restart or New episode once the settings are fixed";
+    const bool branching = run_->t() < run_->frontier();
+    LiveHistory old;
+    const int64_t steps_before = run_->t();
+    const std::string r = run_->act(std::move(a), branching ? &old : nullptr);
+    if (!r.empty()) return r;
+    if (run_->t() > steps_before) ++live_steps_;
+    views_changed_ = true;
+    if (branching) {
+        // The continuation that was cut off keeps running beside the new branch as the ghost.
+        try {
+            auto g = std::make_unique<Follower>();
+            g->task = make_twin_task(*task_, TwinSpec());
+            g->run = std::make_unique<LiveRun>(*g->task);
+            g->label = "before the change";
+            g->run->follow(old, std::min(run_->t(), old.frontier));
+            ghost_history_ = std::move(old);
+            ghost_ = std::move(g);
+        } catch (const std::exception& e) {
+            note_(std::string("no ghost of the old continuation: ") + e.what(), true);
+            ghost_.reset();
+        }
+    }
+    if (twin_) follow_history(*twin_);
+    refresh_views();
+    return "";
+}
+
+std::string LiveSession::set_live_setting(const std::string& key, const std::string& value) {
+    LiveAction a;
+    a.kind = LiveAction::Kind::Setting;
+    a.key = key;
+    a.value = value;
+    return act(std::move(a));
+}
+
+std::string LiveSession::send_event(const LiveEvent& e) {
+    LiveAction a;
+    a.kind = LiveAction::Kind::Event;
+    a.event = e;
+    return act(std::move(a));
+}
+
+std::string LiveSession::load_params(std::shared_ptr<const ArrayMap> params) {
+    LiveAction a;
+    a.kind = LiveAction::Kind::Params;
+    a.params = std::move(params);
+    return act(std::move(a));
+}
+
+// ---------------------------------------------------------------- twin and ghost
+
+void LiveSession::follow_history(Follower& f) {
+    if (!f.ok) return;
+    try {
+        f.run->follow(run_->history(), run_->t());
+    } catch (const std::exception& e) {
+        f.ok = false;
+        f.error = e.what();
+        note_(f.label + " stopped: " + f.error, true);
+    }
+}
+
+void LiveSession::step_follower(Follower& f, const LiveHistory& h) {
+    if (!f.ok) return;
+    try {
+        const int target = std::min(run_->t(), h.frontier);
+        LiveRun& r = *f.run;
+        if (&f == twin_.get() && target > r.frontier() + 1) {
+            follow_history(f);
+        } else if (r.t() + 1 == target) {
+            r.step();
+        } else if (r.t() != target) {
+            r.seek(target);
+        }
+    } catch (const std::exception& e) {
+        f.ok = false;
+        f.error = e.what();
+        note_(f.label + " stopped: " + f.error, true);
+    }
+}
+
+void LiveSession::sync_followers() {
+    if (twin_) step_follower(*twin_, run_->history());
+    if (ghost_) step_follower(*ghost_, ghost_history_);
+}
+
+std::string LiveSession::set_twin(const TwinSpec& spec) {
+    if (spec.kind == TwinSpec::Kind::None) {
+        twin_.reset();
+        twin_spec_ = spec;
+        return "";
+    }
+    if (!task_) return "no task";
+    try {
+        auto f = std::make_unique<Follower>();
+        f->task = make_twin_task(*task_, spec);
+        f->run = std::make_unique<LiveRun>(*f->task);
+        f->label = "twin: " + spec.label();
+        if (spec.kind == TwinSpec::Kind::Checkpoint)
+            f->run->set_params_filter([](ArrayMap&) { return false; });   // a baseline keeps its own
+        else if (spec.kind != TwinSpec::Kind::Config)
+            f->run->set_params_filter([spec](ArrayMap& am) {
+                edit_twin_params(spec, am);
+                return true;
+            });
+        f->run->follow(run_->history(), run_->t());
+        twin_ = std::move(f);
+        twin_spec_ = spec;
+        views_changed_ = true;
+        refresh_views();
+    } catch (const std::exception& e) {
+        return e.what();
+    }
+    return "";
+}
+
+}  // namespace ps::gui

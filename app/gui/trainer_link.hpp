@@ -1,0 +1,120 @@
+// The lab's side of background training: the trainer of the open task and, optionally, a
+// baseline (another preset of the same task, e.g. the non-plastic one) trained alongside on the
+// same episode budget; their histories for the curves; which parameters the live view uses; and
+// the threads of trainers being replaced, which end on threads of their own (a step under way is
+// cancelled or finishes there, never on the GUI thread). Nothing here draws.
+#pragma once
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+#include "background_trainer.hpp"
+#include "gui/job.hpp"
+
+namespace ps::gui {
+
+// A change of a setting while training: a labelled mark on the curves.
+struct CurveMark {
+    int64_t episode = 0;
+    std::string label;
+};
+
+class TrainerLink {
+public:
+    using NoteFn = std::function<void(const std::string& text, bool error)>;
+    using ErrorFn = std::function<void(const std::string& title, const std::string& text)>;
+    TrainerLink(NoteFn note, ErrorFn error) : note_(std::move(note)), error_(std::move(error)) {}
+    ~TrainerLink();
+
+    // A new trainer for a newly opened network (its history: what the checkpoint recorded).
+    void adopt(std::unique_ptr<BackgroundTrainer> t, const std::string& source, int eps_per_step,
+               std::vector<TrainPoint> past = {});
+    bool has() const { return bool(trainer_); }
+    BackgroundTrainer& trainer() { return *trainer_; }
+    const BackgroundTrainer* get() const { return trainer_.get(); }
+
+    // ---- control
+    void start();
+    void pause();
+    void stop();                          // non-blocking: a long step is cancelled
+    bool running() const { return trainer_ && trainer_->running(); }
+    bool diverged() const { return trainer_ && trainer_->diverged(); }
+    int64_t iterations() const { return trainer_ ? trainer_->iterations() : 0; }
+    int eps_per_step() const { return eps_per_step_; }
+    int64_t episodes() const { return iterations() * eps_per_step_; }
+    // Continue from the last finite parameters with a fresh optimiser and `cfg` (which may carry
+    // a lower learning rate). The new task is built off the GUI thread.
+    void restart_from_last_good(const std::string& task, std::map<std::string, std::string> cfg, uint64_t seed);
+    // A setting that changed while training (Live or next-episode): sent to the trainer(s) and
+    // marked on the curves.
+    void set_field(const std::string& key, const std::string& value);
+
+    // ---- baseline: another preset of the task, from scratch, paced to the main run's episodes
+    void set_baseline(const std::string& task, const std::string& preset, uint64_t seed);   // "" = none
+    const std::string& baseline_preset() const { return baseline_preset_; }
+    int64_t baseline_iterations() const { return baseline_ ? baseline_->iterations() : 0; }
+    int baseline_eps_per_step() const { return base_eps_per_step_; }
+
+    // ---- the parameters the live view uses
+    // The newest snapshot if newer than the one the live view has (marks it seen), else null.
+    std::shared_ptr<const ParamSnapshot> take_newer();
+    bool newer_available() const;
+    void use_latest_now(double clock);    // publish now; sync() hands the result over
+    bool load_asap() const { return load_asap_; }
+    const std::string& params_source() const { return params_source_; }
+    int64_t params_iter() const { return params_iter_; }
+    void note_params_used(const ParamSnapshot& s);
+
+    // Once per frame: notes and errors, new history points, the divergence message, a pending
+    // "use latest now", a finished restart, baseline pacing. Returns a snapshot the live view
+    // should load right now (after "use latest now"), else null.
+    std::shared_ptr<const ParamSnapshot> sync(double clock);
+
+    // ---- history (the curves read these)
+    const std::vector<TrainPoint>& archive() const { return archive_; }   // before a restart / from the file
+    const std::vector<TrainPoint>& history() const { return hist_; }
+    const std::vector<TrainPoint>& baseline_history() const { return base_hist_; }
+    const std::vector<CurveMark>& marks() const { return marks_; }
+    uint64_t generation() const { return gen_; }   // changes whenever the histories are rebuilt
+    const std::string& message() const { return message_; }
+
+private:
+    void retire(std::unique_ptr<BackgroundTrainer>& t);
+    void reap(bool all);
+    struct Restart {
+        std::unique_ptr<BackgroundTrainer> trainer;
+        int64_t iter = 0;
+    };
+
+    NoteFn note_;
+    ErrorFn error_;
+    std::unique_ptr<BackgroundTrainer> trainer_, baseline_;
+    std::string baseline_preset_;
+    struct Retired {
+        std::thread th;
+        std::shared_ptr<std::atomic<bool>> done;
+    };
+    std::vector<Retired> retired_;
+    Job<Restart> restart_job_;
+    Job<Restart> baseline_job_;   // Restart::iter holds the baseline's episodes per step
+    std::string pending_baseline_;
+    int eps_per_step_ = 1, base_eps_per_step_ = 1;
+    uint64_t seen_version_ = 0;
+    std::string params_source_;
+    int64_t params_iter_ = 0;
+    bool load_asap_ = false;
+    double load_asap_deadline_ = 0;
+    std::vector<TrainPoint> archive_, hist_, base_hist_;
+    std::vector<CurveMark> marks_;
+    uint64_t hist_gen_ = 0, base_gen_ = 0, gen_ = 0;
+    size_t hist_n_ = 0, base_n_ = 0;
+    std::string message_;
+};
+
+// After a task switch or a trainer restart has freed the old matrices: their pages go back to
+// the system (glibc keeps freed heap pages otherwise, and resident memory ratchets up).
+void release_freed_memory();
+
+}  // namespace ps::gui

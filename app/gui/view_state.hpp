@@ -1,0 +1,54 @@
+// What the data windows remember between frames: the matrix widgets (textures, range modes),
+// the shared zoom and pan, the clicked cell, which windows are shown, the activity raster's
+// texture cache and the image textures. The GL objects are freed with the lab (release()).
+#pragma once
+#include <map>
+#include <string>
+#include <vector>
+#include "gui/gl.hpp"
+#include "gui/matrix_view.hpp"
+
+namespace ps::gui {
+
+// The x(t) raster and the input strip as textures: within an episode only the newest timesteps
+// change, so only their columns are uploaded and recoloured.
+struct RasterCache {
+    GlMatrix raster, input;
+    std::vector<float> input_shadow;
+    float input_absmax = 1;
+    int rows_done = 0, w = 0, h = 0;   // x(t) coloured up to this row, at this size
+    float xa = 1;
+    uint64_t sum = 0;                  // checksum of the coloured rows (did the past change?)
+    void release() { raster.destroy(); input.destroy(); }
+};
+
+struct ViewState {
+    std::map<std::string, MatrixWidget> mats;
+    MatrixViewport vp;                               // shared zoom and pan
+    std::map<std::string, MatrixViewport> own_vp;    // per matrix, when not shared
+    MatrixFocus focus;
+    bool sync_zoom = true;
+    std::string focus_matrix;                        // which matrix the focus plots read
+    RasterCache activity;
+    std::vector<GlImage> images;
+    bool show_matrices = true, show_activity = true, show_curves = true, show_focus = true, show_params = true;
+    bool show_task_view = true, show_focus_panel = false;   // with a task panel (task_panel.hpp)
+    const char* activity_title = "Activity";
+
+    // After a new network: its matrices, images and zoom start afresh.
+    void reset_for_new_task() {
+        focus = MatrixFocus();
+        vp.reset();
+        for (auto& [n, w] : mats) w.destroy();
+        mats.clear();
+    }
+    void release() {
+        for (auto& [n, w] : mats) w.destroy();
+        mats.clear();
+        activity.release();
+        for (auto& im : images) im.destroy();
+        images.clear();
+    }
+};
+
+}  // namespace ps::gui
