@@ -43,6 +43,20 @@ BackgroundTrainer::BackgroundTrainer(std::unique_ptr<Task> task, int64_t iter0) 
     t0_ns_ = now_ns();
     acc_.steps = 0;
     publish_locked_swap();   // version 1: the parameters we start from
+    timeline_.add(iter0, std::shared_ptr<const ArrayMap>(snap_, &snap_->params));
+}
+
+std::vector<TimelineEntry> BackgroundTrainer::timeline() const {
+    std::lock_guard<std::mutex> lk(m_);
+    return timeline_.entries();
+}
+
+void BackgroundTrainer::set_timeline(std::vector<TimelineEntry> e) {
+    std::lock_guard<std::mutex> lk(m_);
+    const TimelineEntry now = timeline_.entries().empty() ? TimelineEntry() : timeline_.entries().back();
+    // The file's entries, then the parameters this trainer starts from if they are newer.
+    if (now.params && (e.empty() || now.iter > e.back().iter)) e.push_back(now);
+    timeline_.assign(std::move(e));
 }
 
 BackgroundTrainer::~BackgroundTrainer() { stop(); }
@@ -303,6 +317,12 @@ void BackgroundTrainer::loop() {
         }
         const int64_t t = now_ns();
         record(s, double(t - t0_ns_) * 1e-9);
+        if (timeline_.due(iter_.load())) {   // only this thread adds: reading it unlocked is safe
+            auto copy = std::make_shared<ArrayMap>();
+            task_->save(*copy, false);
+            std::lock_guard<std::mutex> lk(m_);
+            timeline_.add(iter_.load(), std::move(copy));
+        }
         if (t - last_pub >= publish_interval_ms_.load() * 1000000) {
             publish_locked_swap();
             last_pub = t;

@@ -21,6 +21,7 @@
 #include <string>
 #include <thread>
 #include <vector>
+#include "param_timeline.hpp"
 #include "task.hpp"
 
 namespace ps {
@@ -95,6 +96,12 @@ public:
     // Notes from actions and rejected settings since the last call.
     std::vector<std::string> take_notes();
 
+    // The meta-training timeline: parameter copies spread over the run (param_timeline.hpp),
+    // oldest first; the first is the parameters training started from.
+    std::vector<TimelineEntry> timeline() const;
+    // Entries from before this trainer (a checkpoint's); call before start().
+    void set_timeline(std::vector<TimelineEntry> e);
+
     // History length that triggers a 2:1 compaction (tests make it small).
     void set_history_limit(size_t n);
 
@@ -126,6 +133,7 @@ private:
     TrainPoint acc_;               // partial point being averaged (stride_ > 1)
     std::string message_;
     std::vector<std::string> notes_;
+    ParamTimeline timeline_;       // written by the trainer thread (and set_timeline) under m_
     int64_t t0_ns_ = 0;
 };
 

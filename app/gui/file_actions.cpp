@@ -143,6 +143,15 @@ void FileActions::dialog_screenshot() {
     });
 }
 
+void FileActions::dialog_export_tracked() {
+    dialog_.open("Export tracked series", true, ".csv", last_dir_ + "/tracked.csv", [this](const std::string& p) {
+        last_dir_ = parent(p);
+        const std::string err = lab_.live.export_tracked_csv(p);
+        if (!err.empty()) lab_.show_error("Cannot export", err);
+        else lab_.note("saved " + p);
+    });
+}
+
 void FileActions::look(const std::string& dir) {
     dialog_.open("Open checkpoint", false, ".npz", dir.empty() ? last_dir_ : dir, [](const std::string&) {});
 }

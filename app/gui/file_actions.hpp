@@ -30,6 +30,7 @@ public:
     void dialog_open_config();
     void dialog_save_config();
     void dialog_screenshot();
+    void dialog_export_tracked();
     void look(const std::string& dir);   // open a dialog only to look (figures, tests)
     void draw() { dialog_.draw(); }
 

@@ -236,6 +236,40 @@ std::string Lab::set_twin(const std::string& text) {
     return live.set_twin(spec);
 }
 
+std::string Lab::show_timeline(int k) {
+    if (!live.has_task()) return "no task";
+    const auto& tl = training.timeline();
+    if (k < 0) {
+        timeline_shown = -1;
+        follow_training = true;
+        training.use_latest_now(clock_);
+        return "";
+    }
+    if (k >= int(tl.size()))
+        return "timeline entry " + std::to_string(k) + " does not exist (the timeline has " + std::to_string(tl.size()) +
+               " entries)";
+    std::string err;
+    live.guarded("timeline", [&] {
+        live.task().load(*tl[size_t(k)].params, false);
+        timeline_shown = k;
+        follow_training = false;   // else the next episode would load the newest parameters again
+        live.restart();
+    });
+    note("showing the parameters of training iteration " + std::to_string(tl[size_t(k)].iter) +
+         " (timeline entry " + std::to_string(k) + " of " + std::to_string(tl.size()) + ")");
+    return err;
+}
+
+void Lab::track_cell(const std::string& matrix, int row, int col) {
+    live.track({matrix, row, col});
+    const LiveViews& v = live.views();
+    for (const auto& m : v.matrices)
+        if (m.name == matrix && m.m && v.activity && m.m->rows() == m.m->cols() && m.m->rows() == v.activity->cols()) {
+            live.track({"", row, 0});
+            if (col != row) live.track({"", col, 0});
+        }
+}
+
 // ---------------------------------------------------------------- state for the loop and tests
 
 std::map<std::string, std::string> Lab::ui_state() const {
@@ -251,12 +285,27 @@ std::string Lab::summary() const {
     char b[768];
     std::snprintf(b, sizeof b,
                   "plastiscope-gui: task=%s preset=%s live_steps=%lld episode=%llu train_iterations=%lld "
-                  "errors_shown=%d diverged=%d baseline_iterations=%lld",
+                  "errors_shown=%d diverged=%d baseline_iterations=%lld shown_step=%d recorded=%d tracked=%zu "
+                  "twin=%s ghost=%d timeline=%d timeline_entries=%zu",
                   task_name_.c_str(), live.has_task() ? live.task().preset().c_str() : "",
                   static_cast<long long>(live.live_steps()), static_cast<unsigned long long>(live.episode_index()),
                   static_cast<long long>(training.iterations()), log.errors_shown(), training.diverged() ? 1 : 0,
-                  static_cast<long long>(training.baseline_iterations()));
+                  static_cast<long long>(training.baseline_iterations()), live.t(), live.frontier(),
+                  live.series().size(), twin_label().c_str(), live.ghost() ? 1 : 0, timeline_shown,
+                  training.timeline().size());
     return b;
+}
+
+std::string Lab::twin_label() const {
+    if (!live.twin()) return "off";
+    switch (live.twin_spec().kind) {
+        case TwinSpec::Kind::NoPlasticity: return "no-plasticity";
+        case TwinSpec::Kind::Eta: return "eta";
+        case TwinSpec::Kind::AlphaScale: return "alpha-scale";
+        case TwinSpec::Kind::Config: return "config";
+        case TwinSpec::Kind::Checkpoint: return "baseline";
+        default: return "off";
+    }
 }
 
 std::vector<std::string> Lab::view_rects() const {

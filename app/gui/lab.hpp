@@ -61,7 +61,13 @@ public:
     void restart_from_last_good();
     void use_latest_now();
     void set_baseline(const std::string& preset);   // "" = none
-    std::string set_twin(const std::string& spec);  // "off", "no-plasticity", "eta=0.1", "baseline", ...
+    std::string set_twin(const std::string& spec);
+    // Runs the live episode again with the parameters of timeline entry k (k < 0: back to the
+    // newest, following training). Returns "" or why not.
+    std::string show_timeline(int k);
+    int timeline_shown = -1;
+    // Follows a matrix cell over the episode, and its two neurons when the matrix is neuron x neuron.
+    void track_cell(const std::string& matrix, int row, int col);  // "off", "no-plasticity", "eta=0.1", "baseline", ...
     void show_error(const std::string& title, const std::string& text) { log.error(title, text, clock_); }
     void note(const std::string& text, bool error = false) { log.note(text, error, clock_); }
     // The pretrained non-plastic counterpart of the open preset, if one ships ("" if none).
@@ -70,6 +76,7 @@ public:
     // ---- for the window loop and tests
     std::map<std::string, std::string> ui_state() const;
     std::string summary() const;                   // the `plastiscope-gui:` line
+    std::string twin_label() const;                // "off", "no-plasticity", "eta", ..., "baseline"
     std::vector<std::string> view_rects() const;   // "view NAME x y w h" per drawn matrix
     const std::string& task_name() const { return task_name_; }
     bool keys_captured() const { return keys_captured_; }

@@ -40,7 +40,7 @@ void place_window(Lab& lab, const char* name, float x, float y, float w, float h
     ImGui::SetNextWindowPos(ImVec2(std::floor(x), std::floor(y)), c);
     ImGui::SetNextWindowSize(ImVec2(std::floor(w), std::floor(h)), c);
     static const char* const panels[] = {"Task", "Transport", "Training", "Hyperparameters", "Matrices",
-                                         "Neuron focus", "Activity", "Curves", "Task view",
+                                         "Tracker", "Activity", "Curves", "Task view",
                                          "Activity###ActivityBelow"};
     bool opaque = true;
     if (ImGuiWindow* me = ImGui::FindWindowByName(name)) {
@@ -68,7 +68,7 @@ void Lab::draw() {
     const float C = std::floor((ds.x - L) * 0.52f), R = ds.x - L - C;
     // Left column heights from the panels' content (rows of widgets), the rest to the settings.
     const float row = ImGui::GetFrameHeightWithSpacing(), chrome = ImGui::GetFrameHeight() + 16;
-    const float h_transport = chrome + 7 * row, h_training = chrome + 4 * row + 6;
+    const float h_transport = chrome + 9 * row, h_training = chrome + 5 * row + 6;
     const float h_task = std::max(chrome + 6 * row, std::floor(avail * 0.24f));
     const float h_params = std::max(4 * row, avail - h_task - h_transport - h_training);
 
@@ -92,7 +92,7 @@ void Lab::draw() {
     keys_captured_ = false;
     if (panel_ && live.has_task()) {
         if (v.show_focus_panel) {
-            place_window(lab, "Neuron focus", L, top + avail * 0.68f, C, avail * 0.32f);
+            place_window(lab, "Tracker", L, top + avail * 0.68f, C, avail * 0.32f);
             draw_focus(lab);
         }
         if (v.show_activity) {
@@ -106,7 +106,7 @@ void Lab::draw() {
         }
     } else {
         if (v.show_focus) {
-            place_window(lab, "Neuron focus", L, top + avail * 0.68f, C, avail * 0.32f);
+            place_window(lab, "Tracker", L, top + avail * 0.68f, C, avail * 0.32f);
             draw_focus(lab);
         }
         if (v.show_activity) {

@@ -2,6 +2,9 @@
 #include "gui/live_session.hpp"
 #include <algorithm>
 #include <chrono>
+#include <cmath>
+#include <cstdio>
+#include "npz.hpp"
 
 namespace ps::gui {
 
@@ -254,6 +257,57 @@ std::string LiveSession::load_params(std::shared_ptr<const ArrayMap> params) {
     a.kind = LiveAction::Kind::Params;
     a.params = std::move(params);
     return act(std::move(a));
+}
+
+// ---------------------------------------------------------------- tracking
+
+void LiveSession::track(const Tracked& c) {
+    if (!task_ || !ok_) return;
+    guarded("track", [&] {
+        // A few at once stay readable: the oldest goes.
+        while (run_->tracked().size() >= 6) run_->untrack(run_->tracked().front());
+        run_->track(c);
+        views_changed_ = true;
+        refresh_views();
+    });
+}
+
+void LiveSession::clear_tracked() {
+    if (run_) run_->clear_tracked();
+}
+
+const std::vector<TrackedSeries>& LiveSession::series() const {
+    static const std::vector<TrackedSeries> none;
+    return run_ ? run_->series() : none;
+}
+
+std::string LiveSession::export_tracked_csv(const std::string& path) const {
+    const auto& ss = series();
+    if (ss.empty()) return "nothing is tracked: click a cell of a matrix first";
+    std::string out = "t";
+    size_t T = 0;
+    for (const auto& s : ss) {
+        out += "," + s.label;
+        T = std::max(T, s.value.size());
+    }
+    out += "\n";
+    char b[64];
+    for (size_t t = 0; t < T; ++t) {
+        out += std::to_string(t);
+        for (const auto& s : ss) {
+            const float v = t < s.value.size() ? s.value[t] : NAN;
+            if (std::isfinite(v)) std::snprintf(b, sizeof b, ",%.9g", double(v));
+            else std::snprintf(b, sizeof b, ",");
+            out += b;
+        }
+        out += "\n";
+    }
+    try {
+        write_file_atomic(path, out);
+    } catch (const std::exception& e) {
+        return e.what();
+    }
+    return "";
 }
 
 // ---------------------------------------------------------------- twin and ghost

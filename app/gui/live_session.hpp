@@ -84,6 +84,13 @@ public:
     bool frame_changed() const { return frame_changed_; }
     void begin_frame() { frame_changed_ = false; }
 
+    // ---- tracked synapses and neurons: series over the episode (LiveRun::series)
+    void track(const Tracked& c);   // fills the past by one replay of the episode
+    void clear_tracked();
+    const std::vector<TrackedSeries>& series() const;
+    // t, then one column per series; "" or the error.
+    std::string export_tracked_csv(const std::string& path) const;
+
     // ---- comparison networks
     // The twin (spec kind None removes it). Returns "" or why it cannot be made.
     std::string set_twin(const TwinSpec& spec);

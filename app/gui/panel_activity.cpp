@@ -52,9 +52,23 @@ void draw_activity(Lab& lab) {
     const bool frame_changed = lab.live.frame_changed();
     const ImVec2 avail = ImGui::GetContentRegionAvail();
     const float fh = ImGui::GetTextLineHeightWithSpacing();
-    const bool have_images = !views.images.empty();
+    // The twin's and the ghost's images that differ from the main network's (their outputs)
+    // join the row, named so.
+    std::vector<ImageView> shown = views.images;
+    for (const Follower* f : {lab.live.twin(), lab.live.ghost()}) {
+        if (!f) continue;
+        for (const auto& im : f->views.images) {
+            bool same = false;
+            for (const auto& m : views.images) same = same || (m.name == im.name && m.pixels == im.pixels);
+            if (same) continue;
+            shown.push_back(im);
+            shown.back().name = (f == lab.live.twin() ? "twin: " : "ghost: ") + im.name;
+        }
+    }
+    const bool have_images = !shown.empty();
     const float images_h = have_images ? std::min(avail.y * 0.42f, 190.0f) : 0.0f;
-    const float scalars_h = views.scalars.empty() ? 0.0f : fh;
+    const int followers = (lab.live.twin() ? 1 : 0) + (lab.live.ghost() ? 1 : 0);
+    const float scalars_h = views.scalars.empty() ? 0.0f : fh * float(1 + followers);
     const float raster_h = avail.y - images_h - scalars_h - 4;
     ImDrawList* dl = ImGui::GetWindowDrawList();
 
@@ -192,7 +206,7 @@ void draw_activity(Lab& lab) {
     // Images (inputs, probe, output, target of pattern tasks).
     if (have_images) {
         ImGui::Separator();
-        const int n = int(views.images.size());
+        const int n = int(shown.size());
         if (int(lab.view.images.size()) != n) {
             for (auto& im : lab.view.images) im.destroy();
             lab.view.images.assign(size_t(n), GlImage());
@@ -200,7 +214,7 @@ void draw_activity(Lab& lab) {
         const float sp = ImGui::GetStyle().ItemSpacing.x;
         const float side = std::floor(std::min((avail.x - sp * float(n - 1)) / float(n), images_h - fh - 8));
         for (int k = 0; k < n; ++k) {
-            const ImageView& iv = views.images[size_t(k)];
+            const ImageView& iv = shown[size_t(k)];
             if (iv.width <= 0 || iv.height <= 0 || iv.pixels.size() < size_t(iv.width) * size_t(iv.height)) continue;
             if (frame_changed || lab.view.images[size_t(k)].tex == 0) {
                 std::vector<uint8_t> rgba(size_t(iv.width) * size_t(iv.height) * 4);
@@ -239,6 +253,20 @@ void draw_activity(Lab& lab) {
             s += b;
         }
         ImGui::TextColored(kDim, "%s", s.c_str());
+        // The same scores of the twin and the ghost, where they differ.
+        for (const Follower* f : {lab.live.twin(), lab.live.ghost()}) {
+            if (!f) continue;
+            std::string t;
+            for (const auto& [k, v] : f->views.scalars) {
+                auto it = views.scalars.find(k);
+                if (it != views.scalars.end() && it->second == v) continue;
+                std::snprintf(b, sizeof b, "%s%s = %.4g", t.empty() ? "" : "    ", k.c_str(), v);
+                t += b;
+            }
+            if (!t.empty())
+                ImGui::TextColored(ImVec4(1.0f, 0.85f, 0.35f, 1), "%s: %s", f == lab.live.twin() ? "twin" : "ghost",
+                                   t.c_str());
+        }
     }
     ImGui::End();
 }

@@ -37,9 +37,9 @@ void draw_menu(Lab& lab) {
         ImGui::MenuItem("Matrices", nullptr, &v.show_matrices);
         if (lab.task_panel()) {
             ImGui::MenuItem("Task view", nullptr, &v.show_task_view);
-            ImGui::MenuItem("Neuron focus", nullptr, &v.show_focus_panel);
+            ImGui::MenuItem("Tracker", nullptr, &v.show_focus_panel);
         } else {
-            ImGui::MenuItem("Neuron focus", nullptr, &v.show_focus);
+            ImGui::MenuItem("Tracker", nullptr, &v.show_focus);
         }
         ImGui::MenuItem("Activity", nullptr, &v.show_activity);
         ImGui::MenuItem("Curves", nullptr, &v.show_curves);
@@ -127,6 +127,110 @@ void draw_task_panel(Lab& lab) {
 
 // ---------------------------------------------------------------- transport
 
+namespace {
+
+// The episode's timeline: the part recorded so far, the step shown, the task's marks with their
+// labels. Drag it (or press the left / right arrow keys while paused) to show any recorded step
+// exactly as it was; stepping from an earlier step follows the recorded history.
+void draw_scrubber(Lab& lab) {
+    LiveSession& live = lab.live;
+    const LiveViews& views = live.views();
+    const int T = std::max(1, live.length()), t = live.t(), fr = live.frontier();
+    const float w = ImGui::GetContentRegionAvail().x, h = ImGui::GetFrameHeight();
+    const ImVec2 p = ImGui::GetCursorScreenPos();
+    ImGui::InvisibleButton("##scrub", ImVec2(w, h));
+    if (ImGui::IsItemActive() && ImGui::IsMouseDown(ImGuiMouseButton_Left)) {
+        const float fx = std::clamp((ImGui::GetIO().MousePos.x - p.x) / w, 0.0f, 1.0f);
+        const int target = std::clamp(int(std::lround(fx * float(T))), 0, fr);
+        if (live.playing()) live.play(false);
+        if (target != t) live.seek(target);
+    }
+    const bool hovered = ImGui::IsItemHovered();
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    auto xat = [&](int s) { return p.x + w * float(s) / float(T); };
+    dl->AddRectFilled(p, ImVec2(p.x + w, p.y + h), ImGui::GetColorU32(ImGuiCol_FrameBg));
+    dl->AddRectFilled(p, ImVec2(xat(fr), p.y + h), IM_COL32(60, 75, 100, 255));    // recorded
+    dl->AddRectFilled(p, ImVec2(xat(t), p.y + h), IM_COL32(70, 110, 170, 255));    // up to the step shown
+    for (const auto& [step, label] : views.marks) {
+        const float x = xat(step);
+        dl->AddLine(ImVec2(x, p.y), ImVec2(x, p.y + h), IM_COL32(255, 220, 90, 200), 2.0f);
+        if (ImGui::IsMouseHoveringRect(ImVec2(x - 4, p.y), ImVec2(x + 4, p.y + h)))
+            ImGui::SetTooltip("t = %d: %s", step, label.c_str());
+    }
+    dl->AddLine(ImVec2(xat(t), p.y - 1), ImVec2(xat(t), p.y + h + 1), IM_COL32(255, 255, 255, 255), 2.0f);
+    char ov[128];
+    if (t < fr) std::snprintf(ov, sizeof ov, "t = %d / %d   (recorded to %d)", t, views.T, fr);
+    else std::snprintf(ov, sizeof ov, "t = %d / %d%s", t, views.T, live.episode_done() ? "  (done)" : "");
+    const ImVec2 ts = ImGui::CalcTextSize(ov);
+    dl->AddText(ImVec2(p.x + (w - ts.x) / 2, p.y + (h - ts.y) / 2), IM_COL32(255, 255, 255, 255), ov);
+    if (hovered && !ImGui::IsItemActive())
+        ImGui::SetTooltip("Drag to show any step of this episode as it was (left / right arrows while paused).\n"
+                          "Play or step from an earlier step to follow the recorded history; change a setting\n"
+                          "there to branch: the old continuation stays as the ghost.");
+    // The marks' labels under the bar, where they fit.
+    float last_end = -1e9f;
+    const float y = p.y + h + 1;
+    bool any = false;
+    for (const auto& [step, label] : views.marks) {
+        const ImVec2 ls = ImGui::CalcTextSize(label.c_str());
+        const float x = std::clamp(xat(step) - ls.x / 2, p.x, p.x + w - ls.x);
+        if (x < last_end + 6) continue;
+        dl->AddText(ImVec2(x, y), IM_COL32(255, 220, 90, 230), label.c_str());
+        last_end = x + ls.x;
+        any = true;
+    }
+    ImGui::Dummy(ImVec2(w, any ? ImGui::GetTextLineHeight() : 0.0f));
+}
+
+// The twin: the same episode through a changed copy of the network, in lockstep.
+void draw_compare(Lab& lab) {
+    const TwinSpec& cur = lab.live.twin_spec();
+    Task& task = lab.live.task();
+    std::string rule, other_rule;
+    for (const auto& f : task.fields())
+        if (f.key == "rule" && f.type == Field::Type::Choice && f.choices.size() == 2) {
+            rule = field_get(f);
+            other_rule = f.choices[0] == rule ? f.choices[1] : f.choices[0];
+        }
+    ViewState& vs = lab.view;
+    if (vs.twin_probe_for != &task) {   // which kinds of twin make sense for this network (once per task)
+        ArrayMap probe;
+        task.save(probe, false);
+        vs.twin_plastic = probe.count("param/A") || probe.count("param/alpha");
+        vs.twin_has_eta = probe.count("param/eta") > 0;
+        vs.twin_probe_for = &task;
+    }
+    const bool plastic = vs.twin_plastic, has_eta = vs.twin_has_eta;
+    const std::string baseline = lab.baseline_checkpoint();
+    struct Item { std::string label, spec; };
+    std::vector<Item> items = {{"no twin", "off"}};
+    if (plastic) items.push_back({"plasticity off (A = 0)", "no-plasticity"});
+    if (plastic && has_eta) items.push_back({"plasticity rate eta = 0.1", "eta=0.1"});
+    if (plastic) items.push_back({"plasticity coefficients A x 2", "alpha-scale=2"});
+    if (!other_rule.empty()) items.push_back({"rule = " + other_rule, "rule=" + other_rule});
+    if (!baseline.empty()) items.push_back({"trained non-plastic network", "baseline"});
+    const std::string shown = cur.kind == TwinSpec::Kind::None ? "no twin" : cur.label();
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextUnformatted("Twin");
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(-ImGui::GetFrameHeight() - 8);
+    if (ImGui::BeginCombo("##twin", shown.c_str())) {
+        for (const auto& it : items)
+            if (ImGui::Selectable(it.label.c_str(), false)) {
+                const std::string err = lab.set_twin(it.spec);
+                if (!err.empty()) lab.show_error("Cannot make the twin", err);
+            }
+        ImGui::EndCombo();
+    }
+    ImGui::SameLine();
+    help_marker("A second network fed exactly the same episode, step for step: the same trained network with "
+                "plasticity switched off, another plasticity rate, scaled coefficients or the other rule, or a "
+                "trained non-plastic network. Its views, output and scores show beside the main network's "
+                "(Matrices: show twin / main - twin).");
+}
+
+}  // namespace
+
 void draw_transport_panel(Lab& lab) {
     if (!ImGui::Begin("Transport")) {
         ImGui::End();
@@ -162,22 +266,7 @@ void draw_transport_panel(Lab& lab) {
     ImGui::SetNextItemWidth(-ImGui::CalcTextSize("Speed").x - 8);
     ImGui::SliderInt("Speed", &live.speed, 0, num_speeds() - 1, speed_at(live.speed).label,
                      ImGuiSliderFlags_AlwaysClamp);
-    const float frac = views.T > 0 ? float(views.t) / float(views.T) : 0.0f;
-    char ov[96];
-    std::snprintf(ov, sizeof ov, "t = %d / %d%s", views.t, views.T, live.episode_done() ? "  (done)" : "");
-    const ImVec2 bar0 = ImGui::GetCursorScreenPos();
-    ImGui::ProgressBar(frac, ImVec2(-1, 0), ov);
-    // Timeline marks of the task (e.g. "probe").
-    if (views.T > 0) {
-        ImDrawList* dl = ImGui::GetWindowDrawList();
-        const float w = ImGui::GetItemRectSize().x, h = ImGui::GetItemRectSize().y;
-        for (const auto& [step, label] : views.marks) {
-            const float x = bar0.x + w * float(step) / float(views.T);
-            dl->AddLine(ImVec2(x, bar0.y), ImVec2(x, bar0.y + h), IM_COL32(255, 220, 90, 200), 2.0f);
-            if (ImGui::IsMouseHoveringRect(ImVec2(x - 4, bar0.y), ImVec2(x + 4, bar0.y + h)))
-                ImGui::SetTooltip("t = %d: %s", step, label.c_str());
-        }
-    }
+    draw_scrubber(lab);
     ImGui::Text("episode %s", fmt_count(int64_t(views.episode ? views.episode : int64_t(live.episode_index()))).c_str());
     ImGui::SameLine();
     ImGui::TextColored(kDim, "  %s live steps", fmt_count(live.live_steps()).c_str());
@@ -197,6 +286,12 @@ void draw_transport_panel(Lab& lab) {
     if (!can) ImGui::EndDisabled();
     ImGui::SameLine();
     ImGui::TextColored(kDim, "showing iteration %s", fmt_count(lab.training.params_iter()).c_str());
+    draw_compare(lab);
+    if (lab.live.ghost()) {
+        ImGui::TextColored(kStaged, "ghost: the continuation before your change");
+        ImGui::SameLine();
+        if (ImGui::SmallButton("dismiss")) lab.live.dismiss_ghost();
+    }
     if (!views.status.empty()) ImGui::TextColored(kDim, "%s", views.status.c_str());
     ImGui::End();
 }
@@ -286,6 +381,30 @@ void draw_training_panel(Lab& lab) {
         if (ImGui::IsItemHovered())
             ImGui::SetTooltip("Train another preset (e.g. the non-plastic one) from scratch alongside, on the\n"
                               "same curves and the same number of episodes. Uses a second core.");
+    }
+    // The meta-training timeline: the parameters at earlier points of training.
+    const auto& tl = tr.timeline();
+    if (tl.size() > 1) {
+        int k = lab.timeline_shown < 0 || lab.timeline_shown >= int(tl.size()) ? int(tl.size()) - 1 : lab.timeline_shown;
+        char label[96];
+        std::snprintf(label, sizeof label, "%s episodes", fmt_count(tl[size_t(k)].iter * tr.eps_per_step()).c_str());
+        ImGui::AlignTextToFramePadding();
+        ImGui::TextUnformatted("Learned by");
+        ImGui::SameLine();
+        const bool back = lab.timeline_shown >= 0;
+        ImGui::SetNextItemWidth(-(back ? ImGui::CalcTextSize("newest").x + 24 : 0.0f) - ImGui::GetFrameHeight() - 8);
+        if (ImGui::SliderInt("##timeline", &k, 0, int(tl.size()) - 1, label, ImGuiSliderFlags_AlwaysClamp)) {
+            const std::string err = lab.show_timeline(k);
+            if (!err.empty()) lab.show_error("Timeline", err);
+        }
+        if (back) {
+            ImGui::SameLine();
+            if (ImGui::SmallButton("newest")) lab.show_timeline(-1);
+        }
+        ImGui::SameLine();
+        help_marker("The meta-training timeline: the network's parameters (W, A, eta) as they were after that many "
+                    "training episodes. Pick a point to run the live episode again with them and watch how the "
+                    "network learned to learn; 'newest' goes back to the latest parameters.");
     }
     ImGui::End();
 }

@@ -58,6 +58,57 @@ std::string focus(Lab& lab, const std::string& arg) {
     return "";
 }
 
+// scrub=T: show step T of the episode (T may be past the recorded steps: the network steps there).
+std::string scrub(Lab& lab, const std::string& arg) {
+    char* end = nullptr;
+    const long t = std::strtol(arg.c_str(), &end, 10);
+    if (arg.empty() || *end || t < 0) return "scrub: '" + arg + "' is not a step number";
+    if (t > lab.live.length()) return "scrub: step " + arg + " is past the episode's " + std::to_string(lab.live.length());
+    while (lab.live.frontier() < t && !lab.live.episode_done()) lab.live.step_once();
+    lab.live.seek(int(t));
+    return "";
+}
+
+// track=[MATRIX:]ROW,COL: follow that cell (default: the trace H, else the first matrix).
+std::string track(Lab& lab, const std::string& arg) {
+    std::string m, rc = arg;
+    const auto colon = arg.find(':');
+    if (colon != std::string::npos) {
+        m = arg.substr(0, colon);
+        rc = arg.substr(colon + 1);
+    }
+    const auto comma = rc.find(',');
+    char* e1 = nullptr;
+    char* e2 = nullptr;
+    const long r = std::strtol(rc.c_str(), &e1, 10);
+    const long c = comma == std::string::npos ? -1 : std::strtol(rc.c_str() + comma + 1, &e2, 10);
+    if (comma == std::string::npos || e1 != rc.c_str() + comma || *e2 || r < 0 || c < 0)
+        return "track: expected [MATRIX:]ROW,COL, got '" + arg + "'";
+    const auto& ms = lab.live.views().matrices;
+    if (m.empty()) {
+        for (const auto& v : ms)
+            if (v.name == "H" || v.name == "Hebb") m = v.name;
+        if (m.empty() && !ms.empty()) m = ms.front().name;
+    }
+    const MatrixView* mv = nullptr;
+    for (const auto& v : ms)
+        if (v.name == m) mv = &v;
+    if (!mv || !mv->m) return "track: no matrix '" + m + "' in this task";
+    if (r >= mv->m->rows() || c >= mv->m->cols())
+        return "track: cell (" + std::to_string(r) + ", " + std::to_string(c) + ") is outside " + m + " (" +
+               std::to_string(mv->m->rows()) + " x " + std::to_string(mv->m->cols()) + ")";
+    lab.view.focus = {true, int(r), int(c), m};
+    lab.track_cell(m, int(r), int(c));
+    return "";
+}
+
+std::string timeline(Lab& lab, const std::string& arg) {
+    char* end = nullptr;
+    const long k = std::strtol(arg.c_str(), &end, 10);
+    if (arg.empty() || *end) return "timeline: '" + arg + "' is not an entry number (-1 = the newest)";
+    return lab.show_timeline(int(k));
+}
+
 const std::vector<ScriptAction>& table() {
     using L = Lab;
     using S = const std::string&;
@@ -114,6 +165,24 @@ const std::vector<ScriptAction>& table() {
         {"file-dialog", "=DIR: open a file dialog to look", [](L& l, S a) { l.files.look(a); return std::string(); }},
         {"panel", "=ARG: an action of the task view (next frame)",
          [](L& l, S a) { l.pending_panel_actions.push_back(a); return std::string(); }},
+        {"scrub", "=T: show step T of the episode", scrub},
+        {"track", "=[MATRIX:]ROW,COL: follow a synapse over the episode", track},
+        {"export-tracked", "=FILE.csv: the tracked series",
+         [](L& l, S a) { return popup(l, "Cannot export", l.live.export_tracked_csv(a)); }},
+        {"twin", "=off|no-plasticity|eta=X|alpha-scale=X|KEY=VALUE|baseline",
+         [](L& l, S a) { return popup(l, "Cannot make the twin", l.set_twin(a)); }},
+        {"compare", "=main|twin|diff|ghost|ghost-diff: what the Matrices window shows",
+         [](L& l, S a) {
+             static const char* names[] = {"main", "twin", "diff", "ghost", "ghost-diff"};
+             for (int k = 0; k < 5; ++k)
+                 if (a == names[k]) {
+                     l.view.compare = k;
+                     return std::string();
+                 }
+             return "compare: '" + a + "' (main, twin, diff, ghost, ghost-diff)";
+         }},
+        {"dismiss-ghost", "drop the ghost", [](L& l, S) { l.live.dismiss_ghost(); return std::string(); }},
+        {"timeline", "=K: run the episode with timeline entry K (-1: newest)", timeline},
         {"quit", "end the app", [](L& l, S) { l.quit_ = true; return std::string(); }},
     };
     return t;

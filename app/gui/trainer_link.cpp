@@ -71,6 +71,8 @@ void TrainerLink::adopt(std::unique_ptr<BackgroundTrainer> t, const std::string&
     hist_.clear();
     base_hist_.clear();
     marks_.clear();
+    timeline_.clear();
+    timeline_at_ = -1e9;
     hist_gen_ = base_gen_ = 0;
     hist_n_ = base_n_ = 0;
     ++gen_;
@@ -223,6 +225,10 @@ std::shared_ptr<const ParamSnapshot> TrainerLink::sync(double clock) {
         }
     }
     trainer_->history_since(hist_gen_, hist_n_, hist_);
+    if (clock - timeline_at_ > 0.5 || timeline_.empty()) {
+        timeline_ = trainer_->timeline();
+        timeline_at_ = clock;
+    }
     if (baseline_) baseline_->history_since(base_gen_, base_n_, base_hist_);
     const std::string m = trainer_->message();
     if (m != message_) {

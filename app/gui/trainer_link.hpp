@@ -78,6 +78,8 @@ public:
     const std::vector<TrainPoint>& baseline_history() const { return base_hist_; }
     const std::vector<CurveMark>& marks() const { return marks_; }
     uint64_t generation() const { return gen_; }   // changes whenever the histories are rebuilt
+    // The meta-training timeline (parameter copies over the run), refreshed twice a second.
+    const std::vector<TimelineEntry>& timeline() const { return timeline_; }
     const std::string& message() const { return message_; }
 
 private:
@@ -108,6 +110,8 @@ private:
     double load_asap_deadline_ = 0;
     std::vector<TrainPoint> archive_, hist_, base_hist_;
     std::vector<CurveMark> marks_;
+    std::vector<TimelineEntry> timeline_;
+    double timeline_at_ = -1e9;
     uint64_t hist_gen_ = 0, base_gen_ = 0, gen_ = 0;
     size_t hist_n_ = 0, base_n_ = 0;
     std::string message_;

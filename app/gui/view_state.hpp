@@ -30,6 +30,14 @@ struct ViewState {
     bool sync_zoom = true;
     std::string focus_matrix;                        // which matrix the focus plots read
     RasterCache activity;
+    // Compare mode of the Matrices window: 0 main, 1 twin, 2 main - twin, 3 ghost, 4 main - ghost.
+    int compare = 0, drawn_compare = 0;
+    std::map<std::string, MatRf> diff;               // the difference views
+    std::vector<double> plot_buf[4];                 // the row / column plots
+    std::vector<double> track_x;                     // the tracker's t axis and series
+    std::vector<std::vector<double>> track_y;
+    const void* twin_probe_for = nullptr;            // the task the twin choices were worked out for
+    bool twin_plastic = false, twin_has_eta = false;
     std::vector<GlImage> images;
     bool show_matrices = true, show_activity = true, show_curves = true, show_focus = true, show_params = true;
     bool show_task_view = true, show_focus_panel = false;   // with a task panel (task_panel.hpp)
@@ -38,6 +46,9 @@ struct ViewState {
     // After a new network: its matrices, images and zoom start afresh.
     void reset_for_new_task() {
         focus = MatrixFocus();
+        compare = 0;
+        diff.clear();
+        twin_probe_for = nullptr;
         vp.reset();
         for (auto& [n, w] : mats) w.destroy();
         mats.clear();

@@ -40,6 +40,9 @@ void handle_keys(gui::Lab& lab) {
     if (io.WantTextInput || ImGui::IsAnyItemActive()) return;
     if (ImGui::IsKeyPressed(GLFW_KEY_SPACE, false)) lab.live.play(!lab.live.playing());
     if (!lab.keys_captured() && ImGui::IsKeyPressed(GLFW_KEY_RIGHT, true)) lab.live.step_once();
+    // Back one step of the recorded episode (while paused: playing moves on by itself).
+    if (!lab.keys_captured() && !lab.live.playing() && ImGui::IsKeyPressed(GLFW_KEY_LEFT, true))
+        lab.live.seek(lab.live.t() - 1);
     if (ImGui::IsKeyPressed(GLFW_KEY_R, false) && !io.KeyCtrl) lab.live.restart();
     if (ImGui::IsKeyPressed(GLFW_KEY_N, false) && !io.KeyCtrl) lab.live.new_episode();
     if (ImGui::IsKeyPressed(GLFW_KEY_F1, false)) lab.show_help = !lab.show_help;
