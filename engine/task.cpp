@@ -53,4 +53,9 @@ void set_task_config(Task& t, const std::map<std::string, std::string>& cfg) {
     apply_overrides(t.fields(), kv);
 }
 
+void Task::describe(ArrayMap& out) {
+    for (const auto& f : fields())
+        if (f.key == "rule") out["info/rule"] = text_array(field_get(f));
+}
+
 }  // namespace ps

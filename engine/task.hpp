@@ -122,6 +122,10 @@ public:
     // parameter (as "param/NAME"), "loss", and "grad/NAME" for every trained parameter.
     virtual void grad_dump(uint64_t seed, ArrayMap& out) = 0;
 
+    // What a reader of the task's recordings needs besides its arrays (info/rule,
+    // info/bias_value, ...; record.hpp). The default names the value of a "rule" setting.
+    virtual void describe(ArrayMap& out);
+
     // ---- live stepping (the GUI thread)
     virtual void live_reset(uint64_t episode_seed) = 0;   // a new episode, t = 0
     virtual void live_restart() = 0;                      // the same episode again from t = 0

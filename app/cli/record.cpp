@@ -1,0 +1,122 @@
+// `plastiscope record`: one live episode written down step by step (engine/record.hpp), the
+// format of docs/recording-format.md, for numpy users and for `plastiscope view`.
+#include <cstdio>
+#include <string>
+#include "checkpoint.hpp"
+#include "cli/commands.hpp"
+#include "npz.hpp"
+#include "record.hpp"
+
+namespace ps {
+namespace {
+
+const std::vector<ArgSpec> kRecordSpec = {
+    {"--task", true, "NAME       task (or taken from --checkpoint)"},
+    {"--preset", true, "P          preset of the task"},
+    {"--checkpoint", true, "FILE  the trained parameters (default: the shipped checkpoint of the preset, else fresh ones)"},
+    {"--seed", true, "S          the episode's seed (default 1)"},
+    {"--steps", true, "T         record only the first T steps"},
+    {"--track", true, "[VIEW:]I,J  follow one cell of a view (repeatable; default view H)"},
+    {"--full", false, "          every matrix view at every step, even above 512 x 512"},
+    {"--tracked-only", false, "  only the tracked cells, not the full views"},
+    {"--out", true, "FILE.npz   where to write"},
+    {"--help", false, "          this help"},
+};
+
+int fail(const std::string& msg, int code = 2) {
+    std::fprintf(stderr, "plastiscope record: %s\n", msg.c_str());
+    return code;
+}
+
+RecordOptions::Cell parse_cell(const std::string& s) {
+    RecordOptions::Cell c;
+    c.view = "H";
+    std::string rc = s;
+    const auto colon = s.find(':');
+    if (colon != std::string::npos) {
+        c.view = s.substr(0, colon);
+        rc = s.substr(colon + 1);
+    }
+    const auto comma = rc.find(',');
+    char* e1 = nullptr;
+    char* e2 = nullptr;
+    const long r = std::strtol(rc.c_str(), &e1, 10);
+    const long k = comma == std::string::npos ? -1 : std::strtol(rc.c_str() + comma + 1, &e2, 10);
+    if (c.view.empty() || comma == std::string::npos || e1 != rc.c_str() + comma || *e2 || r < 0 || k < 0 ||
+        r > 1000000 || k > 1000000)
+        throw UsageError("--track expects [VIEW:]I,J with I, J >= 0, got '" + s + "'");
+    c.row = int(r);
+    c.col = int(k);
+    return c;
+}
+
+int cmd_record(const std::vector<std::string>& args) {
+    try {
+        const ParsedArgs a = parse_args(args, kRecordSpec);
+        if (a.has("--help")) {
+            std::printf("%s", usage_text("record",
+                                         "--task NAME [--preset P] [--checkpoint FILE] [--seed S] [--track I,J ...] "
+                                         "[--full] --out FILE.npz",
+                                         kRecordSpec)
+                                  .c_str());
+            std::printf("Writes x (T+1, N), inputs (T, K), view/NAME (T, rows, cols), image/NAME, scalars/NAME (T),\n"
+                        "target, param/NAME, info/*, meta/*: see docs/recording-format.md.\n");
+            return 0;
+        }
+        if (!a.has("--out")) throw UsageError("--out FILE.npz is required");
+        const std::string out_path = a.get("--out");
+        if (out_path.size() < 4 || out_path.substr(out_path.size() - 4) != ".npz")
+            throw UsageError("--out must name a .npz file, got '" + out_path + "'");
+        std::string name = a.get("--task");
+        if (name.empty() && a.has("--checkpoint")) name = checkpoint_task(a.get("--checkpoint"));
+        if (name.empty()) throw UsageError("--task is required (tasks: " + task_names() + ")");
+        auto t = make_task(name);
+        if (!t) throw UsageError("unknown task '" + name + "' (tasks: " + task_names() + ")");
+        if (a.has("--preset")) t->set_preset(a.get("--preset"));
+        apply_overrides(t->fields(), a.overrides);
+        t->init(1);
+        std::string source = "fresh parameters";
+        // The given checkpoint, else the one shipped for the preset (unless settings change the net).
+        std::string ck = a.get("--checkpoint");
+        if (ck.empty() && a.overrides.empty()) {
+            const std::string shipped = std::string(PS_ASSETS_DIR) + "/checkpoints/" + name + "-" + t->preset() + ".npz";
+            if (std::FILE* f = std::fopen(shipped.c_str(), "rb")) {
+                std::fclose(f);
+                ck = shipped;
+            }
+        }
+        if (!ck.empty()) {
+            load_checkpoint(ck, *t, false);
+            apply_overrides(t->fields(), a.overrides);
+            source = ck;
+        }
+        RecordOptions o;
+        o.max_steps = int(a.get_int("--steps", 0, 0, 100000000));
+        if (a.has("--full") && a.has("--tracked-only")) throw UsageError("--full and --tracked-only exclude each other");
+        if (a.has("--full")) o.views = RecordOptions::Views::Full;
+        if (a.has("--tracked-only")) o.views = RecordOptions::Views::TrackedOnly;
+        for (const auto& [f, v] : a.flags)
+            if (f == "--track") o.track.push_back(parse_cell(v));
+        const uint64_t seed = uint64_t(a.get_int("--seed", 1, 0, 1LL << 62));
+        const ArrayMap rec = record_episode(*t, seed, o);
+        npz_write(out_path, rec);
+        int views = 0;
+        for (const auto& [k, v] : rec) views += k.rfind("view/", 0) == 0;
+        const auto& x = rec.count("x") ? rec.at("x").shape : std::vector<int64_t>{0, 0};
+        std::printf("wrote %s: %lld steps of %s (%s), x %lld x %lld, %d matrix views, %zu arrays\n", out_path.c_str(),
+                    static_cast<long long>(x[0] - 1), name.c_str(), source.c_str(), static_cast<long long>(x[0]),
+                    static_cast<long long>(x[1]), views, rec.size());
+        return 0;
+    } catch (const UsageError& e) {
+        return fail(std::string(e.what()) + " (see plastiscope record --help)");
+    } catch (const std::exception& e) {
+        return fail(e.what(), 1);
+    }
+}
+
+}  // namespace
+
+PS_REGISTER_COMMAND("record", "one live episode, step by step, to .npz (x, inputs, every view, scalars: for numpy)",
+                    cmd_record);
+
+}  // namespace ps
