@@ -148,7 +148,6 @@ void Lab::update(double dt) {
     if (auto b = builder.poll()) finish_build(std::move(b));
     clock_ += dt;
     ++frame_no_;
-    live.begin_frame();
     if (auto s = training.sync(clock_)) {   // "use latest now": into the running episode
         const std::string err = live.load_params(std::shared_ptr<const ArrayMap>(s, &s->params));
         if (err.empty()) training.note_params_used(*s);
@@ -238,6 +237,7 @@ std::string Lab::set_twin(const std::string& text) {
 
 std::string Lab::show_timeline(int k) {
     if (!live.has_task()) return "no task";
+    training.refresh_timeline();
     const auto& tl = training.timeline();
     if (k < 0) {
         timeline_shown = -1;

@@ -124,6 +124,7 @@ void Lab::draw() {
     files.draw();
     draw_error_popup(lab);
     reset_layout = false;
+    live.frame_drawn();
 }
 
 void draw_task_view(Lab& lab) {

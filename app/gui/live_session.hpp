@@ -81,8 +81,10 @@ public:
     const LiveViews& views() const { return views_; }
     void refresh_views();                      // after anything that moved the task's buffers
     void mark_changed() { views_changed_ = true; }
+    // Whether the views changed since the last frame was drawn (textures re-upload then). Cleared
+    // after drawing, so a change made before the update (a key, a scripted step) is still seen.
     bool frame_changed() const { return frame_changed_; }
-    void begin_frame() { frame_changed_ = false; }
+    void frame_drawn() { frame_changed_ = false; }
 
     // ---- tracked synapses and neurons: series over the episode (LiveRun::series)
     void track(const Tracked& c);   // fills the past by one replay of the episode

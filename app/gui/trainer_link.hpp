@@ -80,6 +80,7 @@ public:
     uint64_t generation() const { return gen_; }   // changes whenever the histories are rebuilt
     // The meta-training timeline (parameter copies over the run), refreshed twice a second.
     const std::vector<TimelineEntry>& timeline() const { return timeline_; }
+    void refresh_timeline() { if (trainer_) timeline_ = trainer_->timeline(); }
     const std::string& message() const { return message_; }
 
 private:

@@ -124,6 +124,29 @@ case "$case_" in
     [ "$(field live_steps)" -gt 5 ] || fail "the live network did not step"
     echo "longest frame: $(field longest_frame_ms) ms (frame $(field longest_frame))"
     ;;
+  history)   # time in the lab: the meta-training timeline, scrubbing back, a tracked synapse, a twin
+             # without plasticity with its difference views, a branch from the past and its ghost
+    run --frames 70 --at 2 train --at 3 wait-train=60 --at 4 pause-train --at 6 timeline=1 --at 8 scrub=40 \
+        --at 10 scrub=12 --at 11 track=3,7 --at 12 twin=no-plasticity --at 13 compare=diff \
+        --at 14 set=eta_override=0.05 --at 16 export-tracked="$work/tracked.csv" --at 18 expect-no-error \
+        --screenshot "$work/history.png"
+    expect_ok
+    [ "$(field timeline_entries)" -gt 1 ] || fail "no meta-training timeline after 60 iterations"
+    [ "$(field timeline)" = 1 ] || fail "timeline=1 not shown"
+    [ "$(field shown_step)" = 12 ] || fail "scrub=12 shows step $(field shown_step)"
+    [ "$(field recorded)" = 12 ] || fail "the change at step 12 did not branch (recorded to $(field recorded))"
+    [ "$(field ghost)" = 1 ] || fail "no ghost after the branch"
+    [ "$(field twin)" = no-plasticity ] || fail "twin is $(field twin)"
+    [ "$(field tracked)" -ge 5 ] || fail "tracked series: $(field tracked)"
+    head -1 "$work/tracked.csv" | grep -q '^t,H\[3,7\]' || fail "tracked.csv has no H[3,7] column"
+    [ "$(wc -l <"$work/tracked.csv")" -ge 14 ] || fail "tracked.csv is short"
+    heatmap_check "$work/history.png"
+    # A trained non-plastic twin where one ships; a bad twin is refused with a message.
+    run --task images --frames 30 --at 2 twin=baseline --at 3 scrub=30 --at 5 expect-no-error --at 6 twin=eta=fast \
+        --at 7 expect-error --at 8 dismiss-error --screenshot "$work/images-twin.png"
+    expect_ok
+    [ "$(field twin)" = baseline ] || fail "images: twin=baseline gave $(field twin)"
+    ;;
   corrupt_flag)   # --checkpoint on a corrupt file: one clear line, exit 2
     printf 'PK\003\004 not really a zip' >"$work/corrupt.npz"
     run --frames 5 --checkpoint "$work/corrupt.npz"
