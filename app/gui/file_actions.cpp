@@ -1,5 +1,6 @@
 // The File menu's work (see file_actions.hpp).
 #include "gui/file_actions.hpp"
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -150,6 +151,31 @@ void FileActions::dialog_export_tracked() {
         if (!err.empty()) lab_.show_error("Cannot export", err);
         else lab_.note("saved " + p);
     });
+}
+
+void FileActions::dialog_open_lesson() {
+    dialog_.open("Open lesson", false, ".md", std::string(PS_ASSETS_DIR) + "/lessons", [this](const std::string& p) {
+        const std::string err = lab_.lessons.open(p);
+        if (!err.empty()) lab_.show_error("Cannot open the lesson", err);
+    });
+}
+
+const std::vector<std::pair<std::string, std::string>>& FileActions::shipped_lessons() {
+    if (lessons_read_) return lessons_;
+    lessons_read_ = true;
+    std::error_code ec;
+    std::vector<std::string> files;
+    for (const auto& e : std::filesystem::directory_iterator(std::string(PS_ASSETS_DIR) + "/lessons", ec))
+        if (e.path().extension() == ".md" && e.path().filename() != "README.md") files.push_back(e.path().string());
+    std::sort(files.begin(), files.end());
+    for (const auto& f : files) {
+        try {
+            lessons_.push_back({load_lesson(f, lesson_action_known).title, f});
+        } catch (const std::exception& e) {
+            lab_.note(std::string("lesson not listed: ") + e.what(), true);
+        }
+    }
+    return lessons_;
 }
 
 void FileActions::look(const std::string& dir) {

@@ -3,6 +3,8 @@
 // changes the network goes through the lab's builder (off the GUI thread).
 #pragma once
 #include <string>
+#include <utility>
+#include <vector>
 #include "gui/file_dialog.hpp"
 
 namespace ps::gui {
@@ -31,6 +33,9 @@ public:
     void dialog_save_config();
     void dialog_screenshot();
     void dialog_export_tracked();
+    void dialog_open_lesson();
+    // The lessons that ship (title, path), read once.
+    const std::vector<std::pair<std::string, std::string>>& shipped_lessons();
     void look(const std::string& dir);   // open a dialog only to look (figures, tests)
     void draw() { dialog_.draw(); }
 
@@ -38,6 +43,8 @@ private:
     Lab& lab_;
     FileDialog dialog_;
     std::string last_dir_, screenshot_;
+    std::vector<std::pair<std::string, std::string>> lessons_;
+    bool lessons_read_ = false;
 };
 
 }  // namespace ps::gui

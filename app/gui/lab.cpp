@@ -1,6 +1,8 @@
 // The lab's actions that involve several parts: opening networks, settings, training requests,
 // the per-frame update and the summary line (see lab.hpp).
 #include "gui/lab.hpp"
+#include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -14,6 +16,7 @@ Lab::Lab(const GuiOptions& opt)
       training([this](const std::string& t, bool e) { note(t, e); },
                [this](const std::string& t, const std::string& x) { show_error(t, x); }),
       files(*this),
+      lessons(*this),
       opt_(opt) {
     live.set_prepare([this] { return prepare_episode(); });
 }
@@ -25,6 +28,10 @@ Lab::~Lab() {
 }
 
 std::string Lab::open_initial(const std::map<std::string, std::string>& st) {
+    if (auto it = st.find("ui_scale"); it != st.end()) {
+        const float sc = float(std::atof(it->second.c_str()));
+        if (sc >= 1.0f && sc <= 2.5f) set_ui_scale(sc);
+    }
     std::string name = opt_.task;
     if (name.empty() && !opt_.checkpoint.empty()) {   // the checkpoint names its task
         try {
@@ -62,6 +69,14 @@ std::string Lab::open_initial(const std::map<std::string, std::string>& st) {
         if (!preset.empty() && !cfg.count("preset")) cfg["preset"] = preset;
         have_cfg = true;
     }
+    // A lesson is checked before anything opens: a bad file is one line naming its line.
+    if (!opt_.lesson.empty()) {
+        try {
+            load_lesson(opt_.lesson, lesson_action_known);
+        } catch (const std::exception& e) {
+            return std::string("--lesson ") + e.what();
+        }
+    }
     std::string err = open_task(name, preset, have_cfg ? &cfg : nullptr, opt_.checkpoint, true);
     if (!err.empty() && !opt_.checkpoint.empty()) return "--checkpoint: " + err;   // err names the file
     if (!err.empty() && have_cfg) return "--config " + opt_.config + ": " + err;
@@ -69,6 +84,7 @@ std::string Lab::open_initial(const std::map<std::string, std::string>& st) {
         // A remembered preset that no longer exists: fall back to the default one.
         err = open_task(name, "", nullptr, "", true);
     }
+    if (err.empty() && !opt_.lesson.empty()) err = lessons.open(opt_.lesson);
     return err;
 }
 
@@ -154,7 +170,16 @@ void Lab::update(double dt) {
         else note("could not use the trained parameters: " + err, true);
     }
     curves.update(training, clock_);
+    lessons.update();
     live.update(dt);
+}
+
+void Lab::set_ui_scale(float s) {
+    s = std::clamp(std::round(s * 20.0f) / 20.0f, 1.0f, 2.5f);
+    if (s == ui_scale_) return;
+    ui_scale_ = s;
+    ui_scale_changed_ = true;
+    reset_layout = true;
 }
 
 bool Lab::animating() const {
@@ -278,6 +303,9 @@ std::map<std::string, std::string> Lab::ui_state() const {
         s["task"] = task_name_;
         s["preset"] = live.task().preset();
     }
+    char b[32];
+    std::snprintf(b, sizeof b, "%.2f", double(ui_scale_));
+    s["ui_scale"] = b;
     return s;
 }
 
@@ -286,13 +314,16 @@ std::string Lab::summary() const {
     std::snprintf(b, sizeof b,
                   "plastiscope-gui: task=%s preset=%s live_steps=%lld episode=%llu train_iterations=%lld "
                   "errors_shown=%d diverged=%d baseline_iterations=%lld shown_step=%d recorded=%d tracked=%zu "
-                  "twin=%s ghost=%d timeline=%d timeline_entries=%zu",
+                  "twin=%s ghost=%d timeline=%d timeline_entries=%zu lesson_step=%d lesson_steps=%zu "
+                  "presentation=%d ui_scale=%.2f",
                   task_name_.c_str(), live.has_task() ? live.task().preset().c_str() : "",
                   static_cast<long long>(live.live_steps()), static_cast<unsigned long long>(live.episode_index()),
                   static_cast<long long>(training.iterations()), log.errors_shown(), training.diverged() ? 1 : 0,
                   static_cast<long long>(training.baseline_iterations()), live.t(), live.frontier(),
                   live.series().size(), twin_label().c_str(), live.ghost() ? 1 : 0, timeline_shown,
-                  training.timeline().size());
+                  training.timeline().size(), lessons.active() ? lessons.step() + 1 : 0,
+                  lessons.active() ? lessons.lesson().steps.size() : size_t(0), view.presentation ? 1 : 0,
+                  double(ui_scale_));
     return b;
 }
 

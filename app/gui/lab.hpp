@@ -17,6 +17,7 @@
 #include <vector>
 #include "gui/curve_model.hpp"
 #include "gui/file_actions.hpp"
+#include "gui/lesson_player.hpp"
 #include "gui/live_session.hpp"
 #include "gui/messages.hpp"
 #include "gui/options.hpp"
@@ -92,6 +93,7 @@ public:
     StagedSettings staged;
     TaskBuilder builder;
     FileActions files;
+    LessonPlayer lessons;
     Messages log;
     ViewState view;
     uint64_t seed = 1;            // initialisation seed for "Train from scratch" and rebuilds
@@ -99,6 +101,10 @@ public:
     bool show_help = false;
     bool monkey = false;          // random input (--monkey): no file writes, no quitting
     bool reset_layout = false;
+    // UI scale (1 to 2.5: projectors). The frame loop rebuilds the fonts when it changes.
+    void set_ui_scale(float s);
+    float ui_scale() const { return ui_scale_; }
+    bool take_ui_scale_change() { const bool c = ui_scale_changed_; ui_scale_changed_ = false; return c; }
     bool quit_ = false;
     std::vector<std::string> pending_panel_actions;   // --at FRAME panel=ARG, for the task view
 
@@ -112,6 +118,8 @@ private:
     std::unique_ptr<TaskPanel> panel_;   // the open task's own window, if it has one
     bool async_builds_ = false;
     bool keys_captured_ = false;         // the task panel used the arrow keys last frame
+    float ui_scale_ = 1.0f;
+    bool ui_scale_changed_ = false;
     double clock_ = 0;
     uint64_t frame_no_ = 0;
 };

@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <string>
+#include <vector>
 #include "gui/lab.hpp"
 #include "gui/panels.hpp"
 
@@ -41,7 +43,7 @@ void place_window(Lab& lab, const char* name, float x, float y, float w, float h
     ImGui::SetNextWindowSize(ImVec2(std::floor(w), std::floor(h)), c);
     static const char* const panels[] = {"Task", "Transport", "Training", "Hyperparameters", "Matrices",
                                          "Tracker", "Activity", "Curves", "Task view",
-                                         "Activity###ActivityBelow"};
+                                         "Activity###ActivityBelow", "Lesson", "Presentation"};
     bool opaque = true;
     if (ImGuiWindow* me = ImGui::FindWindowByName(name)) {
         opaque = false;
@@ -58,66 +60,137 @@ void place_window(Lab& lab, const char* name, float x, float y, float w, float h
     ImGui::SetNextWindowBgAlpha(opaque ? 1.0f : 0.0f);
 }
 
+namespace {
+
+// Draws one of the data windows by name at the given place (presentation mode).
+void draw_view(Lab& lab, const std::string& name, float x, float y, float w, float h) {
+    ViewState& v = lab.view;
+    if (name == "Activity") {
+        v.activity_title = "Activity";
+        place_window(lab, "Activity", x, y, w, h);
+        draw_activity(lab);
+    } else if (name == "Task view") {
+        if (!lab.task_panel()) return draw_view(lab, "Activity", x, y, w, h);
+        place_window(lab, "Task view", x, y, w, h);
+        draw_task_view(lab);
+    } else {
+        place_window(lab, name.c_str(), x, y, w, h);
+        if (name == "Matrices") draw_matrices(lab);
+        else if (name == "Tracker") draw_focus(lab);
+        else if (name == "Curves") draw_curves(lab);
+        else if (name == "Transport") draw_transport_panel(lab);
+        else if (name == "Training") draw_training_panel(lab);
+        else if (name == "Hyperparameters") draw_params_panel(lab);
+    }
+}
+
+// Presentation: the lesson's caption (or a compact transport) across the top, then the two or
+// three views the step is about, large.
+void draw_presentation(Lab& lab, float top, float avail, float width) {
+    float used = 0;
+    if (lab.lessons.active()) {
+        used = draw_lesson_panel(lab, 0, top, width, avail);
+    } else {
+        const float h = ImGui::GetFrameHeightWithSpacing() * 3 + ImGui::GetStyle().WindowPadding.y * 2 + 4;
+        place_window(lab, "Presentation", 0, top, width, h);
+        draw_compact_transport(lab);
+        used = h;
+    }
+    std::vector<std::string> shown;
+    if (const LessonStep* s = lab.lessons.current()) shown = s->show;
+    if (shown.empty()) shown = {"Matrices", lab.task_panel() ? "Task view" : "Activity"};
+    if (shown.size() > 3) shown.resize(3);
+    const float y = top + used, h = avail - used;
+    const float gap = 0;
+    if (shown.size() == 1) {
+        draw_view(lab, shown[0], 0, y, width, h);
+    } else if (shown.size() == 2) {
+        const float w0 = std::floor(width * 0.5f);
+        draw_view(lab, shown[0], 0, y, w0, h);
+        draw_view(lab, shown[1], w0 + gap, y, width - w0 - gap, h);
+    } else {
+        const float w0 = std::floor(width * 0.5f), h1 = std::floor(h * 0.5f);
+        draw_view(lab, shown[0], 0, y, w0, h);
+        draw_view(lab, shown[1], w0, y, width - w0, h1);
+        draw_view(lab, shown[2], w0, y + h1, width - w0, h - h1);
+    }
+}
+
+}  // namespace
+
 void Lab::draw() {
     Lab& lab = *this;
     ViewState& v = view;
     const ImVec2 ds = ImGui::GetIO().DisplaySize;
+    // A new window size (or the first frame) lays the windows out afresh: no panel off-screen,
+    // no stale layout from another size.
+    if (ds.x != v.laid_out_for.x || ds.y != v.laid_out_for.y || v.drawn_presentation != v.presentation) {
+        reset_layout = true;
+        v.laid_out_for = ds;
+        v.drawn_presentation = v.presentation;
+    }
     const float mh = ImGui::GetFrameHeight(), sb = ImGui::GetFrameHeight() + 4;
     const float top = mh, avail = ds.y - mh - sb;
-    const float L = std::clamp(ds.x * 0.23f, 300.0f, 400.0f);
-    const float C = std::floor((ds.x - L) * 0.52f), R = ds.x - L - C;
-    // Left column heights from the panels' content (rows of widgets), the rest to the settings.
-    const float row = ImGui::GetFrameHeightWithSpacing(), chrome = ImGui::GetFrameHeight() + 16;
-    const float h_transport = chrome + 9 * row, h_training = chrome + 5 * row + 6;
-    const float h_task = std::max(chrome + 6 * row, std::floor(avail * 0.24f));
-    const float h_params = std::max(4 * row, avail - h_task - h_transport - h_training);
-
-    draw_menu(lab);
-    place_window(lab, "Task", 0, top, L, h_task);
-    draw_task_panel(lab);
-    place_window(lab, "Transport", 0, top + h_task, L, h_transport);
-    draw_transport_panel(lab);
-    place_window(lab, "Training", 0, top + h_task + h_transport, L, h_training);
-    draw_training_panel(lab);
-    if (v.show_params) {
-        place_window(lab, "Hyperparameters", 0, top + h_task + h_transport + h_training, L, h_params);
-        draw_params_panel(lab);
-    }
-    if (v.show_matrices) {
-        place_window(lab, "Matrices", L, top, C, avail * 0.68f);
-        draw_matrices(lab);
-    }
-    // A task with its own panel (task_panel.hpp) gets the top right; the activity raster then
-    // takes the neuron focus' place (the focus stays in the View menu).
     keys_captured_ = false;
-    if (panel_ && live.has_task()) {
-        if (v.show_focus_panel) {
-            place_window(lab, "Tracker", L, top + avail * 0.68f, C, avail * 0.32f);
-            draw_focus(lab);
-        }
-        if (v.show_activity) {
-            v.activity_title = "Activity###ActivityBelow";
-            place_window(lab, v.activity_title, L, top + avail * 0.68f, C, avail * 0.32f);
-            draw_activity(lab);
-        }
-        if (v.show_task_view) {
-            place_window(lab, "Task view", L + C, top, R, avail * 0.52f);
-            draw_task_view(lab);
-        }
+    draw_menu(lab);
+    if (v.presentation) {
+        draw_presentation(lab, top, avail, ds.x);
     } else {
-        if (v.show_focus) {
-            place_window(lab, "Tracker", L, top + avail * 0.68f, C, avail * 0.32f);
-            draw_focus(lab);
+        const float L = std::clamp(ds.x * 0.23f, 300.0f * ui_scale_, 460.0f * ui_scale_);
+        const float C = std::floor((ds.x - L) * 0.52f), R = ds.x - L - C;
+        // Left column heights from the panels' content (rows of widgets), the rest to the settings.
+        const float row = ImGui::GetFrameHeightWithSpacing(), chrome = ImGui::GetFrameHeight() + 16;
+        const float h_transport = chrome + 9 * row, h_training = chrome + 5 * row + 6;
+        const float h_task = std::max(chrome + 6 * row, std::floor(avail * 0.26f));
+        const float h_params = std::max(4 * row, avail - h_task - h_transport - h_training);
+        if (lessons.active()) draw_lesson_panel(lab, 0, top, L, h_task);
+        else {
+            place_window(lab, "Task", 0, top, L, h_task);
+            draw_task_panel(lab);
         }
-        if (v.show_activity) {
-            v.activity_title = "Activity";
-            place_window(lab, v.activity_title, L + C, top, R, avail * 0.52f);
-            draw_activity(lab);
+        place_window(lab, "Transport", 0, top + h_task, L, h_transport);
+        draw_transport_panel(lab);
+        place_window(lab, "Training", 0, top + h_task + h_transport, L, h_training);
+        draw_training_panel(lab);
+        if (v.show_params) {
+            place_window(lab, "Hyperparameters", 0, top + h_task + h_transport + h_training, L, h_params);
+            draw_params_panel(lab);
         }
-    }
-    if (v.show_curves) {
-        place_window(lab, "Curves", L + C, top + avail * 0.52f, R, avail * 0.48f);
-        draw_curves(lab);
+        if (v.show_matrices) {
+            place_window(lab, "Matrices", L, top, C, avail * 0.68f);
+            draw_matrices(lab);
+        }
+        // A task with its own panel (task_panel.hpp) gets the top right; the activity raster then
+        // takes the tracker's place (the tracker stays in the View menu).
+        if (panel_ && live.has_task()) {
+            if (v.show_focus_panel) {
+                place_window(lab, "Tracker", L, top + avail * 0.68f, C, avail * 0.32f);
+                draw_focus(lab);
+            }
+            if (v.show_activity) {
+                v.activity_title = "Activity###ActivityBelow";
+                place_window(lab, v.activity_title, L, top + avail * 0.68f, C, avail * 0.32f);
+                draw_activity(lab);
+            }
+            if (v.show_task_view) {
+                place_window(lab, "Task view", L + C, top, R, avail * 0.52f);
+                draw_task_view(lab);
+            }
+        } else {
+            if (v.show_focus) {
+                place_window(lab, "Tracker", L, top + avail * 0.68f, C, avail * 0.32f);
+                draw_focus(lab);
+            }
+            if (v.show_activity) {
+                v.activity_title = "Activity";
+                place_window(lab, v.activity_title, L + C, top, R, avail * 0.52f);
+                draw_activity(lab);
+            }
+        }
+        if (v.show_curves) {
+            place_window(lab, "Curves", L + C, top + avail * 0.52f, R, avail * 0.48f);
+            draw_curves(lab);
+        }
     }
     draw_status_bar(lab);
     if (show_help) draw_help(lab);

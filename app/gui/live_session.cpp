@@ -92,6 +92,11 @@ bool LiveSession::advance() {
         begin_episode(false);
         return true;
     }
+    if (stop_at_ >= 0 && run_->t() >= stop_at_) {
+        playing_ = false;
+        stop_at_ = -1;
+        return false;
+    }
     if (run_->over()) {
         if (!loop && playing_) {
             playing_ = false;
@@ -118,7 +123,20 @@ void LiveSession::guarded(const char* what, const std::function<void()>& f) {
     }
 }
 
+void LiveSession::play_to(int t) {
+    if (!task_) return;
+    if (t <= run_->t() && run_->t() <= run_->frontier() && t >= 0) {   // already there or past it: show it
+        seek(t);
+        playing_ = false;
+        return;
+    }
+    stop_at_ = t;
+    playing_ = true;
+    slow_acc_ = 0;
+}
+
 void LiveSession::play(bool on) {
+    stop_at_ = -1;
     playing_ = on;
     slow_acc_ = 0;
     if (on && task_ && episode_done() && !loop)

@@ -51,6 +51,8 @@ public:
     // ---- transport
     void play(bool on);
     bool playing() const { return playing_; }
+    // Plays until step t of this episode, then pauses (a lesson's "play to the probe").
+    void play_to(int t);
     void step_once();
     void restart();          // the same episode from t = 0
     void new_episode();
@@ -121,6 +123,7 @@ private:
     uint64_t seed_ = 1;
     bool playing_ = false, ok_ = true, step_limited_ = false;
     double slow_acc_ = 0;
+    int stop_at_ = -1;                         // play_to's step, -1 = none
     uint64_t episode_index_ = 0;
     int64_t live_steps_ = 0;
     LiveViews views_;

@@ -39,13 +39,15 @@ std::string gui_usage() {
            "  --preset P            preset of that task (default: the task's first)\n"
            "  --checkpoint FILE     open this .npz checkpoint (as written by `plastiscope train`)\n"
            "  --config FILE.json    settings (the same keys as the command line's key=value)\n"
+           "  --lesson FILE.md      follow a lesson (assets/lessons/; the format is docs/lessons.md)\n"
            "  --frames N            render N frames, then exit (with --screenshot: for figures and tests)\n"
            "  --screenshot FILE     write the last frame to FILE (PNG)\n"
            "  --bench-frames N      play and train for N frames; print the frame-time median and p95\n"
            "  --size WxH            window size in pixels (default 1600x960)\n"
            "  --monkey SECONDS      random clicks, drags and keys for SECONDS, then exit (robustness test)\n"
            "  --help                this text\n"
-           "keys in the window: Space play/pause, Right step, R restart the episode, N new episode, F1 help\n";
+           "keys in the window: Space play/pause, Right step, Left back a step (paused), R restart the episode,\n"
+           "  N new episode, F1 help, F5 presentation mode, Ctrl +/-/0 text size, PageDown/PageUp lesson steps\n";
 }
 
 GuiOptions parse_gui_options(const std::vector<std::string>& args) {
@@ -72,6 +74,7 @@ GuiOptions parse_gui_options(const std::vector<std::string>& args) {
         else if (flag == "--preset") o.preset = need();
         else if (flag == "--checkpoint") o.checkpoint = need();
         else if (flag == "--config") o.config = need();
+        else if (flag == "--lesson") o.lesson = need();
         else if (flag == "--frames") o.frames = int(to_int(flag, need(), 1, 100000000));
         else if (flag == "--screenshot") o.screenshot = need();
         else if (flag == "--bench-frames") o.bench_frames = int(to_int(flag, need(), 1, 1000000));

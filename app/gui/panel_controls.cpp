@@ -28,6 +28,18 @@ void draw_menu(Lab& lab) {
             lab.note("config copied to the clipboard (JSON, the same keys as the command line's key=value)");
         }
         ImGui::Separator();
+        if (ImGui::BeginMenu("Lessons")) {
+            for (const auto& [title, path] : lab.files.shipped_lessons())
+                if (ImGui::MenuItem(title.c_str())) {
+                    const std::string err = lab.lessons.open(path);
+                    if (!err.empty()) lab.show_error("Cannot open the lesson", err);
+                }
+            ImGui::Separator();
+            if (ImGui::MenuItem("Open lesson file...", nullptr, false, files)) lab.files.dialog_open_lesson();
+            if (lab.lessons.active() && ImGui::MenuItem("Leave the lesson")) lab.lessons.close();
+            ImGui::EndMenu();
+        }
+        ImGui::Separator();
         if (ImGui::MenuItem("Save screenshot...", nullptr, false, files)) lab.files.dialog_screenshot();
         ImGui::Separator();
         if (ImGui::MenuItem("Quit", "Ctrl+Q", false, !lab.monkey)) lab.quit_ = true;
@@ -44,6 +56,17 @@ void draw_menu(Lab& lab) {
         ImGui::MenuItem("Activity", nullptr, &v.show_activity);
         ImGui::MenuItem("Curves", nullptr, &v.show_curves);
         ImGui::MenuItem("Hyperparameters", nullptr, &v.show_params);
+        ImGui::Separator();
+        ImGui::MenuItem("Presentation mode", "F5", &v.presentation);
+        if (ImGui::BeginMenu("Text size")) {
+            for (float s : {1.0f, 1.25f, 1.5f, 1.75f, 2.0f, 2.5f}) {
+                char b[32];
+                std::snprintf(b, sizeof b, "%d %%", int(std::lround(s * 100)));
+                if (ImGui::MenuItem(b, s == 1.0f ? "Ctrl 0" : nullptr, lab.ui_scale() == s)) lab.set_ui_scale(s);
+            }
+            ImGui::TextDisabled("Ctrl + / Ctrl - step by 25 %%");
+            ImGui::EndMenu();
+        }
         ImGui::Separator();
         ImGui::MenuItem("Same zoom on every matrix", nullptr, &v.sync_zoom);
         if (ImGui::MenuItem("Reset layout")) lab.reset_layout = true;
@@ -127,8 +150,6 @@ void draw_task_panel(Lab& lab) {
 
 // ---------------------------------------------------------------- transport
 
-namespace {
-
 // The episode's timeline: the part recorded so far, the step shown, the task's marks with their
 // labels. Drag it (or press the left / right arrow keys while paused) to show any recorded step
 // exactly as it was; stepping from an earlier step follows the recorded history.
@@ -181,6 +202,8 @@ void draw_scrubber(Lab& lab) {
     }
     ImGui::Dummy(ImVec2(w, any ? ImGui::GetTextLineHeight() : 0.0f));
 }
+
+namespace {
 
 // The twin: the same episode through a changed copy of the network, in lockstep.
 void draw_compare(Lab& lab) {

@@ -17,6 +17,7 @@ void draw_menu(Lab& lab);
 void draw_task_panel(Lab& lab);
 void draw_transport_panel(Lab& lab);
 void draw_training_panel(Lab& lab);
+void draw_scrubber(Lab& lab);   // the episode's timeline: drag to show any recorded step
 // panel_params.cpp
 void draw_params_panel(Lab& lab);
 // panel_chrome.cpp
@@ -32,6 +33,10 @@ void draw_activity(Lab& lab);
 void draw_curves(Lab& lab);
 // layout.cpp
 void draw_task_view(Lab& lab);
+// panel_lesson.cpp: the lesson's caption with Back / Next at (x, y), at most w x h; returns the
+// height it took. The compact transport of presentation mode.
+float draw_lesson_panel(Lab& lab, float x, float y, float w, float h);
+void draw_compact_transport(Lab& lab);
 
 // Shared look.
 namespace style {

@@ -183,6 +183,33 @@ const std::vector<ScriptAction>& table() {
          }},
         {"dismiss-ghost", "drop the ghost", [](L& l, S) { l.live.dismiss_ghost(); return std::string(); }},
         {"timeline", "=K: run the episode with timeline entry K (-1: newest)", timeline},
+        {"play-to", "=T: play until step T, then pause",
+         [](L& l, S a) {
+             char* end = nullptr;
+             const long t = std::strtol(a.c_str(), &end, 10);
+             if (a.empty() || *end || t < 0) return "play-to: '" + a + "' is not a step number";
+             l.live.play_to(int(t));
+             return std::string();
+         }},
+        {"lesson", "=FILE.md: follow a lesson", [](L& l, S a) { return popup(l, "Cannot open the lesson", l.lessons.open(a)); }},
+        {"lesson-next", "the lesson's next step", [](L& l, S) { l.lessons.next(); return std::string(); }},
+        {"lesson-back", "the lesson's previous step", [](L& l, S) { l.lessons.back(); return std::string(); }},
+        {"lesson-close", "leave the lesson", [](L& l, S) { l.lessons.close(); return std::string(); }},
+        {"presentation", "=on|off: a few views large, the controls hidden",
+         [](L& l, S a) {
+             if (a != "on" && a != "off") return "presentation: expected on or off, got '" + a + "'";
+             l.view.presentation = a == "on";
+             l.reset_layout = true;
+             return std::string();
+         }},
+        {"ui-scale", "=S: text and widget scale, 1 to 2.5",
+         [](L& l, S a) {
+             char* end = nullptr;
+             const double v = std::strtod(a.c_str(), &end);
+             if (a.empty() || *end || !(v >= 1.0 && v <= 2.5)) return "ui-scale: '" + a + "' is not in [1, 2.5]";
+             l.set_ui_scale(float(v));
+             return std::string();
+         }},
         {"quit", "end the app", [](L& l, S) { l.quit_ = true; return std::string(); }},
     };
     return t;

@@ -2,11 +2,19 @@
 // font (DejaVu Sans with Greek and maths symbols when installed, else ImGui's own).
 #include "gui/style.hpp"
 #include <imgui.h>
+#include <cmath>
 #include <filesystem>
 
 namespace ps::gui {
 
-void setup_style() {
+namespace {
+ImFont* g_caption = nullptr;
+}  // namespace
+
+ImFont* caption_font() { return g_caption; }
+
+void setup_style(float scale) {
+    ImGui::GetStyle() = ImGuiStyle();
     ImGui::StyleColorsDark();
     ImGuiStyle& s = ImGui::GetStyle();
     // Square corners: a rounded frame is ~90 triangles with its anti-aliased fringe, a square
@@ -43,19 +51,27 @@ void setup_style() {
     c[ImGuiCol_CheckMark] = ImVec4(0.55f, 0.75f, 1.0f, 1);
     c[ImGuiCol_TableRowBgAlt] = ImVec4(1, 1, 1, 0.025f);
     c[ImGuiCol_PlotHistogram] = ImVec4(0.30f, 0.50f, 0.80f, 1);
+    if (scale != 1.0f) s.ScaleAllSizes(scale);
 }
 
-void load_fonts() {
+void load_fonts(float scale) {
     ImGuiIO& io = ImGui::GetIO();
-    for (const char* f : {"/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
-                          "/usr/share/fonts/TTF/DejaVuSans.ttf"}) {
+    io.Fonts->Clear();
+    g_caption = nullptr;
+    for (const char* f : {"/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "/usr/share/fonts/TTF/DejaVuSans.ttf"}) {
         std::error_code ec;
         // Latin, Greek (eta, alpha), punctuation, arrows, sub/superscripts, maths, shapes.
         static const ImWchar ranges[] = {0x0020, 0x00FF, 0x0370, 0x03FF, 0x2000, 0x206F, 0x2070, 0x209F,
                                          0x2190, 0x21FF, 0x2200, 0x22FF, 0x25A0, 0x25FF, 0};
-        if (std::filesystem::is_regular_file(f, ec) && io.Fonts->AddFontFromFileTTF(f, 15.0f, nullptr, ranges)) return;
+        if (!std::filesystem::is_regular_file(f, ec)) continue;
+        if (io.Fonts->AddFontFromFileTTF(f, std::round(15.0f * scale), nullptr, ranges)) {
+            g_caption = io.Fonts->AddFontFromFileTTF(f, std::round(20.0f * scale), nullptr, ranges);
+            return;
+        }
     }
-    io.Fonts->AddFontDefault();   // no DejaVu: ImGui's built-in bitmap font
+    ImFontConfig c;   // no DejaVu: ImGui's built-in bitmap font, scaled as a whole
+    c.SizePixels = std::round(13.0f * scale);
+    io.Fonts->AddFontDefault(&c);
 }
 
 }  // namespace ps::gui

@@ -42,6 +42,10 @@ struct ViewState {
     bool show_matrices = true, show_activity = true, show_curves = true, show_focus = true, show_params = true;
     bool show_task_view = true, show_focus_panel = false;   // with a task panel (task_panel.hpp)
     const char* activity_title = "Activity";
+    // Presentation mode: the control column hidden, a few views large (a lesson step's `show:`).
+    bool presentation = false;
+    bool drawn_presentation = false;
+    ImVec2 laid_out_for{0, 0};                        // the display size the windows were placed for
 
     // After a new network: its matrices, images and zoom start afresh.
     void reset_for_new_task() {

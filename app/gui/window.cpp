@@ -46,6 +46,14 @@ void handle_keys(gui::Lab& lab) {
     if (ImGui::IsKeyPressed(GLFW_KEY_R, false) && !io.KeyCtrl) lab.live.restart();
     if (ImGui::IsKeyPressed(GLFW_KEY_N, false) && !io.KeyCtrl) lab.live.new_episode();
     if (ImGui::IsKeyPressed(GLFW_KEY_F1, false)) lab.show_help = !lab.show_help;
+    if (ImGui::IsKeyPressed(GLFW_KEY_F5, false)) lab.view.presentation = !lab.view.presentation;
+    if (ImGui::IsKeyPressed(GLFW_KEY_PAGE_DOWN, false)) lab.lessons.next();
+    if (ImGui::IsKeyPressed(GLFW_KEY_PAGE_UP, false)) lab.lessons.back();
+    if (io.KeyCtrl && (ImGui::IsKeyPressed(GLFW_KEY_EQUAL, false) || ImGui::IsKeyPressed(GLFW_KEY_KP_ADD, false)))
+        lab.set_ui_scale(lab.ui_scale() + 0.25f);
+    if (io.KeyCtrl && (ImGui::IsKeyPressed(GLFW_KEY_MINUS, false) || ImGui::IsKeyPressed(GLFW_KEY_KP_SUBTRACT, false)))
+        lab.set_ui_scale(lab.ui_scale() - 0.25f);
+    if (io.KeyCtrl && ImGui::IsKeyPressed(GLFW_KEY_0, false)) lab.set_ui_scale(1.0f);
     if (ImGui::IsKeyPressed(GLFW_KEY_Q, false) && io.KeyCtrl) lab.request_quit();
 }
 
@@ -152,6 +160,7 @@ int run_gui(const std::vector<std::string>& args) {
         // built (a build runs beside the frame loop, for as many frames as it takes), so a script
         // sees the same sequence however long a build lasts.
         int sframe = 0;
+        bool font_texture_fresh = true;
         for (int frame = 0; rc == 0; ++frame) {
             const bool held = lab.building();
             // A batch run has nothing to show meanwhile: leave the core to the build.
@@ -171,8 +180,16 @@ int run_gui(const std::vector<std::string>& args) {
                 ++si;
             }
 
+            if (lab.take_ui_scale_change()) {   // a new text size: fonts and spacing rebuilt between frames
+                gui::setup_style(lab.ui_scale());
+                gui::load_fonts(lab.ui_scale());
+                ImGui_ImplOpenGL3_DestroyFontsTexture();
+                ImGui_ImplOpenGL3_CreateFontsTexture();
+                font_texture_fresh = true;
+            }
             ImGui_ImplOpenGL3_NewFrame();
-            if (frame == 0) {   // the backend made the font atlas texture in its first NewFrame
+            if (font_texture_fresh) {   // the backend made the font atlas texture in this NewFrame
+                font_texture_fresh = false;
                 // Glyphs and rectangles are drawn at whole pixels, 1:1 with the atlas, so nearest
                 // sampling gives the same image as bilinear; on llvmpipe it shades each pixel
                 // several times cheaper (one fetch instead of four).
