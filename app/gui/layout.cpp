@@ -43,7 +43,8 @@ void place_window(Lab& lab, const char* name, float x, float y, float w, float h
     ImGui::SetNextWindowSize(ImVec2(std::floor(w), std::floor(h)), c);
     static const char* const panels[] = {"Task", "Transport", "Training", "Hyperparameters", "Matrices",
                                          "Tracker", "Activity", "Curves", "Task view",
-                                         "Activity###ActivityBelow", "Lesson", "Presentation"};
+                                         "Activity###ActivityBelow", "Lesson", "Presentation",
+                                         "Training and settings"};
     bool opaque = true;
     if (ImGuiWindow* me = ImGui::FindWindowByName(name)) {
         opaque = false;
@@ -138,11 +139,12 @@ void Lab::draw() {
     } else {
         const float L = std::clamp(ds.x * 0.23f, 300.0f * ui_scale_, 460.0f * ui_scale_);
         const float C = std::floor((ds.x - L) * 0.52f), R = ds.x - L - C;
-        // Left column heights from the panels' content (rows of widgets), the rest to the settings.
+        // The left column: what the task is (its paragraph readable), the transport, and training
+        // and the settings as two tabs of one window (both rarely needed at once).
         const float row = ImGui::GetFrameHeightWithSpacing(), chrome = ImGui::GetFrameHeight() + 16;
-        const float h_transport = chrome + 9 * row, h_training = chrome + 5 * row + 6;
-        const float h_task = std::max(chrome + 6 * row, std::floor(avail * 0.26f));
-        const float h_params = std::max(4 * row, avail - h_task - h_transport - h_training);
+        const float h_transport = chrome + 9 * row;
+        const float h_task = std::clamp(std::floor(avail * 0.34f), chrome + 7 * row, chrome + 16 * row);
+        const float h_setup = std::max(6 * row, avail - h_task - h_transport);
         if (lessons.active()) draw_lesson_panel(lab, 0, top, L, h_task);
         else {
             place_window(lab, "Task", 0, top, L, h_task);
@@ -150,12 +152,22 @@ void Lab::draw() {
         }
         place_window(lab, "Transport", 0, top + h_task, L, h_transport);
         draw_transport_panel(lab);
-        place_window(lab, "Training", 0, top + h_task + h_transport, L, h_training);
-        draw_training_panel(lab);
-        if (v.show_params) {
-            place_window(lab, "Hyperparameters", 0, top + h_task + h_transport + h_training, L, h_params);
-            draw_params_panel(lab);
+        place_window(lab, "Training and settings", 0, top + h_task + h_transport, L, h_setup);
+        if (ImGui::Begin("Training and settings")) {
+            if (ImGui::BeginTabBar("##setup")) {
+                if (ImGui::BeginTabItem("Training", nullptr, v.setup_tab == 0 ? ImGuiTabItemFlags_SetSelected : 0)) {
+                    draw_training_contents(lab);
+                    ImGui::EndTabItem();
+                }
+                if (ImGui::BeginTabItem("Hyperparameters", nullptr, v.setup_tab == 1 ? ImGuiTabItemFlags_SetSelected : 0)) {
+                    draw_params_contents(lab);
+                    ImGui::EndTabItem();
+                }
+                v.setup_tab = -1;
+                ImGui::EndTabBar();
+            }
         }
+        ImGui::End();
         if (v.show_matrices) {
             place_window(lab, "Matrices", L, top, C, avail * 0.68f);
             draw_matrices(lab);

@@ -55,7 +55,6 @@ void draw_menu(Lab& lab) {
         }
         ImGui::MenuItem("Activity", nullptr, &v.show_activity);
         ImGui::MenuItem("Curves", nullptr, &v.show_curves);
-        ImGui::MenuItem("Hyperparameters", nullptr, &v.show_params);
         ImGui::Separator();
         ImGui::MenuItem("Presentation mode", "F5", &v.presentation);
         if (ImGui::BeginMenu("Text size")) {
@@ -290,6 +289,12 @@ void draw_transport_panel(Lab& lab) {
     ImGui::SliderInt("Speed", &live.speed, 0, num_speeds() - 1, speed_at(live.speed).label,
                      ImGuiSliderFlags_AlwaysClamp);
     draw_scrubber(lab);
+    // The phase of the episode (storing pattern 2, delay, probe...), where the eye already is.
+    if (!views.status.empty()) {
+        ImGui::PushTextWrapPos(0);
+        ImGui::TextColored(kStaged, "%s", views.status.c_str());
+        ImGui::PopTextWrapPos();
+    }
     ImGui::Text("episode %s", fmt_count(int64_t(views.episode ? views.episode : int64_t(live.episode_index()))).c_str());
     ImGui::SameLine();
     ImGui::TextColored(kDim, "  %s live steps", fmt_count(live.live_steps()).c_str());
@@ -315,20 +320,14 @@ void draw_transport_panel(Lab& lab) {
         ImGui::SameLine();
         if (ImGui::SmallButton("dismiss")) lab.live.dismiss_ghost();
     }
-    if (!views.status.empty()) ImGui::TextColored(kDim, "%s", views.status.c_str());
     ImGui::End();
 }
 
 // ---------------------------------------------------------------- training
 
-void draw_training_panel(Lab& lab) {
-    if (!ImGui::Begin("Training")) {
-        ImGui::End();
-        return;
-    }
+void draw_training_contents(Lab& lab) {
     TrainerLink& tr = lab.training;
     if (!tr.has() || !lab.live.has_task()) {
-        ImGui::End();
         return;
     }
     Task& task = lab.live.task();
@@ -429,6 +428,10 @@ void draw_training_panel(Lab& lab) {
                     "training episodes. Pick a point to run the live episode again with them and watch how the "
                     "network learned to learn; 'newest' goes back to the latest parameters.");
     }
+}
+
+void draw_training_panel(Lab& lab) {
+    if (ImGui::Begin("Training")) draw_training_contents(lab);
     ImGui::End();
 }
 

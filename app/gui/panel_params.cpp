@@ -12,10 +12,8 @@ namespace ps::gui {
 
 using namespace style;
 
-void draw_params_panel(Lab& lab) {
-    if (!ImGui::Begin("Hyperparameters")) { ImGui::End(); return; }
+void draw_params_contents(Lab& lab) {
     if (!lab.live.has_task()) {
-        ImGui::End();
         return;
     }
     StagedSettings& staged = lab.staged;
@@ -150,6 +148,10 @@ void draw_params_panel(Lab& lab) {
         }
         ImGui::EndTable();
     }
+}
+
+void draw_params_panel(Lab& lab) {
+    if (ImGui::Begin("Hyperparameters")) draw_params_contents(lab);
     ImGui::End();
 }
 

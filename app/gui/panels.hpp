@@ -17,9 +17,11 @@ void draw_menu(Lab& lab);
 void draw_task_panel(Lab& lab);
 void draw_transport_panel(Lab& lab);
 void draw_training_panel(Lab& lab);
+void draw_training_contents(Lab& lab);   // inside a window of the caller's
 void draw_scrubber(Lab& lab);   // the episode's timeline: drag to show any recorded step
 // panel_params.cpp
 void draw_params_panel(Lab& lab);
+void draw_params_contents(Lab& lab);
 // panel_chrome.cpp
 void draw_status_bar(Lab& lab);
 void draw_help(Lab& lab);

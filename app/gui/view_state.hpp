@@ -39,11 +39,12 @@ struct ViewState {
     const void* twin_probe_for = nullptr;            // the task the twin choices were worked out for
     bool twin_plastic = false, twin_has_eta = false;
     std::vector<GlImage> images;
-    bool show_matrices = true, show_activity = true, show_curves = true, show_focus = true, show_params = true;
+    bool show_matrices = true, show_activity = true, show_curves = true, show_focus = true;
     bool show_task_view = true, show_focus_panel = false;   // with a task panel (task_panel.hpp)
     const char* activity_title = "Activity";
     // Presentation mode: the control column hidden, a few views large (a lesson step's `show:`).
     bool presentation = false;
+    int setup_tab = -1;                              // select a tab of "Training and settings" (-1: as it is)
     bool drawn_presentation = false;
     ImVec2 laid_out_for{0, 0};                        // the display size the windows were placed for
 
