@@ -183,6 +183,15 @@ const std::vector<ScriptAction>& table() {
          }},
         {"dismiss-ghost", "drop the ghost", [](L& l, S) { l.live.dismiss_ghost(); return std::string(); }},
         {"timeline", "=K: run the episode with timeline entry K (-1: newest)", timeline},
+        {"speed", "=K: the transport speed (0 = 1 step/s ... 13 = 500 steps/frame)",
+         [](L& l, S a) {
+             char* end = nullptr;
+             const long k = std::strtol(a.c_str(), &end, 10);
+             if (a.empty() || *end || k < 0 || k >= num_speeds())
+                 return "speed: '" + a + "' is not in 0.." + std::to_string(num_speeds() - 1);
+             l.live.speed = int(k);
+             return std::string();
+         }},
         {"play-to", "=T: play until step T, then pause",
          [](L& l, S a) {
              char* end = nullptr;

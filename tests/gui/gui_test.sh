@@ -147,6 +147,26 @@ case "$case_" in
     expect_ok
     [ "$(field twin)" = baseline ] || fail "images: twin=baseline gave $(field twin)"
     ;;
+  lessons)   # every shipped lesson end to end at full speed: each step's actions run, no error, the
+             # last step reached; a bad lesson file is one line naming its line
+    lessons_dir="$(dirname "${BASH_SOURCE[0]}")/../../assets/lessons"
+    for f in "$lessons_dir"/*.md; do
+      [ "$(basename "$f")" = README.md ] && continue
+      n=$(grep -c '^# ' "$f")
+      args=(--lesson "$f" --size 1280x720 --at 0 speed=13)
+      for ((k = 1; k < n; k++)); do args+=(--at $((k * 25)) lesson-next); done
+      args+=(--at $((n * 25 + 20)) expect-no-error)
+      run "${args[@]}" --frames $((n * 25 + 30)) --screenshot "$work/$(basename "$f" .md).png"
+      expect_ok
+      [ "$(field lesson_step)" = "$n" ] || fail "$(basename "$f"): reached step $(field lesson_step) of $n"
+      [ "$(field errors_shown)" = 0 ] || fail "$(basename "$f"): $(field errors_shown) error(s) shown"
+    done
+    printf -- '---\ntitle: bad\nminutes: 3\n---\n# One\nA caption.\ndo: play; plya\n' >"$work/bad.md"
+    run --lesson "$work/bad.md" --frames 3
+    [ "$rc" = 2 ] || fail "a bad lesson: exit code $rc, expected 2"
+    grep -q "bad.md line 7: unknown action 'plya'" "$work/err" || fail "the error does not name line 7"
+    [ "$(wc -l <"$work/err")" = 1 ] || fail "expected one line of error output"
+    ;;
   corrupt_flag)   # --checkpoint on a corrupt file: one clear line, exit 2
     printf 'PK\003\004 not really a zip' >"$work/corrupt.npz"
     run --frames 5 --checkpoint "$work/corrupt.npz"
