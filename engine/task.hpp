@@ -14,10 +14,12 @@
 #include "arrays.hpp"
 #include "fields.hpp"
 #include "rng.hpp"
+#include "tensor.hpp"
 
 namespace ps {
 
-using MatRf = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+// Old spelling of MatR<float>, still used by app/gui (remove once it says MatR<float>).
+using MatRf = MatR<float>;
 
 struct PresetInfo {
     std::string name;
@@ -34,7 +36,7 @@ struct StepStats {
 // load on the same task object, and are only touched from the thread that steps it.
 struct MatrixView {
     std::string name;        // "H", "W", "A", "W+A*H"
-    const MatRf* m = nullptr;
+    const MatR<float>* m = nullptr;
     bool is_signed = true;   // diverging colormap centred on 0, else sequential
     std::string help;        // tooltip
     std::string row_label = "pre", col_label = "post";
@@ -69,8 +71,8 @@ struct LiveViews {
     int t = 0, T = 0;                     // timestep reached, episode length
     int64_t episode = 0;                  // live episode counter
     std::vector<MatrixView> matrices;
-    const MatRf* activity = nullptr;      // T x N raster of x(t), rows beyond t are zero
-    const MatRf* input = nullptr;         // T x N(or K) inputs of the episode
+    const MatR<float>* activity = nullptr;      // T x N raster of x(t), rows beyond t are zero
+    const MatR<float>* input = nullptr;         // T x N(or K) inputs of the episode
     std::vector<float> target;            // what the network should output (may be empty)
     std::vector<ImageView> images;
     std::map<std::string, double> scalars;   // "eta", "loss", ...

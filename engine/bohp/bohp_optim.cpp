@@ -16,7 +16,7 @@ void Optimizer::apply(const OptConfig& cfg, Params<float>& p, const Params<float
     ++steps_;
     const double bc1 = 1 - std::pow(cfg.beta1, double(steps_));
     const double bc2 = 1 - std::pow(cfg.beta2, double(steps_));
-    auto update = [&](const std::string& name, Mat<float>& th, const Mat<float>& gr, Mat<float>& m, Mat<float>& v) {
+    auto update = [&](const std::string& name, MatR<float>& th, const MatR<float>& gr, MatR<float>& m, MatR<float>& v) {
         const bool penalised = name == "w" || name == "alpha" || name == "out_w";
         for (Eigen::Index i = 0; i < th.size(); ++i) {
             double x = th.data()[i];
@@ -49,8 +49,8 @@ void Optimizer::apply(const OptConfig& cfg, Params<float>& p, const Params<float
 }
 
 void Optimizer::save(ArrayMap& out) const {
-    m_.each([&](const char* n, const Mat<float>& a) { out[std::string("opt/m/") + n] = to_array(a); });
-    v_.each([&](const char* n, const Mat<float>& a) { out[std::string("opt/v/") + n] = to_array(a); });
+    for (const auto& [n, a] : m_.list()) out["opt/m/" + n] = to_array(*a);
+    for (const auto& [n, a] : v_.list()) out["opt/v/" + n] = to_array(*a);
     out["opt/step"] = scalar_array(double(steps_));
 }
 
@@ -58,11 +58,11 @@ void Optimizer::load(const ArrayMap& in, const Shape& s) {
     Params<float> m, v;
     m.zeros(s);
     v.zeros(s);
-    m.each([&](const char* n, Mat<float>& a) { from_array(in, std::string("opt/m/") + n, a, a.rows(), a.cols()); });
-    v.each([&](const char* n, Mat<float>& a) {
-        from_array(in, std::string("opt/v/") + n, a, a.rows(), a.cols());
-        if ((a.array() < 0).any()) throw std::runtime_error(std::string("array 'opt/v/") + n + "' holds a negative value");
-    });
+    for (auto& [n, a] : m.list()) from_array(in, "opt/m/" + n, *a, a->rows(), a->cols());
+    for (auto& [n, a] : v.list()) {
+        from_array(in, "opt/v/" + n, *a, a->rows(), a->cols());
+        if ((a->array() < 0).any()) throw std::runtime_error("array 'opt/v/" + n + "' holds a negative value");
+    }
     const double st = scalar_from(in, "opt/step");
     if (st < 0 || st != std::floor(st)) throw std::runtime_error("array 'opt/step' is not a non-negative integer");
     m_ = m;
@@ -72,8 +72,8 @@ void Optimizer::load(const ArrayMap& in, const Shape& s) {
 
 std::string Optimizer::find_nonfinite() const {
     std::string bad;
-    m_.each([&](const char* n, const Mat<float>& a) { if (bad.empty() && !a.allFinite()) bad = std::string("opt/m/") + n; });
-    v_.each([&](const char* n, const Mat<float>& a) { if (bad.empty() && !a.allFinite()) bad = std::string("opt/v/") + n; });
+    for (const auto& [n, a] : m_.list()) if (bad.empty() && !a->allFinite()) bad = "opt/m/" + n;
+    for (const auto& [n, a] : v_.list()) if (bad.empty() && !a->allFinite()) bad = "opt/v/" + n;
     return bad;
 }
 

@@ -61,7 +61,7 @@ void BohpTask::init(uint64_t seed) {
     Rng r(seed);
     p_.zeros(shape_);
     const double s = cfg_.init_scale;
-    auto fill = [&](Mat<float>& m) { for (Eigen::Index i = 0; i < m.size(); ++i) m.data()[i] = float(s * r.normal()); };
+    auto fill = [&](MatR<float>& m) { for (Eigen::Index i = 0; i < m.size(); ++i) m.data()[i] = float(s * r.normal()); };
     fill(p_.w);
     fill(p_.alpha);
     if (p_.v.size()) fill(p_.v);
@@ -75,7 +75,7 @@ void BohpTask::init(uint64_t seed) {
 
 int64_t BohpTask::num_params() const {
     int64_t n = 0;
-    p_.each([&](const char*, const Mat<float>& m) { n += m.size(); });
+    for (const auto& [name, m] : p_.list()) n += m->size();
     return n;
 }
 
@@ -92,7 +92,7 @@ StepStats BohpTask::train_step() {
     st.metric = n ? 1.0 - double(ok) / n : 0.0;
     if (learn) {
         double gn = 0;
-        g_.each([&](const char*, const Mat<float>& m) { gn += double(m.squaredNorm()); });
+        for (const auto& [name, m] : g_.list()) gn += double(m->squaredNorm());
         st.extra["grad_norm"] = std::sqrt(gn);
         opt_.apply(opt_config(), p_, g_);
     }
@@ -114,12 +114,12 @@ double BohpTask::eval_episode(Rng& rng) {
 
 std::string BohpTask::find_nonfinite() const {
     std::string bad;
-    p_.each([&](const char* n, const Mat<float>& m) { if (bad.empty() && !m.allFinite()) bad = n; });
+    for (const auto& [n, m] : p_.list()) if (bad.empty() && !m->allFinite()) bad = n;
     return bad.empty() ? opt_.find_nonfinite() : bad;
 }
 
 void BohpTask::save(ArrayMap& out, bool with_optimizer) const {
-    p_.each([&](const char* n, const Mat<float>& m) { out[std::string("param/") + n] = to_array(m); });
+    for (const auto& [n, m] : p_.list()) out["param/" + n] = to_array(*m);
     out["state/episode"] = i64_array({episode_});
     out["state/seed"] = i64_array({int64_t(seed_)});
     if (with_optimizer) opt_.save(out);
@@ -129,7 +129,7 @@ void BohpTask::load(const ArrayMap& in, bool with_optimizer) {
     const Shape s = shape();
     Params<float> p;
     p.zeros(s);
-    p.each([&](const char* n, Mat<float>& m) { from_array(in, std::string("param/") + n, m, m.rows(), m.cols()); });
+    for (auto& [n, m] : p.list()) from_array(in, "param/" + n, *m, m->rows(), m->cols());
     Optimizer o;
     if (with_optimizer) o.load(in, s);
     else o.reset(s);
@@ -159,15 +159,15 @@ void BohpTask::grad_dump(uint64_t seed, ArrayMap& out) {
     bptt_episode(shape_, pd, cfg_.gamma, ep, &gb);
     out["inputs"] = to_array(ep.x);
     out["targets"] = to_array(ep.target);
-    Mat<double> sc(1, ep.T());
+    MatR<double> sc(1, ep.T());
     for (int t = 0; t < ep.T(); ++t) sc(0, t) = ep.scored[size_t(t)];
     out["scored"] = to_array(sc);
     out["gamma"] = scalar_array(cfg_.gamma);
     out["loss"] = scalar_array(loss);
-    pd.each([&](const char* n, const Mat<double>& m) { out[std::string("param/") + n] = to_array(m); });
-    g.each([&](const char* n, const Mat<double>& m) { out[std::string("grad/") + n] = to_array(m); });
+    for (const auto& [n, m] : pd.list()) out["param/" + n] = to_array(*m);
+    for (const auto& [n, m] : std::as_const(g).list()) out["grad/" + n] = to_array(*m);
     // The same gradient by BPTT, for comparison (not a trained parameter's entry).
-    gb.each([&](const char* n, const Mat<double>& m) { out[std::string("bptt_grad/") + n] = to_array(m); });
+    for (const auto& [n, m] : std::as_const(gb).list()) out["bptt_grad/" + n] = to_array(*m);
 }
 
 // ---- live stepping

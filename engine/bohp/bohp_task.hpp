@@ -78,7 +78,7 @@ private:
     // live stepping
     Episode<float> live_ep_;
     OnlineNet<float> live_net_;
-    MatRf live_act_, live_in_, live_eff_, live_dy_db_;
+    MatR<float> live_act_, live_in_, live_eff_, live_dy_db_;
     double live_loss_ = 0;
     int live_scored_ = 0, live_correct_ = 0;
     int64_t live_count_ = 0;

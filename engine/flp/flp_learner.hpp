@@ -66,7 +66,7 @@ public:
 
     // One outer step on these episodes (plain SGD: one grid-tuning step on the first).
     // metric(ep, Ŷ_query) gives the task's metric; StepStats averages it over the episodes.
-    using MetricFn = std::function<double(const Episode<float>&, const Mat<float>&)>;
+    using MetricFn = std::function<double(const Episode<float>&, const MatR<float>&)>;
     StepStats train(const std::vector<Episode<float>>& eps, Rng& init_rng, const MetricFn& metric);
 
     int64_t num_params() const;
@@ -77,7 +77,7 @@ public:
     void grad_dump(const Episode<float>& ep, Rng& init_rng, ArrayMap& out) const;
 
     // Adam's parameter lists (names as Params::each): every meta-parameter but P, and P.
-    using List = std::vector<std::pair<std::string, Mat<float>*>>;
+    using List = std::vector<std::pair<std::string, MatR<float>*>>;
     List param_list(Params<float>& q, bool rates) const;
 };
 

@@ -55,7 +55,7 @@ StepStats FlpTaskBase::train_step() {
     std::vector<Episode<float>> eps;
     for (int k = 0; k < lc_.meta_batch; ++k) eps.push_back(make_episode(data_rng_, true, nullptr));
     drawn_ += lc_.meta_batch;
-    StepStats st = learner_.train(eps, init_rng_, [this](const Episode<float>& ep, const Mat<float>& y) { return metric(ep, y); });
+    StepStats st = learner_.train(eps, init_rng_, [this](const Episode<float>& ep, const MatR<float>& y) { return metric(ep, y); });
     if (learner_.kind() == Learner::Sgd) lc_.inner_lr = learner_.lc.inner_lr;   // the tuned rate shows in the fields
     return st;
 }
@@ -119,17 +119,17 @@ void FlpTaskBase::live_restart() {
     live_.ep = make_episode(r, false, &live_.info);
     Rng ir = r.split();
     live_.pe = learner_.episode_params(ir);
-    Mat<float> extra;
+    MatR<float> extra;
     live_extra_rows(extra);
     live_.extra_rows = int(extra.rows());
-    Mat<float> all(live_.ep.X.rows() + live_.ep.Xq.rows() + extra.rows(), n_in());
+    MatR<float> all(live_.ep.X.rows() + live_.ep.Xq.rows() + extra.rows(), n_in());
     all << live_.ep.X, live_.ep.Xq, extra;
     rep_forward(learner_.cfg, live_.pe, all, live_.rep);
     live_.st = initial_state(learner_.cfg, live_.pe);
     live_.t = 0;
     live_.step_loss = 0;
     live_.dW.clear();
-    for (const auto& W : live_.st.W) live_.dW.push_back(Mat<float>::Zero(W.rows(), W.cols()));
+    for (const auto& W : live_.st.W) live_.dW.push_back(MatR<float>::Zero(W.rows(), W.cols()));
     live_.Bv.clear();
     for (int h = 0; h < learner_.cfg.n_head; ++h)
         if (learner_.cfg.rule == Rule::Flp && learner_.cfg.has_feedback(h)) live_.Bv.push_back(live_.pe.B[size_t(h)]);
@@ -153,7 +153,7 @@ void FlpTaskBase::live_group_losses(int col) {
         for (Eigen::Index r = 0; r < live_.qpred.rows(); ++r)
             if (r < Eigen::Index(qg.size()) && qg[size_t(r)] == g) rows.push_back(r);
         if (rows.empty()) continue;
-        Mat<float> yh(Eigen::Index(rows.size()), live_.qpred.cols()), y(Eigen::Index(rows.size()), live_.qpred.cols());
+        MatR<float> yh(Eigen::Index(rows.size()), live_.qpred.cols()), y(Eigen::Index(rows.size()), live_.qpred.cols());
         for (size_t i = 0; i < rows.size(); ++i) { yh.row(Eigen::Index(i)) = live_.qpred.row(rows[i]); y.row(Eigen::Index(i)) = live_.ep.Yq.row(rows[i]); }
         live_.gloss(g, col) = loss_forward<float>(c.loss, yh, y, nullptr);
     }
@@ -161,9 +161,9 @@ void FlpTaskBase::live_group_losses(int col) {
 
 void FlpTaskBase::live_predict() {
     const NetConfig& c = learner_.cfg;
-    const Mat<float>& H = live_.rep[size_t(c.F())];
+    const MatR<float>& H = live_.rep[size_t(c.F())];
     const Eigen::Index R = live_.ep.X.rows(), Q = live_.ep.Xq.rows();
-    std::vector<Mat<float>> hx;
+    std::vector<MatR<float>> hx;
     head_forward<float>(c, live_.st, H.middleRows(R, Q), hx);
     live_.qpred = hx.back();
     if (live_.extra_rows > 0) {
@@ -180,16 +180,16 @@ bool FlpTaskBase::live_step() {
     const NetConfig& c = learner_.cfg;
     const int t = live_.t;
     const HeadState<float> prev = live_.st;
-    const Mat<float> Ht = live_.rep[size_t(c.F())].middleRows(live_.ep.start[size_t(t)], live_.ep.rows(t));
-    const Mat<float> Yt = live_.ep.Y.middleRows(live_.ep.start[size_t(t)], live_.ep.rows(t));
+    const MatR<float> Ht = live_.rep[size_t(c.F())].middleRows(live_.ep.start[size_t(t)], live_.ep.rows(t));
+    const MatR<float> Yt = live_.ep.Y.middleRows(live_.ep.start[size_t(t)], live_.ep.rows(t));
     inner_step<float>(c, live_.pe, live_.st, Ht, Yt, live_.w);
     for (size_t h = 0; h < prev.W.size(); ++h) live_.dW[h] = live_.st.W[h] - prev.W[h];
     {   // alignment: cos(dW, -dℓ_t/dW) over all head weights, the gradient taken at the step's own weights
-        std::vector<Mat<float>> hx, gA, gW;
+        std::vector<MatR<float>> hx, gA, gW;
         head_forward<float>(c, prev, Ht, hx);
-        Mat<float> gY;
+        MatR<float> gY;
         loss_forward<float>(c.loss, hx.back(), Yt, &gY);
-        for (const auto& W : prev.W) gW.push_back(Mat<float>::Zero(W.rows(), W.cols()));
+        for (const auto& W : prev.W) gW.push_back(MatR<float>::Zero(W.rows(), W.cols()));
         head_backward<float>(c, prev, hx, gY, gA, &gW, nullptr, nullptr);
         double dot = 0, nu = 0, ng = 0;
         for (size_t h = 0; h < gW.size(); ++h) {

@@ -56,7 +56,7 @@ public:
     // A fresh episode: train split (meta-training) or test split (evaluation).
     virtual Episode<float> make_episode(Rng& rng, bool train, EpisodeInfo* info) = 0;
     // The task's metric on query predictions Ŷ (Q × n_out).
-    virtual double metric(const Episode<float>& ep, const Mat<float>& Yq_hat) const = 0;
+    virtual double metric(const Episode<float>& ep, const MatR<float>& Yq_hat) const = 0;
 
 protected:
     virtual std::vector<Field> data_fields() = 0;
@@ -69,7 +69,7 @@ protected:
     virtual void reset_defaults() = 0;
     virtual std::string group_mark(int g) const = 0;
     // Extra rows evaluated after every live step (e.g. the sine curves); results in live_.extra_pred.
-    virtual void live_extra_rows(Mat<float>& X) { X.resize(0, n_in()); }
+    virtual void live_extra_rows(MatR<float>& X) { X.resize(0, n_in()); }
     virtual bool live_input_raster() const { return false; }
 
     struct Live {
@@ -79,17 +79,17 @@ protected:
         Episode<float> ep;
         EpisodeInfo info;
         Params<float> pe;                  // parameters of this episode
-        std::vector<Mat<float>> rep;       // representation of [inner; query; extra] rows
+        std::vector<MatR<float>> rep;       // representation of [inner; query; extra] rows
         int extra_rows = 0;
         HeadState<float> st;
         StepWork<float> w;
         int t = 0;
         double step_loss = 0;
-        std::vector<Mat<float>> dW, Wv, Bv;
-        Mat<float> qpred, extra_pred;
-        Mat<float> act, inp;               // activity / input rasters (T × n)
+        std::vector<MatR<float>> dW, Wv, Bv;
+        MatR<float> qpred, extra_pred;
+        MatR<float> act, inp;               // activity / input rasters (T × n)
         std::vector<double> cos;           // per done step: update / negative-gradient cosine
-        Mat<float> gloss;                  // groups × (T + 1): query loss of each group after step t (col 0: start)
+        MatR<float> gloss;                  // groups × (T + 1): query loss of each group after step t (col 0: start)
     };
     Live live_;
     LearnerConfig lc_;

@@ -61,7 +61,7 @@ public:
     Episode<float> make_episode(Rng& rng, bool train, EpisodeInfo* info) override {
         return make_digit_episode(dc_, images(), !train, rng, info);
     }
-    double metric(const Episode<float>& ep, const Mat<float>& y) const override {
+    double metric(const Episode<float>& ep, const MatR<float>& y) const override {
         int ok = 0;
         for (Eigen::Index r = 0; r < y.rows(); ++r) {
             Eigen::Index a, b;

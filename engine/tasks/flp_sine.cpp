@@ -63,7 +63,7 @@ public:
     bool metric_lower_is_better() const override { return true; }
 
     Episode<float> make_episode(Rng& rng, bool, EpisodeInfo* info) override { return make_sine_episode(dc_, rng, info); }
-    double metric(const Episode<float>& ep, const Mat<float>& y) const override { return (y - ep.Yq).squaredNorm() / double(y.size()); }
+    double metric(const Episode<float>& ep, const MatR<float>& y) const override { return (y - ep.Yq).squaredNorm() / double(y.size()); }
 
     void live_views(LiveViews& v) override {
         FlpTaskBase::live_views(v);
@@ -149,7 +149,7 @@ protected:
         return true;
     }
     bool live_input_raster() const override { return true; }
-    void live_extra_rows(Mat<float>& X) override {
+    void live_extra_rows(MatR<float>& X) override {
         const int nf = dc_.n_funcs;
         X.setZero(nf * kCurveSamples, n_in());
         for (int k = 0; k < nf; ++k)

@@ -257,7 +257,7 @@ public:
     }
     int64_t num_params() const override {
         int64_t k = 0;
-        auto& p = const_cast<NetParams<float>&>(net_.p);
+        const auto& p = net_.p;
         for (auto& [n, m] : p.list(net_.config())) k += m->size();
         return k;
     }
@@ -314,7 +314,7 @@ public:
     }
 
     std::string find_nonfinite() const override {
-        auto& p = const_cast<NetParams<float>&>(net_.p);
+        const auto& p = net_.p;
         for (auto& [n, m] : p.list(net_.config()))
             if (!m->allFinite()) return n;
         if (!adam_.finite()) return "Adam moments";
@@ -322,7 +322,7 @@ public:
     }
 
     void save(ArrayMap& out, bool with_optimizer) const override {
-        auto& p = const_cast<NetParams<float>&>(net_.p);
+        const auto& p = net_.p;
         for (auto& [n, m] : p.list(net_.config())) out["param/" + n] = to_array(*m);
         if (net_.config().eta == EtaMode::Fixed || !net_.plastic()) out["param/eta"] = to_array(net_.p.eta);
         out["state/episode"] = i64_array({episode_});

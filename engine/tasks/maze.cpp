@@ -27,7 +27,7 @@ struct MazeTaskConfig {
     double reward = 10;
     double wall_penalty = 0.1;
     int hidden = 200;
-    int alpha = 1;               // Plasticity: none, independent, shared
+    int alpha = int(AlphaMode::Independent);
     int rule = 0;                // TraceRule: oja, hebb, neuromod
     double clip = 0;
     double w_init = 1.0;
@@ -82,9 +82,9 @@ public:
         MazeTaskConfig c;
         if (p == "plastic") {
         } else if (p == "non-plastic") {
-            c.alpha = int(Plasticity::None);
+            c.alpha = int(AlphaMode::None);
         } else if (p == "shared-alpha") {
-            c.alpha = int(Plasticity::Shared);
+            c.alpha = int(AlphaMode::Shared);
         } else if (p == "backpropamine") {
             c.rule = int(TraceRule::Neuromod);
             c.clip = 2.0;
@@ -104,7 +104,7 @@ public:
             Field::real("reward", &c.reward, 0, 1000, "", "Reward for reaching the reward cell (then the agent is teleported).", Apply::Episode),
             Field::real("wall_penalty", &c.wall_penalty, 0, 100, "", "Penalty for a move into a wall (the agent stays).", Apply::Episode),
             Field::integer("hidden", &c.hidden, 2, 2048, "units", "Recurrent tanh units.", Apply::Rebuild),
-            Field::choice("alpha", &c.alpha, {"none", "independent", "shared"}, "Plasticity coefficients A: none (non-plastic), one per connection, or one shared scalar.", Apply::Rebuild),
+            alpha_field(&c.alpha),
             Field::choice("rule", &c.rule, {"oja", "hebb", "neuromod"}, "oja: H += eta x(t)(x(t-1) - H x(t)); hebb: H = (1-eta)H + eta x(t-1)^T x(t); neuromod: H = clip(H + M(t) x(t-1)^T x(t)), M(t) = tanh(x(t) Wm + bm) learned.", Apply::Rebuild),
             Field::real("clip", &c.clip, 0, 100, "", "Trace clip |H| <= clip after each update (0 = off; the neuromod rule needs > 0).", Apply::Rebuild),
             Field::real("w_init", &c.w_init, 0, 10, "", "W ~ w_init * N(0,1) / sqrt(hidden).", Apply::Rebuild),
@@ -142,7 +142,7 @@ public:
     }
     int64_t num_params() const override {
         int64_t k = 0;
-        for (auto& [n, m] : const_cast<Params<float>&>(net_.p).list()) k += m->size();
+        for (auto& [n, m] : net_.p.list()) k += m->size();
         return k;
     }
     int episodes_per_step() const override { return cfg_.batch; }
@@ -194,14 +194,14 @@ public:
     }
 
     std::string find_nonfinite() const override {
-        for (auto& [n, m] : const_cast<Params<float>&>(net_.p).list())
+        for (auto& [n, m] : net_.p.list())
             if (!m->allFinite()) return n;
         if (!adam_.finite()) return "Adam moments";
         return "";
     }
 
     void save(ArrayMap& out, bool with_optimizer) const override {
-        for (auto& [n, m] : const_cast<Params<float>&>(net_.p).list()) out["param/" + n] = to_array(*m);
+        for (auto& [n, m] : net_.p.list()) out["param/" + n] = to_array(*m);
         out["state/episode"] = i64_array({episode_});
         out["state/seed"] = i64_array({int64_t(seed_)});
         if (with_optimizer) adam_.save(out, "adam/");
@@ -223,12 +223,12 @@ public:
         std::vector<Rng> er{stream(seed, 0, 0)}, ar{stream(seed, 0, 1)};
         env[0].reset(er[0]);
         Rollout r;
-        Mat<double> u;
+        MatR<double> u;
         run_batch(net, env, er, ar, cfg_.steps, r, u);
         const A2CLoss L = a2c_loss_grad(net, r.actions, r.rewards, a2c_config());
         Params<double> g;
         net.backward(g);
-        Mat<double> acts(1, cfg_.steps), rews(1, cfg_.steps);
+        MatR<double> acts(1, cfg_.steps), rews(1, cfg_.steps);
         for (int t = 0; t < cfg_.steps; ++t) { acts(0, t) = r.actions[size_t(t)]; rews(0, t) = r.rewards[size_t(t)]; }
         out["actions"] = to_array(acts);
         out["rewards"] = to_array(rews);
@@ -278,11 +278,11 @@ public:
         v.episode = int64_t(live_count_);
         v.matrices.clear();
         if (net_.config().plastic()) {
-            trace_view_ = Eigen::Map<const Mat<float>>(net_.trace(0), net_.n(), net_.n());
+            trace_view_ = Eigen::Map<const MatR<float>>(net_.trace(0), net_.n(), net_.n());
             v.matrices.push_back({"H", &trace_view_, true, "Hebbian trace H(t) that produced x(t): (pre, post). It stores where the reward was."});
         }
         v.matrices.push_back({"W", &net_.p.W, true, "Baseline recurrent weights W, trained across episodes."});
-        if (net_.config().alpha == Plasticity::Independent)
+        if (net_.config().alpha == AlphaMode::Independent)
             v.matrices.push_back({"A", &net_.p.A, true, "Plasticity coefficients A (alpha), trained."});
         v.activity = &activity_;
         v.input = &inputs_;
@@ -328,7 +328,7 @@ private:
     maze::NetConfig net_config() const {
         maze::NetConfig nc;
         nc.n = cfg_.hidden;
-        nc.alpha = Plasticity(cfg_.alpha);
+        nc.alpha = AlphaMode(cfg_.alpha);
         nc.rule = TraceRule(cfg_.rule);
         nc.clip = cfg_.clip;
         nc.w_init = cfg_.w_init;
@@ -366,7 +366,7 @@ private:
         if (net_.batch() != 1 || net_.t() != live_t_) {   // parameters reloaded or never begun
             live_restart();
         }
-        Mat<float> u(1, kObs);
+        MatR<float> u(1, kObs);
         live_env_.observe(u.row(0).data());
         net_.step(u);
         double p[kActions];
@@ -397,7 +397,7 @@ private:
     std::vector<MazeEnv> envs_;
     std::vector<Rng> env_rng_, act_rng_;
     Rollout roll_;
-    Mat<float> u_;
+    MatR<float> u_;
     // live
     MazeEnv live_env_;
     Rng live_env_rng_, live_act_rng_;

@@ -20,7 +20,6 @@ namespace ps {
 namespace {
 
 using omni::CharSet;
-using omni::MatC;
 
 struct OmniConfig {
     int ways = 5, shots = 1, channels = 64;
@@ -305,12 +304,12 @@ public:
         const int C = net.shape.channels, K = net.shape.ways, T = live_ep_.steps();
         live_t_ = 0;
         live_Hc_ = MatC<float>::Zero(C, K);
-        live_H_ = MatRf::Zero(C, K);
+        live_H_ = MatR<float>::Zero(C, K);
         live_eff_ = to_rf(net.w());
         live_w_ = to_rf(net.w());
         live_alpha_ = to_rf(net.alpha());
-        live_act_ = MatRf::Zero(T, C);
-        live_in_ = MatRf::Zero(T, K);
+        live_act_ = MatR<float>::Zero(T, C);
+        live_in_ = MatR<float>::Zero(T, K);
         for (int t = 0; t + 1 < T; ++t) live_in_(t, live_ep_.labels[size_t(t)]) = 1.f;
         live_y_.assign(size_t(K), 0.f);
         live_loss_ = -1;
@@ -404,7 +403,7 @@ public:
     }
 
 private:
-    static MatRf to_rf(const MatC<float>& m) { return MatRf(m); }
+    static MatR<float> to_rf(const MatC<float>& m) { return MatR<float>(m); }
 
     // Failure gallery: every new live episode also runs kGalleryBatch held-out episodes (one batched
     // forward, a few ms) and keeps the newest kGalleryKeep wrong answers as film strips: the
@@ -448,10 +447,10 @@ private:
     }
 
     // The first layer's filters, 3x3 each, in a grid 8 wide with 1-pixel gaps.
-    static MatRf filter_tiles(const omni::OmniNet<float>& net) {
+    static MatR<float> filter_tiles(const omni::OmniNet<float>& net) {
         const MatC<float>& W = net.W(0);   // (C, 9): filter o, tap ky*3+kx
         const int C = int(W.rows()), cols = 8, rows = (C + cols - 1) / cols;
-        MatRf m = MatRf::Zero(rows * 4 - 1, cols * 4 - 1);
+        MatR<float> m = MatR<float>::Zero(rows * 4 - 1, cols * 4 - 1);
         for (int o = 0; o < C; ++o)
             for (int ky = 0; ky < 3; ++ky)
                 for (int kx = 0; kx < 3; ++kx) m((o / cols) * 4 + ky, (o % cols) * 4 + kx) = W(o, ky * 3 + kx);
@@ -570,7 +569,7 @@ private:
     int live_t_ = 0, live_pred_ = -1;
     double live_loss_ = -1;
     MatC<float> live_Hc_;
-    MatRf live_H_, live_eff_, live_w_, live_alpha_, live_act_, live_in_, filters_;
+    MatR<float> live_H_, live_eff_, live_w_, live_alpha_, live_act_, live_in_, filters_;
     std::vector<float> live_y_;
     std::string live_note_;
     std::vector<ImageView> failures_;

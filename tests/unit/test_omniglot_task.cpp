@@ -145,7 +145,7 @@ TEST_CASE("omniglot task: live stepping shows one support image per step, then t
     CHECK(f.width == 33 * 7 - 1);
     CHECK(f.pixels.size() == size_t(f.height * f.width));
     REQUIRE(v.matrices.size() >= 4);
-    const MatRf* H = nullptr;
+    const MatR<float>* H = nullptr;
     for (auto& m : v.matrices) if (m.name == "H") H = m.m;
     REQUIRE(H);
     CHECK(H->rows() == 64);
