@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
+#include "task_state.hpp"
 
 namespace ps::bohp {
 
@@ -49,32 +50,28 @@ void Optimizer::apply(const OptConfig& cfg, Params<float>& p, const Params<float
 }
 
 void Optimizer::save(ArrayMap& out) const {
-    for (const auto& [n, a] : m_.list()) out["opt/m/" + n] = to_array(*a);
-    for (const auto& [n, a] : v_.list()) out["opt/v/" + n] = to_array(*a);
-    out["opt/step"] = scalar_array(double(steps_));
+    save_params(out, m_.list(), "optim/m/");
+    save_params(out, v_.list(), "optim/v/");
+    out["optim/steps"] = i64_array({steps_});
 }
 
 void Optimizer::load(const ArrayMap& in, const Shape& s) {
     Params<float> m, v;
     m.zeros(s);
     v.zeros(s);
-    for (auto& [n, a] : m.list()) from_array(in, "opt/m/" + n, *a, a->rows(), a->cols());
-    for (auto& [n, a] : v.list()) {
-        from_array(in, "opt/v/" + n, *a, a->rows(), a->cols());
-        if ((a->array() < 0).any()) throw std::runtime_error("array 'opt/v/" + n + "' holds a negative value");
-    }
-    const double st = scalar_from(in, "opt/step");
-    if (st < 0 || st != std::floor(st)) throw std::runtime_error("array 'opt/step' is not a non-negative integer");
+    load_params(in, m.list(), "optim/m/");
+    load_params(in, v.list(), "optim/v/");
+    for (const auto& [n, a] : v.list())
+        if ((a->array() < 0).any()) throw std::runtime_error("array 'optim/v/" + n + "' holds a negative value");
+    const int64_t steps = count_from(in, "optim/steps");
     m_ = m;
     v_ = v;
-    steps_ = int64_t(st);
+    steps_ = steps;
 }
 
-std::string Optimizer::find_nonfinite() const {
-    std::string bad;
-    for (const auto& [n, a] : m_.list()) if (bad.empty() && !a->allFinite()) bad = "opt/m/" + n;
-    for (const auto& [n, a] : v_.list()) if (bad.empty() && !a->allFinite()) bad = "opt/v/" + n;
-    return bad;
+void Optimizer::tensors(std::vector<TensorRef>& out) const {
+    add_tensors(out, m_.list(), false, "optim/m/");
+    add_tensors(out, v_.list(), false, "optim/v/");
 }
 
 }  // namespace ps::bohp

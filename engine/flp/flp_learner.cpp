@@ -215,33 +215,30 @@ StepStats FlpLearner::train(const std::vector<Episode<float>>& eps, Rng& init_rn
     return st;
 }
 
-int64_t FlpLearner::num_params() const {
-    int64_t k = 0;
-    for (const auto& [n, m] : p.list(cfg)) k += m->size();
-    return k;
-}
-
-std::string FlpLearner::find_nonfinite() const {
-    std::string bad;
-    for (const auto& [n, m] : p.list(cfg)) if (bad.empty() && !m->allFinite()) bad = n;
-    if (bad.empty() && !std::isfinite(p.lr(0, 0))) bad = "lr";
-    if (bad.empty() && (!adam.finite() || !adam_p.finite())) bad = "adam moments";
-    return bad;
+void FlpLearner::tensors(std::vector<TensorRef>& out) const {
+    const auto l = p.list(cfg);
+    add_tensors(out, l);
+    // The inner rate is a parameter only when it is meta-learned; it steps every inner loop.
+    bool lr_listed = false;
+    for (const auto& [n, m] : l) lr_listed = lr_listed || m == &p.lr;
+    if (!lr_listed) out.push_back({"lr", p.lr.data(), int64_t(p.lr.size()), false});
+    adam.tensors(out, "optim/");
+    adam_p.tensors(out, "optim_p/");
 }
 
 void FlpLearner::save(ArrayMap& out, bool with_optimizer) const {
     for (const auto& [n, m] : p.list(cfg)) out["param/" + n] = to_array(*m);
     out["state/inner_lr"] = scalar_array(p.lr(0, 0), false);
     if (with_optimizer) {
-        if (meta_learned()) adam.save(out, "adam/");
-        if (kind() == Learner::Flp) adam_p.save(out, "adam_p/");
+        if (meta_learned()) adam.save(out, "optim/");
+        if (kind() == Learner::Flp) adam_p.save(out, "optim_p/");
         // Adam creates its moments at the first step; a checkpoint written before it (e.g. by
         // the GUI at episode 0) still needs them for load(), so missing moments are saved as the
         // zeros Adam would start from.
         for (const auto& [n, m] : p.list(cfg)) {
             const bool rate = cfg.rule == Rule::Flp && n[0] == 'P';
             if (!meta_learned()) break;
-            const std::string pre = rate ? "adam_p/" : "adam/";
+            const std::string pre = rate ? "optim_p/" : "optim/";
             for (const char* mv : {"m/", "v/"})
                 if (!out.count(pre + mv + n)) out[pre + mv + n] = to_array(MatR<float>(MatR<float>::Zero(m->rows(), m->cols())));
         }
@@ -260,8 +257,8 @@ void FlpLearner::load(const ArrayMap& in, bool with_optimizer) {
     std::vector<double> gs = grid_sum;
     std::vector<int64_t> gn = grid_n;
     if (with_optimizer) {
-        if (meta_learned()) a.load(in, "adam/", param_list(q, false));
-        if (kind() == Learner::Flp) ap.load(in, "adam_p/", param_list(q, true));
+        if (meta_learned()) a.load(in, "optim/", param_list(q, false));
+        if (kind() == Learner::Flp) ap.load(in, "optim_p/", param_list(q, true));
         auto is = in.find("state/sgd_grid_loss_sum"), in_ = in.find("state/sgd_grid_n");
         if (is == in.end() || in_ == in.end()) throw std::runtime_error("array 'state/sgd_grid_loss_sum' or 'state/sgd_grid_n' is missing");
         if (is->second.size() != int64_t(gs.size()) || in_->second.size() != int64_t(gn.size()))

@@ -69,8 +69,8 @@ public:
     using MetricFn = std::function<double(const Episode<float>&, const MatR<float>&)>;
     StepStats train(const std::vector<Episode<float>>& eps, Rng& init_rng, const MetricFn& metric);
 
-    int64_t num_params() const;
-    std::string find_nonfinite() const;
+    // Parameters (and the inner rate), then both optimisers' moments (Task::tensors).
+    void tensors(std::vector<TensorRef>& out) const;
     void save(ArrayMap& out, bool with_optimizer) const;
     void load(const ArrayMap& in, bool with_optimizer);
     // Exact meta-gradient of one episode in double (plain SGD: of the initial weights and the rate).

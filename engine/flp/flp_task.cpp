@@ -16,24 +16,14 @@ std::vector<Field> FlpTaskBase::fields() {
     return f;
 }
 
-void FlpTaskBase::set_preset(const std::string& name) {
-    reset_defaults();
-    if (!apply_preset(name)) {
-        std::string known;
-        for (const auto& p : presets()) known += (known.empty() ? "" : ", ") + p.name;
-        throw ConfigError("unknown preset '" + name + "' for task " + this->name() + " (known: " + known + ")");
-    }
-    preset_ = name;
-}
-
 void FlpTaskBase::init(uint64_t seed) {
     learner_.build(lc_, n_in(), n_out(), loss_kind(), clamp_output(), seed);
     data_rng_.reseed(seed ^ kDataSalt);
     init_rng_.reseed(seed ^ kInitSalt);
-    seed_ = seed;
-    drawn_ = 0;
+    run_ = RunState{seed, 0};
     built_ = true;
     live_ = Live{};
+    reset_live(0);
 }
 
 void FlpTaskBase::ensure_built() { if (!built_) init(0); }
@@ -54,7 +44,7 @@ StepStats FlpTaskBase::train_step() {
     ensure_built();
     std::vector<Episode<float>> eps;
     for (int k = 0; k < lc_.meta_batch; ++k) eps.push_back(make_episode(data_rng_, true, nullptr));
-    drawn_ += lc_.meta_batch;
+    run_.episode += lc_.meta_batch;
     StepStats st = learner_.train(eps, init_rng_, [this](const Episode<float>& ep, const MatR<float>& y) { return metric(ep, y); });
     if (learner_.kind() == Learner::Sgd) lc_.inner_lr = learner_.lc.inner_lr;   // the tuned rate shows in the fields
     return st;
@@ -71,28 +61,24 @@ double FlpTaskBase::eval_episode(Rng& rng) {
 
 void FlpTaskBase::save(ArrayMap& out, bool with_optimizer) const {
     learner_.save(out, with_optimizer);
-    out["state/seed"] = i64_array({int64_t(seed_)});
-    out["state/episodes_drawn"] = i64_array({drawn_});
+    run_.save(out);
 }
 
 void FlpTaskBase::load(const ArrayMap& in, bool with_optimizer) {
     // The caller has set the config: (re)build to its shapes, then overwrite the parameters.
     // The data stream position is optional (a parameters-only file starts a fresh stream); when
     // present, the stream is replayed to it, so a resumed run sees the episodes a straight run would.
-    int64_t seed = 0, drawn = 0;
-    auto it = in.find("state/seed");
-    if (it != in.end() && it->second.size() == 1) seed = int64_t(it->second.at(0));
-    it = in.find("state/episodes_drawn");
-    if (it != in.end() && it->second.size() == 1) drawn = int64_t(it->second.at(0));
-    if (drawn < 0 || drawn > (int64_t(1) << 40)) throw std::runtime_error("array 'state/episodes_drawn' is out of range");
-    init(uint64_t(seed));
+    RunState run;
+    run.load(in);
+    if (run.episode > (int64_t(1) << 40)) throw std::runtime_error("array 'state/episode' is out of range");
+    init(run.seed);
     learner_.load(in, with_optimizer);
     lc_.inner_lr = learner_.lc.inner_lr;
-    for (int64_t k = 0; k < drawn; ++k) {
+    for (int64_t k = 0; k < run.episode; ++k) {
         make_episode(data_rng_, true, nullptr);
         if (learner_.kind() == Learner::Sgd) init_rng_.split();     // FlpLearner::train: one init per episode
     }
-    drawn_ = drawn;
+    run_ = run;
 }
 
 void FlpTaskBase::grad_dump(uint64_t seed, ArrayMap& out) {
@@ -106,16 +92,13 @@ void FlpTaskBase::grad_dump(uint64_t seed, ArrayMap& out) {
 // ---------------------------------------------------------------- live stepping
 void FlpTaskBase::live_reset(uint64_t episode_seed) {
     ensure_built();
-    const int64_t n = live_.episode + 1;
     live_ = Live{};
-    live_.episode = n;
-    live_.seed = episode_seed;
-    live_restart();
+    Task::live_reset(episode_seed);
 }
 
 void FlpTaskBase::live_restart() {
     ensure_built();
-    Rng r(live_.seed);
+    Rng r(live_seed());
     live_.ep = make_episode(r, false, &live_.info);
     Rng ir = r.split();
     live_.pe = learner_.episode_params(ir);
@@ -214,7 +197,7 @@ void FlpTaskBase::live_views(LiveViews& v) {
     v = LiveViews{};
     v.t = live_.t;
     v.T = live_.ep.steps();
-    v.episode = live_.episode;
+    v.episode = live_episode();
     v.activity = &live_.act;
     v.input = live_input_raster() ? &live_.inp : nullptr;
     for (int h = 0; h < c.n_head; ++h) {

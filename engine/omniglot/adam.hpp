@@ -38,21 +38,21 @@ struct Adam {
     }
     void save(ArrayMap& out, const std::vector<std::string>& names) const {
         for (size_t k = 0; k < m.size(); ++k) {
-            out["adam/m/" + names[k]] = to_array(m[k]);
-            out["adam/v/" + names[k]] = to_array(v[k]);
+            out["optim/m/" + names[k]] = to_array(m[k]);
+            out["optim/v/" + names[k]] = to_array(v[k]);
         }
-        out["adam/steps"] = i64_array({steps});
+        out["optim/steps"] = i64_array({steps});
     }
     // Throws std::runtime_error naming a missing or malformed array.
     void load(const ArrayMap& in, const std::vector<std::string>& names, const std::vector<MatC<S>>& p) {
         std::vector<MatC<S>> mm(p.size()), vv(p.size());
         for (size_t k = 0; k < p.size(); ++k) {
-            from_array(in, "adam/m/" + names[k], mm[k], p[k].rows(), p[k].cols());
-            from_array(in, "adam/v/" + names[k], vv[k], p[k].rows(), p[k].cols());
-            if ((vv[k].array() < S(0)).any()) throw std::runtime_error("array 'adam/v/" + names[k] + "' has negative entries");
+            from_array(in, "optim/m/" + names[k], mm[k], p[k].rows(), p[k].cols());
+            from_array(in, "optim/v/" + names[k], vv[k], p[k].rows(), p[k].cols());
+            if ((vv[k].array() < S(0)).any()) throw std::runtime_error("array 'optim/v/" + names[k] + "' has negative entries");
         }
-        const double s = scalar_from(in, "adam/steps");
-        if (s < 0 || s != std::floor(s)) throw std::runtime_error("array 'adam/steps' is not a non-negative integer");
+        const double s = scalar_from(in, "optim/steps");
+        if (s < 0 || s != std::floor(s)) throw std::runtime_error("array 'optim/steps' is not a non-negative integer");
         m = std::move(mm); v = std::move(vv); steps = int64_t(s);
     }
 };

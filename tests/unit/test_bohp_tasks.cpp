@@ -154,8 +154,8 @@ TEST_CASE("BOHP save/load restores parameters and optimiser state exactly", "[bo
         ArrayMap full, params_only;
         a->save(full, true);
         a->save(params_only, false);
-        CHECK(full.count("opt/step"));
-        CHECK(!params_only.count("opt/step"));
+        CHECK(full.count("optim/steps"));
+        CHECK(!params_only.count("optim/steps"));
         CHECK(params_only.count("param/alpha"));
         CHECK(full.count("state/episode"));
 
