@@ -62,6 +62,12 @@ struct OmniNet {
     // (name, tensor) in the layout above.
     ParamList<MatC<S>> list() { return list_of(*this); }
     ParamList<const MatC<S>> list() const { return list_of(*this); }
+    // Tensors laid out like p (gradients), under the parameters' names.
+    ParamList<const MatC<S>> named(const std::vector<MatC<S>>& g) const {
+        ParamList<const MatC<S>> l;
+        for (size_t k = 0; k < g.size(); ++k) l.emplace_back(names[k], &g[k]);
+        return l;
+    }
 
 private:
     template <class Self>

@@ -11,9 +11,9 @@
 #include <cmath>
 #include <cstdio>
 
-#include "omniglot/adam.hpp"
 #include "omniglot/dataset.hpp"
 #include "omniglot/model.hpp"
+#include "optim.hpp"
 #include "task.hpp"
 #include "task_state.hpp"
 
@@ -125,9 +125,8 @@ public:
         net_.build(s);
         Rng r(seed);
         net_.init(r, cfg_.alpha_init, cfg_.eta_init);
-        adam_.reset(net_.p);
+        adam_.reset();
         run_ = RunState{seed, 0};
-        data_seed_ = r.next() >> 11;   // 53 bits: exact in any numeric array type
         ++version_;
         train_set();   // fail early, with the data's own message, if the data is missing
         reset_live(seed ^ 0x5bd1e995ull);
@@ -141,18 +140,19 @@ public:
         batch_.B = B;
         batch_.labels.clear();
         std::vector<omni::Episode> eps;
-        Rng rng = step_rng();
+        // The episodes of a step depend only on the seed and the episode counter, so a run resumed
+        // from a checkpoint continues exactly as the uninterrupted run would.
+        Rng rng = episode_rng(run_.seed, run_.episode);
         for (int e = 0; e < B; ++e) eps.push_back(omni::sample_episode(cs, cfg_.ways, cfg_.shots, cfg_.rotate, rng));
         fill_batch(eps, batch_);
         const float loss = omni::forward(net_, batch_, float(cfg_.label_boost), cache_);
         omni::backward(net_, batch_, float(cfg_.label_boost), cache_, grads_);
-        double gn = 0;
-        for (const auto& g : grads_) gn += double(g.squaredNorm());
-        gn = std::sqrt(gn);
-        if (cfg_.clip > 0 && gn > cfg_.clip)
-            for (auto& g : grads_) g *= float(cfg_.clip / gn);
+        const auto grads = net_.named(grads_);
+        const double gn = adam_.grad_norm(grads);
         const double lr = current_lr();
-        if (std::isfinite(gn)) adam_.step(net_.p, grads_, lr);
+        adam_.cfg.lr = lr;
+        adam_.cfg.clip_norm = cfg_.clip;
+        if (std::isfinite(gn)) adam_.step(net_.list(), grads);   // a non-finite step is skipped (and reported)
         run_.episode += B;
         ++version_;
         StepStats st;
@@ -179,8 +179,7 @@ public:
     void save(ArrayMap& out, bool with_optimizer) const override {
         save_params(out, net_.list());
         run_.save(out);
-        out["state/data_seed"] = i64_array({int64_t(data_seed_)});
-        if (with_optimizer) adam_.save(out, net_.names);
+        if (with_optimizer) adam_.save(out, "optim/");
     }
     void load(const ArrayMap& in, bool with_optimizer) override {
         omni::NetShape s;
@@ -189,16 +188,13 @@ public:
         omni::OmniNet<float> net;
         net.build(s);
         load_params(in, net.list());
-        omni::Adam<float> adam;
-        if (with_optimizer) adam.load(in, net.names, net.p);
-        else adam.reset(net.p);
+        Adam<float, MatC<float>> adam;
+        if (with_optimizer) adam.load(in, "optim/", net.list());
         RunState run = run_;
         run.load(in);
-        const uint64_t data_seed = in.count("state/data_seed") ? uint64_t(count_from(in, "state/data_seed")) : data_seed_;
         net_ = std::move(net);
         adam_ = std::move(adam);
         run_ = run;
-        data_seed_ = data_seed;
         ++version_;
         live_ready_ = false;
         clear_gallery();
@@ -376,10 +372,7 @@ protected:
     }
     void tensors(std::vector<TensorRef>& out) const override {
         add_tensors(out, net_.list());
-        for (size_t k = 0; k < adam_.m.size(); ++k) {
-            out.push_back({"optim/m/" + net_.names[k], adam_.m[k].data(), int64_t(adam_.m[k].size()), false});
-            out.push_back({"optim/v/" + net_.names[k], adam_.v[k].data(), int64_t(adam_.v[k].size()), false});
-        }
+        adam_.tensors(out, "optim/");
     }
 
 private:
@@ -452,10 +445,6 @@ private:
     double current_lr() const {
         return cfg_.lr * std::pow(cfg_.lr_decay, double(run_.episode / std::max(1, cfg_.lr_every)));
     }
-
-    // The episodes of a step depend only on the data seed and the episode counter, so a run
-    // resumed from a checkpoint continues exactly as the uninterrupted run would.
-    Rng step_rng() const { return Rng(data_seed_ + 0x9E3779B97F4A7C15ull * uint64_t(run_.episode + 1)); }
 
     static std::string omniglot_part(const std::string& name) {
         return omni::find_omniglot_part(omni::default_omniglot_root(), name);
@@ -530,9 +519,8 @@ private:
     OmniConfig cfg_;
     omni::OmniNet<float> net_, eval_net_;
     int64_t version_ = 0, eval_net_version_ = -1;
-    omni::Adam<float> adam_;
+    Adam<float, MatC<float>> adam_;
     RunState run_;
-    uint64_t data_seed_ = 0;
     omni::EpisodeBatch<float> batch_;
     omni::NetCache<float> cache_, eval_cache_, live_cache_;
     std::vector<MatC<float>> grads_;

@@ -7,7 +7,7 @@
 #include <cmath>
 #include "bohp/bohp_optim.hpp"
 #include "bohp/bohp_task.hpp"
-#include "bohp/sweep.hpp"
+#include "sweep.hpp"
 #include "task.hpp"
 
 using namespace ps;

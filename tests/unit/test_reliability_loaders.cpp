@@ -1,4 +1,4 @@
-// Reliability (issue 9): the shared image decoder (engine/image_decode.cpp) refuses a header
+// Reliability (docs/reliability.md): the shared image decoder (engine/image_decode.cpp) refuses a header
 // claiming a huge image before allocating and keeps stb's reason on one line; the optimiser loads
 // a checkpoint saved before its first step and validates its step counter; from_array refuses a
 // float64 value beyond float32's range, naming the array.

@@ -1,5 +1,5 @@
 // Multi-seed runs in threads and their median / inter-quartile curves (see sweep.hpp).
-#include "bohp/sweep.hpp"
+#include "sweep.hpp"
 #include <time.h>
 #include <algorithm>
 #include <atomic>
