@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# images/paper against the images task's first commit (issue 8: "at least 3x faster than where it
+# images/paper against the images task's first commit (the target: "at least 3x faster than where it
 # started"): three paired rounds of the first commit's binary, today's on one thread and today's
 # with --threads 2, each training 60 paper episodes; prints the median wall time per episode over
 # episodes 6-60 (differences of metrics.csv's elapsed_s). Run on an idle machine.

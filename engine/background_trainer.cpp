@@ -231,19 +231,6 @@ void BackgroundTrainer::record(const StepStats& s, double seconds) {
     }
 }
 
-std::string BackgroundTrainer::divergence_message(const StepStats& s, const std::string& bad_param) const {
-    std::string what;
-    if (!std::isfinite(s.loss)) what = std::string("the loss is ") + (std::isnan(s.loss) ? "NaN" : "infinite");
-    else what = "'" + bad_param + "' is not finite";
-    std::string lr;
-    for (const auto& f : task_->fields())
-        if (f.key == "lr" || f.key == "learning_rate") { lr = f.key + " = " + field_get(f); break; }
-    std::string msg = "Training diverged at step " + std::to_string(iter_.load()) + ": " + what +
-                      ". Training is paused; try a lower learning rate" + (lr.empty() ? "" : " (now " + lr + ")") +
-                      ", then train from scratch or restart from the last good parameters";
-    return msg;
-}
-
 void BackgroundTrainer::loop() {
 #ifdef __linux__
     // A niceness of 10 for this thread only: the GUI thread (and the GL rasteriser threads) come
@@ -305,9 +292,10 @@ void BackgroundTrainer::loop() {
             continue;
         }
         iter_.fetch_add(1);
-        const std::string bad = std::isfinite(s.loss) ? task_->find_nonfinite() : std::string();
+        const std::string bad = task_->find_nonfinite();
         if (!std::isfinite(s.loss) || !bad.empty()) {
-            const std::string msg = divergence_message(s, bad);
+            const std::string msg = divergence_message(*task_, "step " + std::to_string(iter_.load()), s.loss, bad) +
+                                    "; training is paused: train from scratch or restart from the last good parameters";
             diverged_.store(true);
             running_.store(false);
             std::lock_guard<std::mutex> lk(m_);

@@ -109,7 +109,6 @@ private:
     void loop();
     void publish_locked_swap();   // save() outside the lock, swap the pointer inside it
     void record(const StepStats& s, double seconds);
-    std::string divergence_message(const StepStats& s, const std::string& bad_param) const;
 
     std::unique_ptr<Task> task_;   // touched only by the trainer thread while it lives
     std::thread thread_;

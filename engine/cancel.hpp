@@ -1,6 +1,6 @@
 // Cooperative cancellation of a long training step. A step of a large plastic network (N = 4096:
-// 10-30 s) must not hold the GUI when the user stops training or rebuilds the network (issue 9:
-// no freeze over a second): the trainer thread sets its flag, and the network's step and backward
+// 10-30 s) must not hold the GUI when the user stops training or rebuilds the network (no
+// freeze over a second): the trainer thread sets its flag, and the network's step and backward
 // loops check it between timesteps and throw Cancelled. The parameters are untouched (the
 // optimiser runs after the backward pass), so the cancelled step is simply not taken.
 #pragma once

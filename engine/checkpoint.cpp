@@ -1,10 +1,12 @@
-// Checkpoint save/load on top of npz.hpp and the Task interface.
+// Checkpoint save/load on top of npz.hpp and the Task interface; old array names are upgraded
+// on load (task_state.hpp).
 #include "checkpoint.hpp"
 #include <cmath>
 #include <cstdio>
 #include <limits>
 #include <stdexcept>
 #include "npz.hpp"
+#include "task_state.hpp"
 
 namespace ps {
 
@@ -76,6 +78,7 @@ std::string checkpoint_task(const std::string& path) {
 
 int64_t load_checkpoint(const std::string& path, Task& task, bool with_optimizer) {
     ArrayMap a = read_checked(path);
+    upgrade_checkpoint_keys(a);   // files written before the one key scheme (task_state.hpp)
     // Keep the old state so a bad file leaves the task as it was.
     const auto old_cfg = task_config(task);
     ArrayMap old_state;

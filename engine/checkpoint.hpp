@@ -10,7 +10,7 @@ namespace ps {
 constexpr const char* kCheckpointFormat = "plastiscope-checkpoint-1";
 
 // Array names: meta/format, meta/task, meta/config (JSON text, uint8), meta/episode (int64),
-// then the task's own arrays (param/..., adam/..., state/...).
+// then the task's own arrays (param/..., optim/..., state/...: task_state.hpp).
 void save_checkpoint(const std::string& path, Task& task, int64_t episode);
 
 // Reads `path`, checks its format and that it belongs to task.name(), applies the stored config

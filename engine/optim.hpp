@@ -1,5 +1,6 @@
-// Adam with global gradient-norm clipping, over named parameter matrices. The moments are keyed
-// by name so they can be saved in and restored from checkpoints.
+// Adam with global gradient-norm clipping over a ParamList (every task's optimiser but BOHP's
+// paper rule), and the learning-rate decay of images and maze. The moments are keyed by parameter
+// name so they can be saved in and restored from checkpoints (task_state.hpp's optim/ keys).
 #pragma once
 #include <algorithm>
 #include <cmath>
@@ -9,7 +10,8 @@
 #include <utility>
 #include <vector>
 #include "arrays.hpp"
-#include "plastic_net.hpp"
+#include "task_state.hpp"
+#include "tensor.hpp"
 
 namespace ps {
 
@@ -29,26 +31,32 @@ struct AdamConfig {
     double clip_norm = 0;      // 0 = off; else gradients are scaled so their global L2 norm <= clip_norm
 };
 
-template <class S>
+// One Adam for every task. M is the parameter matrix type: MatR<S>, or MatC<S> for the Omniglot
+// encoder's column-major tensors (the update is element-wise, so storage order does not matter).
+template <class S, class M = MatR<S>>
 class Adam {
 public:
-    using Mat = MatR<S>;
-    using List = std::vector<std::pair<std::string, Mat*>>;
+    using Mat = M;
+    using List = ParamList<M>;
     AdamConfig cfg;
     int64_t steps = 0;
 
     void reset() { m_.clear(); v_.clear(); steps = 0; }
 
     // Global L2 norm of the gradients.
-    static double grad_norm(const List& grads) {
+    template <class G>
+    static double grad_norm(const ParamList<G>& grads) {
         double s = 0;
         for (auto& [n, g] : grads) s += double(g->squaredNorm());
         return std::sqrt(s);
     }
 
-    // θ ← θ - lr · m̂ / (√v̂ + ε), with m, v the bias-corrected moment estimates. Returns the
-    // gradient norm before clipping.
-    double step(const List& params, const List& grads) {
+    // θ ← θ - lr · m̂ / (√v̂ + ε), with m, v the bias-corrected moment estimates, written as
+    // θ ← θ - lr_t · m / (√v + ε_t), lr_t = lr √(1-β2^t) / (1-β1^t), ε_t = ε √(1-β2^t).
+    // grads: the same names in the same order (M or const M). Returns the gradient norm
+    // before clipping.
+    template <class G>
+    double step(const List& params, const ParamList<G>& grads) {
         double norm = grad_norm(grads);
         const S scale = (cfg.clip_norm > 0 && norm > cfg.clip_norm) ? S(cfg.clip_norm / norm) : S(1);
         ++steps;
@@ -69,50 +77,33 @@ public:
         return norm;
     }
 
+    // prefix + "m/NAME", prefix + "v/NAME", prefix + "steps" (task_state.hpp: "optim/").
     void save(ArrayMap& out, const std::string& prefix) const {
         for (auto& [n, m] : m_) out[prefix + "m/" + n] = to_array(m);
         for (auto& [n, v] : v_) out[prefix + "v/" + n] = to_array(v);
         out[prefix + "steps"] = i64_array({steps});
     }
-    // Restores moments for the given parameters (shapes checked); throws std::runtime_error naming
-    // the array. A checkpoint saved before the first step holds only `steps` = 0 (no moments yet):
-    // it loads as a fresh optimiser. `steps` must be one integer in 0..2^53 (int64, or a float
-    // holding a whole number, as older files may).
+    // Restores the moments of the given parameters (shapes checked), all or nothing; throws
+    // std::runtime_error naming the array. A checkpoint saved before the first step holds only
+    // `steps` = 0 (no moments yet): it loads as a fresh optimiser.
     void load(const ArrayMap& in, const std::string& prefix, const List& params) {
-        auto it = in.find(prefix + "steps");
-        if (it == in.end()) throw std::runtime_error("array '" + prefix + "steps' is missing");
-        const Array& a = it->second;
-        if (a.size() != 1 || a.shape.size() > 1) throw std::runtime_error("array '" + prefix + "steps' is not one number");
-        int64_t n = 0;
-        if (a.dtype == Array::Dtype::I64) {
-            n = a.i64.at(0);
-        } else if (a.dtype == Array::Dtype::F32 || a.dtype == Array::Dtype::F64) {
-            const double d = a.at(0);
-            if (!(d >= 0 && d <= 9007199254740992.0) || d != std::floor(d))
-                throw std::runtime_error("array '" + prefix + "steps' is not a whole number of steps");
-            n = int64_t(d);
-        } else {
-            throw std::runtime_error("array '" + prefix + "steps' is not an integer");
-        }
-        if (n < 0 || n > (int64_t(1) << 53))
-            throw std::runtime_error("array '" + prefix + "steps' holds " + std::to_string(n) + ", outside 0..2^53");
-        reset();
+        const int64_t n = count_from(in, prefix + "steps");
+        std::map<std::string, Mat> mm, vv;
         for (auto& [name, p] : params) {
             const std::string mn = prefix + "m/" + name, vn = prefix + "v/" + name;
             if (n == 0 && !in.count(mn) && !in.count(vn)) continue;   // saved before the first step
-            from_array(in, mn, m_[name], p->rows(), p->cols());
-            from_array(in, vn, v_[name], p->rows(), p->cols());
-            if ((v_[name].array() < S(0)).any()) {
-                reset();
-                throw std::runtime_error("array '" + vn + "' holds a negative second moment");
-            }
+            from_array(in, mn, mm[name], p->rows(), p->cols());
+            from_array(in, vn, vv[name], p->rows(), p->cols());
+            if ((vv[name].array() < S(0)).any()) throw std::runtime_error("array '" + vn + "' holds a negative second moment");
         }
+        m_ = std::move(mm);
+        v_ = std::move(vv);
         steps = n;
     }
-    bool finite() const {
-        for (auto& [n, m] : m_) if (!m.allFinite()) return false;
-        for (auto& [n, v] : v_) if (!v.allFinite()) return false;
-        return true;
+    // The moments as TensorRefs named prefix + "m/NAME" (float optimisers).
+    void tensors(std::vector<TensorRef>& out, const std::string& prefix) const {
+        for (auto& [n, m] : m_) out.push_back({prefix + "m/" + n, m.data(), int64_t(m.size()), false});
+        for (auto& [n, v] : v_) out.push_back({prefix + "v/" + n, v.data(), int64_t(v.size()), false});
     }
 
 private:

@@ -14,16 +14,6 @@ namespace ps {
 // Parameters
 
 template <class S>
-std::vector<std::pair<std::string, MatR<S>*>> NetParams<S>::list(const NetConfig& cfg) {
-    std::vector<std::pair<std::string, MatR<S>*>> l{{"W", &W}};
-    if (cfg.alpha != AlphaMode::None) l.push_back({"A", &A});
-    if (cfg.eta != EtaMode::Fixed && cfg.alpha != AlphaMode::None) l.push_back({"eta", &eta});
-    if (cfg.input == InputMode::Linear) l.push_back({"Win", &Win});
-    if (cfg.input == InputMode::Linear || cfg.learn_bias) l.push_back({"b", &b});
-    return l;
-}
-
-template <class S>
 void NetParams<S>::set_zero_like(const NetParams& o) {
     W.setZero(o.W.rows(), o.W.cols());
     A.setZero(o.A.rows(), o.A.cols());
@@ -252,17 +242,6 @@ const typename PlasticNet<S>::Mat& PlasticNet<S>::step(const Mat& u) {
     }
     gxs_[size_t(t)].setZero(B, n);
     return X;
-}
-
-template <class S>
-void PlasticNet<S>::next_trace(int e, Mat& out) const {
-    if (!plastic()) { out.resize(0, 0); return; }
-    out = H_[size_t(e)];
-    if (t_ < 1) return;
-    Row c, d;
-    trace_coeffs(xs_[size_t(t_)].row(e), c, d);
-    const auto q = xs_[size_t(t_ - 1)].row(e);
-    for (int i = 0; i < cfg_.n; ++i) out.row(i) = out.row(i).cwiseProduct(c) + q[i] * d;
 }
 
 template <class S>

@@ -30,7 +30,9 @@
 #include <utility>
 #include <vector>
 #include <Eigen/Dense>
+#include "plasticity.hpp"
 #include "rng.hpp"
+#include "tensor.hpp"
 
 namespace ps {
 
@@ -39,7 +41,6 @@ class StepPool;
 void step_pool_run(StepPool& p, const std::function<void(int)>& f);
 
 enum class Rule { Hebb = 0, Oja = 1 };
-enum class AlphaMode { Independent = 0, Shared = 1, None = 2 };   // None = non-plastic (A = 0, frozen)
 enum class EtaMode { Scalar = 0, PerNeuron = 1, Fixed = 2 };      // Fixed: a scalar, not trained
 enum class InputMode { Add = 0, Clamp = 1, Linear = 2 };         // Linear: a += u·Win + b (u has K dims)
 enum class MemoryMode { Recompute = 0, StoreAll = 1 };
@@ -61,11 +62,6 @@ struct NetConfig {
     double recompute_max_amplification = 100.0;
 };
 
-template <class S>
-using MatR = Eigen::Matrix<S, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
-template <class S>
-using RowV = Eigen::Matrix<S, 1, Eigen::Dynamic>;
-
 // Trained parameters (and, with the same shapes, their gradients).
 template <class S>
 struct NetParams {
@@ -76,13 +72,25 @@ struct NetParams {
     MatR<S> b;      // (1, n) if learned, else (0, 0)
 
     // (name, matrix) of every trained parameter, in a fixed order.
-    std::vector<std::pair<std::string, MatR<S>*>> list(const NetConfig& cfg);
+    ParamList<MatR<S>> list(const NetConfig& cfg) { return list_of(*this, cfg); }
+    ParamList<const MatR<S>> list(const NetConfig& cfg) const { return list_of(*this, cfg); }
     void set_zero_like(const NetParams& o);
     template <class T> NetParams<T> cast() const {
         NetParams<T> r;
         r.W = W.template cast<T>(); r.A = A.template cast<T>(); r.eta = eta.template cast<T>();
         r.Win = Win.template cast<T>(); r.b = b.template cast<T>();
         return r;
+    }
+
+private:
+    template <class Self>
+    static ParamList<LikeConst<Self, MatR<S>>> list_of(Self& p, const NetConfig& cfg) {
+        ParamList<LikeConst<Self, MatR<S>>> l{{"W", &p.W}};
+        if (cfg.alpha != AlphaMode::None) l.push_back({"A", &p.A});
+        if (cfg.eta != EtaMode::Fixed && cfg.alpha != AlphaMode::None) l.push_back({"eta", &p.eta});
+        if (cfg.input == InputMode::Linear) l.push_back({"Win", &p.Win});
+        if (cfg.input == InputMode::Linear || cfg.learn_bias) l.push_back({"b", &p.b});
+        return l;
     }
 };
 
@@ -117,9 +125,6 @@ public:
     const Mat& u(int t) const { return us_[size_t(t)]; }     // (batch, input_width), t = 1..t()
     // H(t()) of episode e: the trace that produced x(t()). (n, n); empty for a non-plastic net.
     const Mat& trace(int e = 0) const { return H_[size_t(e)]; }
-    // The trace update H(t+1) = H(t)⊙c + x(t-1)ᵀd is applied lazily at the start of the next step;
-    // this materialises H(t()+1) of episode e into out (n, n) for viewers.
-    void next_trace(int e, Mat& out) const;
     // W + A⊙H(t()) of episode e into out (n, n).
     void effective_weights(int e, Mat& out) const;
 

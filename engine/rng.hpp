@@ -57,4 +57,11 @@ private:
     double spare_ = 0;
 };
 
+// The random stream of episode k of a run seeded with `seed`: the same data whatever ran before,
+// so a resumed run continues the exact sequence and a batch can be replayed. `salt` tells apart
+// several streams of one episode (the maze's environment and its actions) and the tasks'.
+inline Rng episode_rng(uint64_t seed, int64_t k, uint64_t salt = 1) {
+    return Rng(seed * 0x9E3779B97F4A7C15ull + uint64_t(k) * 0xD1B54A32D192ED03ull + salt);
+}
+
 }  // namespace ps

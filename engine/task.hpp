@@ -14,10 +14,12 @@
 #include "arrays.hpp"
 #include "fields.hpp"
 #include "rng.hpp"
+#include "tensor.hpp"
 
 namespace ps {
 
-using MatRf = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+// Old spelling of MatR<float>, still used by app/gui (remove once it says MatR<float>).
+using MatRf = MatR<float>;
 
 struct PresetInfo {
     std::string name;
@@ -34,7 +36,7 @@ struct StepStats {
 // load on the same task object, and are only touched from the thread that steps it.
 struct MatrixView {
     std::string name;        // "H", "W", "A", "W+A*H"
-    const MatRf* m = nullptr;
+    const MatR<float>* m = nullptr;
     bool is_signed = true;   // diverging colormap centred on 0, else sequential
     std::string help;        // tooltip
     std::string row_label = "pre", col_label = "post";
@@ -69,8 +71,8 @@ struct LiveViews {
     int t = 0, T = 0;                     // timestep reached, episode length
     int64_t episode = 0;                  // live episode counter
     std::vector<MatrixView> matrices;
-    const MatRf* activity = nullptr;      // T x N raster of x(t), rows beyond t are zero
-    const MatRf* input = nullptr;         // T x N(or K) inputs of the episode
+    const MatR<float>* activity = nullptr;      // T x N raster of x(t), rows beyond t are zero
+    const MatR<float>* input = nullptr;         // T x N(or K) inputs of the episode
     std::vector<float> target;            // what the network should output (may be empty)
     std::vector<ImageView> images;
     std::map<std::string, double> scalars;   // "eta", "loss", ...
@@ -78,21 +80,36 @@ struct LiveViews {
     std::string status;                   // one line shown under the views
 };
 
+// What a task is, fixed for its lifetime: shown by `plastiscope tasks`, the GUI's task panel and
+// error messages.
+struct TaskInfo {
+    std::string name;                    // the registry name, e.g. "patterns"
+    std::string description;             // a paragraph: the task, and what to watch
+    std::string metric_name;             // e.g. "wrong-sign fraction"
+    bool metric_lower_is_better = true;
+    std::vector<PresetInfo> presets;     // first = default
+};
+
+// The contract every task keeps (tests/unit/test_task_contract.cpp checks it for every registered
+// task). The pure virtuals are what differs from task to task; the rest has one implementation
+// here. Plastic-network tasks build on PlasticTask (plastic_task.hpp), which implements all but
+// the episodes, the loss and the extra views.
 class Task {
 public:
+    explicit Task(TaskInfo info) : info_(std::move(info)) {}
     virtual ~Task() = default;
 
     // ---- identity and configuration
-    virtual std::string name() const = 0;
-    virtual std::string description() const = 0;   // a paragraph: the task, and what to watch
-    virtual std::vector<PresetInfo> presets() const = 0;   // first = default
-    virtual std::string preset() const = 0;
-    // Resets every field to the preset's defaults. Throws ConfigError for an unknown preset.
-    virtual void set_preset(const std::string& name) = 0;
+    const std::string& name() const { return info_.name; }
+    const std::string& description() const { return info_.description; }
+    const std::vector<PresetInfo>& presets() const { return info_.presets; }
+    const std::string& metric_name() const { return info_.metric_name; }
+    bool metric_lower_is_better() const { return info_.metric_lower_is_better; }
+    const std::string& preset() const { return preset_; }
+    // Resets every field to the preset's values. Throws ConfigError for an unknown preset.
+    void set_preset(const std::string& name);
     // Fields bound to this object's config struct(s).
     virtual std::vector<Field> fields() = 0;
-    virtual std::string metric_name() const = 0;         // e.g. "wrong-sign fraction"
-    virtual bool metric_lower_is_better() const { return true; }
 
     // ---- model
     // (Re)builds the network from the config and initialises parameters from seed; resets the
@@ -100,7 +117,7 @@ public:
     virtual void init(uint64_t seed) = 0;
     // Called after Live fields changed (learning rate, clip, ...): no rebuild.
     virtual void apply_live_changes() {}
-    virtual int64_t num_params() const = 0;
+    int64_t num_params() const;   // elements of the trained parameters (tensors() marked param)
 
     // ---- training
     virtual StepStats train_step() = 0;          // one optimisation step (one batch of episodes)
@@ -108,14 +125,15 @@ public:
     // Metric on one fresh evaluation episode drawn from rng, with the current parameters and no
     // learning across episodes. Returns the metric of that episode.
     virtual double eval_episode(Rng& rng) = 0;
-    // Name of the first parameter or optimiser moment that is not finite, or "" if all are.
-    virtual std::string find_nonfinite() const = 0;
+    // Name of the first tensor of tensors() holding a NaN or Inf, or "" if all are finite.
+    std::string find_nonfinite() const;
 
-    // ---- state
+    // ---- state (keys: task_state.hpp)
     // Parameters (and, if with_optimizer, the optimiser's moments and step counter).
     virtual void save(ArrayMap& out, bool with_optimizer) const = 0;
-    // Loads what save() wrote; validates names, shapes, finiteness. Throws std::runtime_error.
-    // Does not change the config: the caller sets it first from the stored config.
+    // Loads what save() wrote; validates names, shapes, finiteness, all or nothing. Throws
+    // std::runtime_error. Does not change the config: the caller sets it first from the stored
+    // config.
     virtual void load(const ArrayMap& in, bool with_optimizer) = 0;
 
     // ---- exact gradient dump: one episode in double precision; writes inputs, targets, every
@@ -127,13 +145,33 @@ public:
     virtual void describe(ArrayMap& out);
 
     // ---- live stepping (the GUI thread)
-    virtual void live_reset(uint64_t episode_seed) = 0;   // a new episode, t = 0
+    // A new episode drawn from episode_seed, t = 0. The default counts it (live_episode()),
+    // remembers the seed (live_seed()) and calls live_restart().
+    virtual void live_reset(uint64_t episode_seed);
     virtual void live_restart() = 0;                      // the same episode again from t = 0
     virtual bool live_step() = 0;                         // one timestep; false once the episode is over
     virtual void live_views(LiveViews& v) = 0;
     // A task-specific user action (see LiveEvent). Returns "" when taken, else why not (the GUI
     // shows it). The default takes nothing.
-    virtual std::string live_event(const LiveEvent& e) { return "the task '" + name() + "' has no '" + e.kind + "' action"; }
+    virtual std::string live_event(const LiveEvent& e);
+
+protected:
+    // Sets the config to the preset's values (the name is one of presets()).
+    virtual void apply_preset(const std::string& name) = 0;
+    // Every float tensor of the state: the trained parameters (param = true, by their parameter
+    // names) and the optimiser's (by their checkpoint names), for num_params and find_nonfinite.
+    virtual void tensors(std::vector<TensorRef>& out) const = 0;
+
+    uint64_t live_seed() const { return live_seed_; }
+    int64_t live_episode() const { return live_episode_; }
+    // A new run's live view: no episode counted yet, the next one drawn from seed.
+    void reset_live(uint64_t seed) { live_seed_ = seed; live_episode_ = 0; }
+
+private:
+    TaskInfo info_;
+    std::string preset_;
+    uint64_t live_seed_ = 1;
+    int64_t live_episode_ = 0;
 };
 
 using TaskFactory = std::function<std::unique_ptr<Task>()>;
@@ -161,5 +199,10 @@ std::string task_names();
 // Full config of a task as a map (preset + every field), and back (preset first, then fields).
 std::map<std::string, std::string> task_config(Task& t);
 void set_task_config(Task& t, const std::map<std::string, std::string>& cfg);   // throws ConfigError
+
+// The one message of every training loop (train, the GUI's trainer, sweep) when a step leaves
+// the loss or a tensor non-finite: "training diverged at <where>: <what>; try a lower learning
+// rate than lr=... or a gradient clip (grad_clip=1)". bad_tensor is find_nonfinite()'s answer.
+std::string divergence_message(Task& t, const std::string& where, double loss, const std::string& bad_tensor);
 
 }  // namespace ps

@@ -106,19 +106,10 @@ TrainResult run_training(Task& task, const TrainOptions& opt, const std::functio
         if (should_stop && should_stop()) break;
         StepStats st = task.train_step();
         episode += task.episodes_per_step();
-        // Name the step and what went non-finite: the loss, and the first parameter (or optimiser
-        // moment) that did, as the task reports it.
-        const std::string param = task.find_nonfinite();
-        const bool loss_bad = !std::isfinite(st.loss);
-        if (loss_bad || !param.empty()) {
+        const std::string bad = task.find_nonfinite();
+        if (!std::isfinite(st.loss) || !bad.empty()) {
             r.ok = false;
-            std::string lr;
-            for (auto& f : task.fields()) if (f.key == "lr") lr = field_get(f);
-            const std::string what = param.empty() ? "the loss is not finite"
-                                     : loss_bad    ? "the loss and '" + param + "' are not finite"
-                                                   : "'" + param + "' is not finite";
-            r.error = "training diverged at episode " + std::to_string(episode) + ": " + what +
-                      "; try a lower learning rate" + (lr.empty() ? "" : " than lr=" + lr) + " or a gradient clip (clip=1)";
+            r.error = divergence_message(task, "episode " + std::to_string(episode), st.loss, bad);
             break;
         }
         const double a = first ? 1.0 : 0.02;

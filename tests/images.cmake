@@ -1,4 +1,4 @@
-# Natural-image completion (issue 4): the patch-set builder and its byte-identical rebuild check.
+# Natural-image completion (docs/images.md): the patch-set builder and its byte-identical rebuild check.
 # (The tool's target lives here because this file is the images part's own cmake file.)
 add_executable(make_images ${CMAKE_SOURCE_DIR}/tools/images/make_images.cpp)
 target_link_libraries(make_images PRIVATE ps_engine PkgConfig::LIBZIP PkgConfig::STB)

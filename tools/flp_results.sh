@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Reproduces the FLP numbers of docs/flp.md (issue 7): trains FLP, OML and plain SGD on flp-sine
+# Reproduces the FLP numbers of docs/flp.md: trains FLP, OML and plain SGD on flp-sine
 # (continual and iid) and on flp-classify (continual), 3 seeds each, evaluates every checkpoint on
 # 100 episodes, pools the seeds, and draws the interference / alignment figures.
 # One run at a time on one core; about 3 hours in all. Re-running skips finished runs.

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Reproduces the 200-unit maze comparison of docs/maze.md (issue 10): the plastic and the
+# Reproduces the 200-unit maze comparison of docs/maze.md: the plastic and the
 # non-plastic agent, 5 seeds each, the same settings and the same episodes, trained in legs
 # continued with `train --resume` (Adam state included), one run at a time through the shared
 # lane lock. Each run's wall and CPU seconds (user+sys) are appended to OUT_DIR/times.txt.

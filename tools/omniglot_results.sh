@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Reproduces the omniglot numbers of docs/omniglot.md (issue 6): trains the `quick` preset on the
+# Reproduces the omniglot numbers of docs/omniglot.md: trains the `quick` preset on the
 # glyph set, evaluates it 5-way and 20-way on the held-out glyph alphabets and on the two small real
 # Omniglot subsets it never saw, trains the same preset on real Omniglot images_background_small1
 # and evaluates it on small2 (alphabets small1 also holds are removed). Speed: tools/omniglot_speed.sh.

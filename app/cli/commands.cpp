@@ -2,7 +2,9 @@
 #include "cli/commands.hpp"
 #include <cerrno>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
+#include "fields.hpp"
 
 namespace ps {
 
@@ -68,6 +70,30 @@ ParsedArgs parse_args(const std::vector<std::string>& args, const std::vector<Ar
         }
     }
     return p;
+}
+
+int fail(const std::string& cmd, const std::string& msg, int code) {
+    std::fprintf(stderr, "plastiscope %s: %s\n", cmd.c_str(), msg.c_str());
+    return code;
+}
+
+int run_command(const CommandSpec& c, const std::vector<std::string>& args, const std::function<int(const ParsedArgs&)>& body) {
+    const std::string help = c.help_cmd.empty() ? c.cmd : c.help_cmd;
+    try {
+        const ParsedArgs a = parse_args(args, c.flags);
+        if (a.has("--help")) {
+            std::printf("%s", usage_text(c.cmd, c.synopsis, c.flags).c_str());
+            if (c.more_help) c.more_help(a);
+            return 0;
+        }
+        return body(a);
+    } catch (const UsageError& e) {
+        return fail(c.cmd, std::string(e.what()) + " (see plastiscope " + help + " --help)");
+    } catch (const ConfigError& e) {
+        return fail(c.cmd, e.what());
+    } catch (const std::exception& e) {
+        return fail(c.cmd, e.what(), 1);
+    }
 }
 
 std::string usage_text(const std::string& cmd, const std::string& synopsis, const std::vector<ArgSpec>& spec) {

@@ -38,6 +38,22 @@ struct UsageError : std::runtime_error { using std::runtime_error::runtime_error
 ParsedArgs parse_args(const std::vector<std::string>& args, const std::vector<ArgSpec>& spec);
 std::string usage_text(const std::string& cmd, const std::string& synopsis, const std::vector<ArgSpec>& spec);
 
+// Prints "plastiscope CMD: msg" on stderr and returns code.
+int fail(const std::string& cmd, const std::string& msg, int code = 2);
+
+// One subcommand's run with the rules every command follows: args are parsed against spec; with
+// --help the usage (synopsis, the flags, then more_help's text) is printed and 0 returned;
+// otherwise body runs. Errors give one line on stderr: a UsageError "... (see plastiscope CMD
+// --help)" and a ConfigError exit 2, any other exception exits 1. help_cmd names the command
+// whose --help to point at (default: cmd).
+struct CommandSpec {
+    std::string cmd, synopsis;
+    std::vector<ArgSpec> flags;
+    std::function<void(const ParsedArgs&)> more_help;
+    std::string help_cmd;
+};
+int run_command(const CommandSpec& c, const std::vector<std::string>& args, const std::function<int(const ParsedArgs&)>& body);
+
 }  // namespace ps
 
 #define PS_REGISTER_COMMAND(NAME, SUMMARY, FN) \

@@ -1,5 +1,5 @@
 // `plastiscope flp-report`: the interference and alignment figures of the FLP experiments
-// (issue 7) from trained checkpoints of the FLP tasks (flp-sine, flp-classify; any learner).
+// (docs/flp.md) from trained checkpoints of the FLP tasks (flp-sine, flp-classify; any learner).
 // For every checkpoint it runs evaluation episodes in order (engine/flp/flp_analysis.hpp) and
 // writes, into --out DIR:
 //   interference.csv  learner, label, k, rise_mean, rise_ci, rel_rise_mean, rel_rise_ci, n: after
@@ -19,78 +19,18 @@
 #include <string>
 #include <vector>
 #include "checkpoint.hpp"
+#include "cli/canvas.hpp"
 #include "cli/commands.hpp"
 #include "flp/flp_analysis.hpp"
 #include "npz.hpp"
 #include "task.hpp"
-#include <stb/stb_image_write.h>   // implementation in Debian's libstb (linked through PkgConfig::STB)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wunused-function"
-#include <stb/stb_easy_font.h>
-#pragma GCC diagnostic pop
 
 namespace ps {
 namespace {
 
-int fail(const std::string& msg, int code = 2) {
-    std::fprintf(stderr, "plastiscope flp-report: %s\n", msg.c_str());
-    return code;
-}
-
-// ---- plotting: an RGB canvas with thick lines, rectangles and stb_easy_font text
-struct Rgb { uint8_t r, g, b; };
+// ---- plotting (cli/canvas.hpp)
 const Rgb kPalette[] = {{31, 119, 180}, {214, 39, 40}, {44, 160, 44}, {148, 103, 189}, {255, 127, 14}, {23, 190, 207}};
 const Rgb kBlack{0, 0, 0}, kGrey{190, 190, 190}, kLight{235, 235, 235};
-
-struct Image {
-    int w, h;
-    std::vector<uint8_t> px;
-    Image(int w_, int h_) : w(w_), h(h_), px(size_t(w_) * size_t(h_) * 3, 255) {}
-    void dot(int x, int y, Rgb c) {
-        if (x < 0 || y < 0 || x >= w || y >= h) return;
-        uint8_t* p = &px[(size_t(y) * size_t(w) + size_t(x)) * 3];
-        p[0] = c.r; p[1] = c.g; p[2] = c.b;
-    }
-    void fill(int x0, int y0, int x1, int y1, Rgb c) {
-        for (int y = y0; y < y1; ++y) for (int x = x0; x < x1; ++x) dot(x, y, c);
-    }
-    // Bresenham, thickened by a square brush; dash > 0 skips every other dash-long run.
-    void line(int x0, int y0, int x1, int y1, Rgb c, int thick = 1, int dash = 0) {
-        const int dx = std::abs(x1 - x0), dy = -std::abs(y1 - y0), sx = x0 < x1 ? 1 : -1, sy = y0 < y1 ? 1 : -1;
-        int err = dx + dy, n = 0;
-        for (;;) {
-            if (dash == 0 || (n / dash) % 2 == 0)
-                for (int a = -(thick / 2); a <= (thick - 1) / 2; ++a)
-                    for (int b = -(thick / 2); b <= (thick - 1) / 2; ++b) dot(x0 + a, y0 + b, c);
-            ++n;
-            if (x0 == x1 && y0 == y1) break;
-            const int e2 = 2 * err;
-            if (e2 >= dy) { err += dy; x0 += sx; }
-            if (e2 <= dx) { err += dx; y0 += sy; }
-        }
-    }
-    // align: 0 left, 1 centred, 2 right; (x, y) = top of the text.
-    void text(int x, int y, const std::string& s, Rgb c, int scale = 2, int align = 0) {
-        std::vector<char> buf(s.begin(), s.end());
-        buf.push_back(0);
-        const int width = stb_easy_font_width(buf.data()) * scale;
-        x -= align == 1 ? width / 2 : align == 2 ? width : 0;
-        static char vb[80000];
-        const int quads = stb_easy_font_print(0, 0, buf.data(), nullptr, vb, sizeof vb);
-        for (int q = 0; q < quads; ++q) {
-            const float* v0 = reinterpret_cast<const float*>(vb + q * 64);
-            const float* v2 = reinterpret_cast<const float*>(vb + q * 64 + 32);
-            fill(x + int(v0[0] * scale), y + int(v0[1] * scale), x + int(v2[0] * scale), y + int(v2[1] * scale), c);
-        }
-    }
-    void save(const std::string& path) const {
-        std::string bytes;
-        stbi_write_png_to_func([](void* ctx, void* d, int n) { static_cast<std::string*>(ctx)->append(static_cast<char*>(d), size_t(n)); },
-                               &bytes, w, h, 3, px.data(), w * 3);
-        if (bytes.empty()) throw std::runtime_error("PNG encoding failed for " + path);
-        write_file_atomic(path, bytes);
-    }
-};
 
 struct Series {
     std::string label;
@@ -108,7 +48,7 @@ std::string fmt(double v) {
 // A line plot with axes, ticks, a zero line, CI bars and a legend.
 void plot(const std::string& path, const std::string& title, const std::string& xlabel, const std::string& ylabel,
           const std::vector<Series>& ss, double ylo, double yhi, const std::vector<std::pair<double, std::string>>& marks = {}) {
-    Image im(900, 580);
+    Canvas im(900, 580);
     const int L = 90, R = 870, T = 64, B = 496;
     double xlo = 1e300, xhi = -1e300;
     for (auto& s : ss) for (double x : s.x) { xlo = std::min(xlo, x); xhi = std::max(xhi, x); }
@@ -155,7 +95,7 @@ void plot(const std::string& path, const std::string& title, const std::string& 
     for (auto& s : ss) {                                             // legend below the x label
         im.line(lx, ly + 6, lx + 30, ly + 6, s.color, 3, s.dash);
         im.text(lx + 36, ly, s.label, kBlack, 2);
-        lx += 48 + stb_easy_font_width(const_cast<char*>(s.label.c_str())) * 2;
+        lx += 48 + im.text_width(s.label, 2);
         if (lx > R - 150) { lx = L; ly += 18; }
     }
     im.save(path);
@@ -171,12 +111,8 @@ const std::vector<ArgSpec> kSpec = {
 };
 
 int cmd_flp_report(const std::vector<std::string>& args) {
-    try {
-        ParsedArgs a = parse_args(args, kSpec);
-        if (a.has("--help")) {
-            std::printf("%s", usage_text("flp-report", "--checkpoint FILE [--label NAME] [--checkpoint FILE ...] --out DIR", kSpec).c_str());
-            return 0;
-        }
+    return run_command({"flp-report", "--checkpoint FILE [--label NAME] [--checkpoint FILE ...] --out DIR", kSpec, {}, ""}, args,
+                       [](const ParsedArgs& a) {
         std::vector<std::pair<std::string, std::string>> cks;   // (path, label)
         for (auto& [f, v] : a.flags) {
             if (f == "--checkpoint") cks.emplace_back(v, "");
@@ -284,11 +220,7 @@ int cmd_flp_report(const std::vector<std::string>& args) {
              -1, 1, marks);
         std::printf("wrote %s/{interference,loss_after,alignment,summary}.csv and interference.png, alignment.png\n", dir.c_str());
         return 0;
-    } catch (const UsageError& e) {
-        return fail(std::string(e.what()) + " (see plastiscope flp-report --help)");
-    } catch (const std::exception& e) {
-        return fail(e.what(), 1);
-    }
+    });
 }
 
 }  // namespace

@@ -1,6 +1,6 @@
-// `plastiscope sweep`: trains one task over many seeds in parallel threads (engine/bohp/sweep.hpp)
+// `plastiscope sweep`: trains one task over many seeds in parallel threads (engine/sweep.hpp)
 // and writes DIR/curves.csv (median and inter-quartile range of the training loss over windows of
-// episodes), DIR/curves.png (the same, drawn by a tiny rasteriser below), DIR/losses.npz (every
+// episodes), DIR/curves.png (the same, drawn on cli/canvas.hpp), DIR/losses.npz (every
 // seed's per-episode loss) and DIR/summary.txt. The BOHP protocol's frozen tail (the last
 // episodes run without updates) is on by default. `--curve metric` summarises the task's metric
 // (e.g. the maze's reward per episode) instead of the loss; losses.npz then also holds it.
@@ -13,153 +13,14 @@
 #include <map>
 #include <string>
 #include <vector>
-#include "bohp/sweep.hpp"
+#include "sweep.hpp"
+#include "cli/canvas.hpp"
 #include "cli/commands.hpp"
 #include "npz.hpp"
 #include "task.hpp"
 
-// PNG encoder: stb_image_write (Debian's libstb, linked with the GUI build); without it, a minimal
-// encoder of our own (zlib "stored" blocks: larger files, same pixels).
-#if __has_include(<stb_image_write.h>)
-#include <stb_image_write.h>
-#define PS_SWEEP_STB_WRITE 1
-#endif
-// Axis labels: stb_easy_font (header-only, also from libstb-dev) if present.
-#if __has_include(<stb/stb_easy_font.h>)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wunused-function"
-#include <stb/stb_easy_font.h>
-#pragma GCC diagnostic pop
-#define PS_SWEEP_FONT 1
-#endif
-
 namespace ps {
 namespace {
-
-int fail(const std::string& msg, int code = 2) {
-    std::fprintf(stderr, "plastiscope sweep: %s\n", msg.c_str());
-    return code;
-}
-
-// ---- a tiny RGB rasteriser
-
-struct Canvas {
-    int w, h;
-    std::vector<uint8_t> px;   // RGB, row-major
-    Canvas(int w_, int h_) : w(w_), h(h_), px(size_t(w_ * h_ * 3), 255) {}
-    void blend(int x, int y, const uint8_t c[3], double a = 1) {
-        if (x < 0 || y < 0 || x >= w || y >= h) return;
-        uint8_t* p = &px[size_t((y * w + x) * 3)];
-        for (int k = 0; k < 3; ++k) p[k] = uint8_t(std::lround(p[k] * (1 - a) + c[k] * a));
-    }
-    void rect(int x0, int y0, int x1, int y1, const uint8_t c[3], double a = 1) {
-        for (int y = std::max(0, y0); y < std::min(h, y1); ++y)
-            for (int x = std::max(0, x0); x < std::min(w, x1); ++x) blend(x, y, c, a);
-    }
-    // Thick line by dense sampling: plain and good enough for a plot.
-    void line(double x0, double y0, double x1, double y1, const uint8_t c[3], double width = 1, int dash = 0) {
-        const double len = std::hypot(x1 - x0, y1 - y0);
-        const int n = std::max(1, int(len * 3));
-        const double r = width / 2;
-        for (int i = 0; i <= n; ++i) {
-            const double t = double(i) / n;
-            if (dash > 0 && int(t * len / dash) % 2 == 1) continue;
-            const double x = x0 + t * (x1 - x0), y = y0 + t * (y1 - y0);
-            for (int yy = int(std::floor(y - r)); yy <= int(std::ceil(y + r)); ++yy)
-                for (int xx = int(std::floor(x - r)); xx <= int(std::ceil(x + r)); ++xx)
-                    if ((xx - x) * (xx - x) + (yy - y) * (yy - y) <= r * r + 0.25) blend(xx, yy, c);
-        }
-    }
-    // Text at (x, y) = top-left, scaled by s; align: 0 left, 1 centre, 2 right. No-op without the font.
-    void text(int x, int y, const std::string& s, const uint8_t c[3], int scale = 2, int align = 0) {
-#ifdef PS_SWEEP_FONT
-        std::vector<char> buf(s.begin(), s.end());
-        buf.push_back(0);
-        const int width = stb_easy_font_width(buf.data()) * scale;
-        if (align == 1) x -= width / 2;
-        if (align == 2) x -= width;
-        static char vb[60000];
-        const int quads = stb_easy_font_print(0, 0, buf.data(), nullptr, vb, sizeof vb);
-        for (int q = 0; q < quads; ++q) {
-            const float* v0 = reinterpret_cast<const float*>(vb + q * 64);        // 4 vertices x 16 bytes
-            const float* v2 = reinterpret_cast<const float*>(vb + q * 64 + 32);
-            rect(x + int(v0[0] * scale), y + int(v0[1] * scale), x + int(v2[0] * scale), y + int(v2[1] * scale), c);
-        }
-#else
-        (void)x; (void)y; (void)s; (void)c; (void)scale; (void)align;
-#endif
-    }
-};
-
-#ifndef PS_SWEEP_STB_WRITE
-uint32_t crc32(const uint8_t* d, size_t n, uint32_t c = 0xffffffffu) {
-    for (size_t i = 0; i < n; ++i) {
-        c ^= d[i];
-        for (int k = 0; k < 8; ++k) c = (c >> 1) ^ (0xEDB88320u & (0u - (c & 1u)));
-    }
-    return c;
-}
-void put32(std::string& s, uint32_t v) {
-    for (int k = 3; k >= 0; --k) s.push_back(char((v >> (8 * k)) & 0xff));
-}
-void chunk(std::string& out, const char* type, const std::string& data) {
-    put32(out, uint32_t(data.size()));
-    std::string td = std::string(type, 4) + data;
-    out += td;
-    put32(out, ~crc32(reinterpret_cast<const uint8_t*>(td.data()), td.size()));
-}
-#endif
-
-std::string encode_png(const Canvas& c) {
-    std::string out;
-#ifdef PS_SWEEP_STB_WRITE
-    stbi_write_png_to_func(
-        [](void* ctx, void* data, int size) { static_cast<std::string*>(ctx)->append(static_cast<char*>(data), size_t(size)); },
-        &out, c.w, c.h, 3, c.px.data(), c.w * 3);
-#else
-    std::string raw;   // filter byte 0 + RGB row
-    for (int y = 0; y < c.h; ++y) {
-        raw.push_back(0);
-        raw.append(reinterpret_cast<const char*>(&c.px[size_t(y * c.w * 3)]), size_t(c.w * 3));
-    }
-    std::string z = "\x78\x01";   // zlib header, stored blocks of <= 65535 bytes
-    for (size_t pos = 0; pos < raw.size() || pos == 0;) {
-        const size_t n = std::min<size_t>(65535, raw.size() - pos);
-        const bool last = pos + n >= raw.size();
-        z.push_back(char(last ? 1 : 0));
-        z.push_back(char(n & 0xff)); z.push_back(char(n >> 8));
-        z.push_back(char(~n & 0xff)); z.push_back(char((~n >> 8) & 0xff));
-        z.append(raw, pos, n);
-        pos += n;
-        if (last) break;
-    }
-    uint32_t a = 1, b = 0;
-    for (unsigned char ch : raw) { a = (a + ch) % 65521; b = (b + a) % 65521; }
-    put32(z, (b << 16) | a);
-    out = "\x89PNG\r\n\x1a\n";
-    std::string ihdr;
-    put32(ihdr, uint32_t(c.w)); put32(ihdr, uint32_t(c.h));
-    ihdr += std::string("\x08\x02\x00\x00\x00", 5);   // 8-bit RGB, no interlace
-    chunk(out, "IHDR", ihdr);
-    chunk(out, "IDAT", z);
-    chunk(out, "IEND", "");
-#endif
-    if (out.empty()) throw std::runtime_error("PNG encoding failed");
-    return out;
-}
-
-// A "nice" tick step covering span with about n ticks.
-double nice_step(double span, int n) {
-    const double raw = span / n, p = std::pow(10.0, std::floor(std::log10(raw)));
-    for (double m : {1.0, 2.0, 2.5, 5.0, 10.0})
-        if (m * p >= raw) return m * p;
-    return 10 * p;
-}
-std::string fmt(double v) {
-    char b[32];
-    std::snprintf(b, sizeof b, "%g", std::abs(v) < 1e-12 ? 0.0 : v);
-    return b;
-}
 
 std::string plot_png(const std::vector<CurvePoint>& c, int64_t episodes, int64_t freeze_from, const std::string& title) {
     Canvas cv(960, 560);
@@ -177,17 +38,16 @@ std::string plot_png(const std::vector<CurvePoint>& c, int64_t episodes, int64_t
     ymin = std::floor(ymin / ystep) * ystep;
     auto X = [&](double e) { return L + pw * e / double(std::max<int64_t>(1, episodes)); };
     auto Y = [&](double v) { return T + ph * (1 - std::clamp((v - ymin) / (ymax - ymin), 0.0, 1.0)); };
-    const uint8_t black[3] = {0, 0, 0}, grid[3] = {225, 225, 225}, band[3] = {120, 160, 230},
-                  med[3] = {20, 60, 170}, frz[3] = {150, 150, 150};
+    const Rgb black{0, 0, 0}, grid{225, 225, 225}, band{120, 160, 230}, med{20, 60, 170}, frz{150, 150, 150};
     // grid and ticks
     for (double v = ymin; v <= ymax + 1e-9 * ystep; v += ystep) {
         cv.line(L, Y(v), L + pw, Y(v), grid);
-        cv.text(L - 8, int(Y(v)) - 6, fmt(v), black, 2, 2);
+        cv.text(L - 8, int(Y(v)) - 6, short_num(v), black, 2, 2);
     }
     const double xstep = nice_step(double(episodes), 8);
     for (double e = 0; e <= episodes + 1e-9; e += xstep) {
         cv.line(X(e), T, X(e), T + ph, grid);
-        cv.text(int(X(e)), T + ph + 8, fmt(e), black, 2, 1);
+        cv.text(int(X(e)), T + ph + 8, short_num(e), black, 2, 1);
     }
     // inter-quartile band: fill between q25 and q75, linearly interpolated per pixel column
     for (size_t i = 0; i + 1 < c.size(); ++i) {
@@ -211,7 +71,7 @@ std::string plot_png(const std::vector<CurvePoint>& c, int64_t episodes, int64_t
     cv.text(L + pw / 2, cv.h - 26, "episode", black, 2, 1);
     cv.text(L, 10, title, black, 2, 0);
     cv.text(L + pw, 36, "median (line), 25-75% of seeds (band)", med, 2, 2);
-    return encode_png(cv);
+    return cv.png();
 }
 
 const std::vector<ArgSpec> kSweepSpec = {
@@ -231,18 +91,15 @@ const std::vector<ArgSpec> kSweepSpec = {
 };
 
 int cmd_sweep(const std::vector<std::string>& args) {
-    try {
-        const ParsedArgs a = parse_args(args, kSweepSpec);
-        if (a.has("--help")) {
-            std::printf("%s", usage_text("sweep", "--task NAME [--seeds 20] [--episodes N] [--threads 2] [--out DIR] [key=value ...]",
-                                         kSweepSpec).c_str());
+    const CommandSpec spec = {"sweep", "--task NAME [--seeds 20] [--episodes N] [--threads 2] [--out DIR] [key=value ...]", kSweepSpec,
+                              [](const ParsedArgs&) {
             std::printf("\nWrites DIR/curves.csv (episode,median,q25,q75 of the training loss, window means), DIR/curves.png,\n"
                         "DIR/losses.npz (loss: seeds x episodes, seeds, cpu_seconds) and DIR/summary.txt.\n"
                         "With --curve metric, curves.csv/png and the summary use the task's metric per episode instead\n"
                         "(higher or lower is better as the task says) and losses.npz also holds metric: seeds x episodes.\n"
                         "key=value settings apply to every seed (see `plastiscope train --task NAME --help`).\n");
-            return 0;
-        }
+        }, ""};
+    return run_command(spec, args, [&args](const ParsedArgs& a) {
         SweepOptions o;
         o.task = a.get("--task");
         if (o.task.empty()) throw UsageError("--task is required (tasks: " + task_names() + ")");
@@ -270,7 +127,7 @@ int cmd_sweep(const std::vector<std::string>& args) {
         const std::string dir = a.get("--out", "sweeps/" + o.task + "-" + preset);
         std::error_code ec;
         std::filesystem::create_directories(dir, ec);
-        if (ec) return fail("cannot create output folder '" + dir + "': " + ec.message(), 1);
+        if (ec) return fail("sweep", "cannot create output folder '" + dir + "': " + ec.message(), 1);
 
         if (!quiet) std::printf("sweep %s (preset %s): %d seeds from %llu, %d threads -> %s\n", o.task.c_str(), preset.c_str(),
                                 o.seeds, (unsigned long long)o.first_seed, o.threads, dir.c_str());
@@ -389,13 +246,7 @@ int cmd_sweep(const std::vector<std::string>& args) {
         if (!quiet) std::printf("%s", sum.c_str());
         if (!quiet) std::printf("wrote %s/curves.csv, curves.png, losses.npz, summary.txt\n", dir.c_str());
         return failed ? 3 : 0;
-    } catch (const UsageError& e) {
-        return fail(std::string(e.what()) + " (see plastiscope sweep --help)");
-    } catch (const ConfigError& e) {
-        return fail(e.what());
-    } catch (const std::exception& e) {
-        return fail(e.what(), 1);
-    }
+    });
 }
 
 }  // namespace

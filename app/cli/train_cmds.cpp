@@ -16,13 +16,8 @@
 namespace ps {
 namespace {
 
-int fail(const std::string& cmd, const std::string& msg, int code = 2) {
-    std::fprintf(stderr, "plastiscope %s: %s\n", cmd.c_str(), msg.c_str());
-    return code;
-}
-
 // Makes the task named by --task, applies --preset and key=value overrides.
-std::unique_ptr<Task> task_from_args(const std::string& cmd, const ParsedArgs& a, bool need_task = true) {
+std::unique_ptr<Task> task_from_args(const ParsedArgs& a, bool need_task = true) {
     const std::string name = a.get("--task");
     if (name.empty()) {
         if (!need_task) return nullptr;
@@ -32,7 +27,6 @@ std::unique_ptr<Task> task_from_args(const std::string& cmd, const ParsedArgs& a
     if (!t) throw UsageError("unknown task '" + name + "' (tasks: " + task_names() + ")");
     if (a.has("--preset")) t->set_preset(a.get("--preset"));
     apply_overrides(t->fields(), a.overrides);
-    (void)cmd;
     return t;
 }
 
@@ -140,21 +134,11 @@ int train_with(Task& t, const ParsedArgs& a, const std::string& cmd) {
     return 0;
 }
 
+const CommandSpec kTrain = {"train", "--task NAME [--preset P] [--episodes N] [--seed S] [--out DIR] [key=value ...]", kTrainSpec,
+                             [](const ParsedArgs& a) { if (auto t = task_from_args(a, false)) print_fields(*t); }, ""};
+
 int cmd_train(const std::vector<std::string>& args) {
-    try {
-        ParsedArgs a = parse_args(args, kTrainSpec);
-        if (a.has("--help")) {
-            std::printf("%s", usage_text("train", "--task NAME [--preset P] [--episodes N] [--seed S] [--out DIR] [key=value ...]", kTrainSpec).c_str());
-            if (auto t = task_from_args("train", a, false)) print_fields(*t);
-            return 0;
-        }
-        auto t = task_from_args("train", a);
-        return train_with(*t, a, "train");
-    } catch (const UsageError& e) {
-        return fail("train", std::string(e.what()) + " (see plastiscope train --help)");
-    } catch (const ConfigError& e) {
-        return fail("train", e.what());
-    }
+    return run_command(kTrain, args, [](const ParsedArgs& a) { return train_with(*task_from_args(a), a, "train"); });
 }
 
 // ---- eval
@@ -168,12 +152,8 @@ const std::vector<ArgSpec> kEvalSpec = {
 };
 
 int cmd_eval(const std::vector<std::string>& args) {
-    try {
-        ParsedArgs a = parse_args(args, kEvalSpec);
-        if (a.has("--help")) {
-            std::printf("%s", usage_text("eval", "--checkpoint FILE [--task NAME] [--episodes N] [key=value ...]", kEvalSpec).c_str());
-            return 0;
-        }
+    return run_command({"eval", "--checkpoint FILE [--task NAME] [--episodes N] [key=value ...]", kEvalSpec, {}, ""}, args,
+                       [](const ParsedArgs& a) {
         if (!a.has("--checkpoint")) throw UsageError("--checkpoint FILE is required");
         const std::string path = a.get("--checkpoint");
         std::string name = a.get("--task");
@@ -195,11 +175,7 @@ int cmd_eval(const std::vector<std::string>& args) {
         std::printf("%s (%s, %lld episodes): %.5g  95%% CI [%.5g, %.5g]\n", t->metric_name().c_str(), t->name().c_str(), (long long)n,
                     mean, mean - half, mean + half);
         return 0;
-    } catch (const UsageError& e) {
-        return fail("eval", std::string(e.what()) + " (see plastiscope eval --help)");
-    } catch (const std::exception& e) {
-        return fail("eval", e.what(), 1);
-    }
+    });
 }
 
 // ---- grad
@@ -214,12 +190,8 @@ const std::vector<ArgSpec> kGradSpec = {
 };
 
 int cmd_grad(const std::vector<std::string>& args) {
-    try {
-        ParsedArgs a = parse_args(args, kGradSpec);
-        if (a.has("--help")) {
-            std::printf("%s", usage_text("grad", "--task NAME [--preset P] [--checkpoint FILE] [--seed S] --out FILE.npz", kGradSpec).c_str());
-            return 0;
-        }
+    return run_command({"grad", "--task NAME [--preset P] [--checkpoint FILE] [--seed S] --out FILE.npz", kGradSpec, {}, ""}, args,
+                       [](const ParsedArgs& a) {
         if (!a.has("--out")) throw UsageError("--out FILE.npz is required");
         const uint64_t seed = uint64_t(a.get_int("--seed", 0, 0, 1LL << 62));
         std::unique_ptr<Task> t;
@@ -229,7 +201,7 @@ int cmd_grad(const std::vector<std::string>& args) {
             if (!t) throw UsageError("unknown task '" + name + "' (tasks: " + task_names() + ")");
             load_checkpoint(a.get("--checkpoint"), *t, false);
         } else {
-            t = task_from_args("grad", a);
+            t = task_from_args(a);
             t->init(seed);
         }
         ArrayMap out;
@@ -241,31 +213,22 @@ int cmd_grad(const std::vector<std::string>& args) {
         if (out.count("loss")) loss = out.at("loss").at(0);
         std::printf("wrote %s: %zu arrays, loss %.10g (double precision)\n", a.get("--out").c_str(), out.size(), loss);
         return 0;
-    } catch (const UsageError& e) {
-        return fail("grad", std::string(e.what()) + " (see plastiscope grad --help)");
-    } catch (const std::exception& e) {
-        return fail("grad", e.what(), 1);
-    }
+    });
 }
 
 }  // namespace
 
 // Used by --headless in main.cpp: trains the default demo with a progress display.
 int run_headless(const std::vector<std::string>& args) {
-    try {
-        std::vector<std::string> a2 = args;
-        bool has_task = false, has_ep = false;
-        for (auto& s : a2) { if (s.rfind("--task", 0) == 0) has_task = true; if (s.rfind("--episodes", 0) == 0) has_ep = true; }
-        if (!has_task) { a2.push_back("--task"); a2.push_back("patterns"); a2.push_back("--preset"); a2.push_back("quick"); }
-        if (!has_ep) { a2.push_back("--episodes"); a2.push_back("3000"); }
-        ParsedArgs a = parse_args(a2, kTrainSpec);
-        auto t = task_from_args("--headless", a);
-        return train_with(*t, a, "--headless");
-    } catch (const UsageError& e) {
-        return fail("--headless", std::string(e.what()) + " (see plastiscope train --help)");
-    } catch (const ConfigError& e) {
-        return fail("--headless", e.what());
-    }
+    std::vector<std::string> a2 = args;
+    bool has_task = false, has_ep = false;
+    for (auto& s : a2) { if (s.rfind("--task", 0) == 0) has_task = true; if (s.rfind("--episodes", 0) == 0) has_ep = true; }
+    if (!has_task) { a2.push_back("--task"); a2.push_back("patterns"); a2.push_back("--preset"); a2.push_back("quick"); }
+    if (!has_ep) { a2.push_back("--episodes"); a2.push_back("3000"); }
+    CommandSpec c = kTrain;
+    c.cmd = "--headless";
+    c.help_cmd = "train";
+    return run_command(c, a2, [](const ParsedArgs& a) { return train_with(*task_from_args(a), a, "--headless"); });
 }
 
 PS_REGISTER_COMMAND("tasks", "list the registered tasks and their presets", cmd_tasks);

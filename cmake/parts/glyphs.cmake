@@ -1,4 +1,4 @@
-# One-shot character recognition (issue 6).
+# One-shot character recognition (docs/omniglot.md): the glyph set builder.
 # - The engine decodes Omniglot PNGs with stb_image (Debian's libstb holds the implementation).
 # - tools/glyphs/make_glyphs renders the glyph data set from Noto fonts; built only when FreeType
 #   is found. Its tests (ctest -L glyphs) rebuild a small subset twice and compare the bytes, and

@@ -18,9 +18,43 @@ namespace ps::bohp {
 
 class AssocTask : public BohpTask {
 public:
-    std::string metric_name() const override { return "error rate (unlabelled steps)"; }
+    // The presets both tasks share: paper, clip-alpha (alpha >= 0 after each update), code-order
+    // (patterns alternate as in the 2016 code), and reversal's gamma-0.05 / gamma-0.25.
+    static std::vector<PresetInfo> assoc_presets(bool reversal) {
+        std::vector<PresetInfo> p = {
+            {"paper", "γ 0.02 (the 2016 code's 0.98), RMSprop lr 0.01 clip 0.01, L1 1e-4, recall steps show either "
+                      "pattern at random; 10000 episodes (~0.15 s on one core)"}};
+        if (reversal) {
+            p.push_back({"gamma-0.05", "as paper with γ 0.05 (the 2016 code's 0.95)"});
+            p.push_back({"gamma-0.25", "as paper with γ 0.25 (the 2016 code's 0.75)"});
+        }
+        p.push_back({"clip-alpha", std::string("as paper, with alpha clipped >= 0 after each update ") +
+                                       (reversal ? "(fails)" : "(still learns)")});
+        p.push_back({"code-order", "as paper, but the patterns alternate P0, P1, P0, ... as in the 2016 code (the "
+                                   "target sequence then also alternates: a cue that is not association)"});
+        return p;
+    }
+    AssocTask(std::string name, std::string description, bool reversal)
+        : BohpTask({std::move(name), std::move(description), "error rate (unlabelled steps)", true, assoc_presets(reversal)}),
+          reversal_(reversal) {
+        set_preset("paper");
+        init(1);
+    }
 
 protected:
+    void apply_preset(const std::string& n) override {
+        cfg_ = TaskConfig{};
+        cfg_.gamma = n == "gamma-0.05" ? 0.05 : n == "gamma-0.25" ? 0.25 : 0.02;
+        cfg_.lr = 0.01;
+        cfg_.clip = 0.01;
+        cfg_.l1 = 1e-4;
+        cfg_.l2 = 0;
+        cfg_.episodes = 10000;
+        cfg_.clip_alpha_nonneg = n == "clip-alpha";
+        steps_ = 20;
+        swap_at_ = 10;
+        order_ = n == "code-order" ? 1 : 0;
+    }
     static constexpr int kBits = 8;
     Shape shape() const override {
         Shape s;

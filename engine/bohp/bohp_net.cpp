@@ -32,7 +32,7 @@ size_t OnlineNet<S>::state_bytes() const {
                       Pb_.size() + xa_.size());
     for (const auto& m : Pw_) n += size_t(m.size());
     for (const auto& m : Pa_) n += size_t(m.size());
-    g_.each([&](const char*, const Mat<S>& m) { n += size_t(m.size()); });
+    for (const auto& [name, m] : g_.list()) n += size_t(m->size());
     return n * sizeof(S);
 }
 
@@ -63,8 +63,8 @@ void OnlineNet<S>::step(const Params<S>& p, S gamma, const S* x) {
             const S dtanh = S(1) - y_(0, j) * y_(0, j);
             S* xa = xa_.data();
             for (int k = 0; k < K; ++k) xa[k] = p.alpha(k, j) * x[k];
-            Mat<S>& Pw = Pw_[size_t(j)];
-            Mat<S>& Pa = Pa_[size_t(j)];
+            MatR<S>& Pw = Pw_[size_t(j)];
+            MatR<S>& Pa = Pa_[size_t(j)];
             // S(t) from P(t-1)
             for (int l = 0; l < K; ++l) {
                 S dw = x[l], da = H_(l, j) * x[l];
@@ -199,11 +199,11 @@ template <class S>
 S bptt_episode(const Shape& s, const Params<S>& p, S gamma, const Episode<S>& ep, Params<S>* grads) {
     const int K = s.K, M = s.M, O = s.O, T = ep.T();
     const size_t nT = static_cast<size_t>(T);
-    std::vector<Mat<S>> Hprev(nT), Y(nT), P(nT);
-    Mat<S> H = Mat<S>::Zero(K, M);
+    std::vector<MatR<S>> Hprev(nT), Y(nT), P(nT);
+    MatR<S> H = MatR<S>::Zero(K, M);
     for (int t = 0; t < T; ++t) {
         Hprev[size_t(t)] = H;
-        Mat<S> y(1, M);
+        MatR<S> y(1, M);
         for (int j = 0; j < M; ++j) {
             S a = p.b(0, j);
             for (int k = 0; k < K; ++k) a += (p.w(k, j) + p.alpha(k, j) * H(k, j)) * ep.x(t, k);
@@ -213,7 +213,7 @@ S bptt_episode(const Shape& s, const Params<S>& p, S gamma, const Episode<S>& ep
             for (int j = 0; j < M; ++j) H(k, j) = (1 - gamma) * H(k, j) + gamma * ep.x(t, k) * y(0, j);
         Y[size_t(t)] = y;
         if (s.readout == Readout::LinearSoftmax) {
-            Mat<S> z = y * p.v + p.c;
+            MatR<S> z = y * p.v + p.c;
             z.array() -= z.maxCoeff();
             z = z.array().exp();
             P[size_t(t)] = z / z.sum();
@@ -224,10 +224,10 @@ S bptt_episode(const Shape& s, const Params<S>& p, S gamma, const Episode<S>& ep
     S loss = 0;
     Params<S> g;
     g.zeros(s);
-    Mat<S> gH = Mat<S>::Zero(K, M);
+    MatR<S> gH = MatR<S>::Zero(K, M);
     for (int t = T - 1; t >= 0; --t) {
-        const Mat<S>& y = Y[size_t(t)];
-        Mat<S> gy = Mat<S>::Zero(1, M);
+        const MatR<S>& y = Y[size_t(t)];
+        MatR<S> gy = MatR<S>::Zero(1, M);
         if (ep.scored[size_t(t)]) {
             if (s.readout == Readout::Identity) {
                 for (int j = 0; j < M; ++j) {
@@ -237,8 +237,8 @@ S bptt_episode(const Shape& s, const Params<S>& p, S gamma, const Episode<S>& ep
                     g.c(0, j) += gy(0, j);
                 }
             } else {
-                const Mat<S>& pr = P[size_t(t)];
-                Mat<S> gz(1, O);
+                const MatR<S>& pr = P[size_t(t)];
+                MatR<S> gz(1, O);
                 for (int o = 0; o < O; ++o) {
                     if (ep.target(t, o) != 0) loss -= weight * ep.target(t, o) * std::log(pr(0, o));
                     gz(0, o) = weight * (pr(0, o) - ep.target(t, o));

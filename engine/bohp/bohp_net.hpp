@@ -26,10 +26,10 @@
 #include <string>
 #include <vector>
 #include <Eigen/Dense>
+#include "tensor.hpp"
 
 namespace ps::bohp {
 
-template <class S> using Mat = Eigen::Matrix<S, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 
 enum class Readout { Identity, LinearSoftmax };
 enum class LossKind { SquaredError, CrossEntropy };
@@ -45,41 +45,42 @@ struct Shape {
 // Learned parameters (also used as the container of their gradients and optimiser moments).
 template <class S>
 struct Params {
-    Mat<S> w;       // K x M  fixed weights (pre = input k, post = unit j)
-    Mat<S> alpha;   // K x M  plasticity coefficients
-    Mat<S> b;       // 1 x M  bias of the plastic units
-    Mat<S> v;       // M x O  readout weights (LinearSoftmax only; 0 x 0 otherwise)
-    Mat<S> c;       // 1 x O  readout bias (both readouts)
+    MatR<S> w;       // K x M  fixed weights (pre = input k, post = unit j)
+    MatR<S> alpha;   // K x M  plasticity coefficients
+    MatR<S> b;       // 1 x M  bias of the plastic units
+    MatR<S> v;       // M x O  readout weights (LinearSoftmax only; 0 x 0 otherwise)
+    MatR<S> c;       // 1 x O  readout bias (both readouts)
 
     void zeros(const Shape& s) {
         w.setZero(s.K, s.M); alpha.setZero(s.K, s.M); b.setZero(1, s.M); c.setZero(1, s.O);
         if (s.readout == Readout::LinearSoftmax) v.setZero(s.M, s.O);
         else v.resize(0, 0);
     }
-    // f(name, matrix&) over every trained tensor, in a fixed order. Names are the checkpoint names.
-    template <class F> void each(F&& f) {
-        f("w", w); f("alpha", alpha); f("b", b);
-        if (v.size()) f("out_w", v);
-        f("out_b", c);
-    }
-    template <class F> void each(F&& f) const {
-        f("w", w); f("alpha", alpha); f("b", b);
-        if (v.size()) f("out_w", v);
-        f("out_b", c);
-    }
+    // (name, matrix) of every trained tensor, in a fixed order. Names are the checkpoint names.
+    ParamList<MatR<S>> list() { return list_of(*this); }
+    ParamList<const MatR<S>> list() const { return list_of(*this); }
     template <class T> Params<T> cast() const {
         Params<T> p;
         p.w = w.template cast<T>(); p.alpha = alpha.template cast<T>(); p.b = b.template cast<T>();
         p.v = v.template cast<T>(); p.c = c.template cast<T>();
         return p;
     }
+
+private:
+    template <class Self>
+    static ParamList<LikeConst<Self, MatR<S>>> list_of(Self& p) {
+        ParamList<LikeConst<Self, MatR<S>>> l{{"w", &p.w}, {"alpha", &p.alpha}, {"b", &p.b}};
+        if (p.v.size()) l.push_back({"out_w", &p.v});
+        l.push_back({"out_b", &p.c});
+        return l;
+    }
 };
 
 // One episode: inputs, targets and which steps count in the loss.
 template <class S>
 struct Episode {
-    Mat<S> x;                        // T x K
-    Mat<S> target;                   // T x O  (regression target, or one-hot label)
+    MatR<S> x;                        // T x K
+    MatR<S> target;                   // T x O  (regression target, or one-hot label)
     std::vector<uint8_t> scored;     // T      (1: L_t is part of the loss)
     int T() const { return int(x.rows()); }
     int n_scored() const { int n = 0; for (auto s : scored) n += s; return n; }
@@ -105,12 +106,12 @@ public:
     bool correct(const S* target) const;
 
     int t() const { return t_; }
-    const Mat<S>& H() const { return H_; }        // K x M  H(t) (after the update of step t)
-    const Mat<S>& y() const { return y_; }        // 1 x M
-    const Mat<S>& out() const { return out_; }    // 1 x O  identity: y + c;  softmax: probabilities
-    const Mat<S>& dy_dw() const { return Sw_; }   // K x M  S^w(t)
-    const Mat<S>& dy_dalpha() const { return Sa_; }   // K x M  S^α(t)
-    const Mat<S>& dy_db() const { return Sb_; }   // 1 x M  S^b(t)
+    const MatR<S>& H() const { return H_; }        // K x M  H(t) (after the update of step t)
+    const MatR<S>& y() const { return y_; }        // 1 x M
+    const MatR<S>& out() const { return out_; }    // 1 x O  identity: y + c;  softmax: probabilities
+    const MatR<S>& dy_dw() const { return Sw_; }   // K x M  S^w(t)
+    const MatR<S>& dy_dalpha() const { return Sa_; }   // K x M  S^α(t)
+    const MatR<S>& dy_db() const { return Sb_; }   // 1 x M  S^b(t)
     const Params<S>& grads() const { return g_; }
     // Bytes of state the online gradient carries (independent of T by construction).
     size_t state_bytes() const;
@@ -119,11 +120,11 @@ private:
     Shape s_;
     bool grad_ = false;
     int t_ = 0;
-    Mat<S> H_, y_, z_, out_;
-    Mat<S> Sw_, Sa_, Sb_;          // sensitivities of y(t)
-    std::vector<Mat<S>> Pw_, Pa_;  // per unit j: K x K, [k,l] = ∂H_kj/∂θ_lj
-    Mat<S> Pb_;                    // K x M
-    Mat<S> xa_;                    // 1 x K scratch: alpha_kj x_k(t) for the unit being updated
+    MatR<S> H_, y_, z_, out_;
+    MatR<S> Sw_, Sa_, Sb_;          // sensitivities of y(t)
+    std::vector<MatR<S>> Pw_, Pa_;  // per unit j: K x K, [k,l] = ∂H_kj/∂θ_lj
+    MatR<S> Pb_;                    // K x M
+    MatR<S> xa_;                    // 1 x K scratch: alpha_kj x_k(t) for the unit being updated
     Params<S> g_;
 };
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
+#include "task_state.hpp"
 
 namespace ps::bohp {
 
@@ -16,7 +17,7 @@ void Optimizer::apply(const OptConfig& cfg, Params<float>& p, const Params<float
     ++steps_;
     const double bc1 = 1 - std::pow(cfg.beta1, double(steps_));
     const double bc2 = 1 - std::pow(cfg.beta2, double(steps_));
-    auto update = [&](const std::string& name, Mat<float>& th, const Mat<float>& gr, Mat<float>& m, Mat<float>& v) {
+    auto update = [&](const std::string& name, MatR<float>& th, const MatR<float>& gr, MatR<float>& m, MatR<float>& v) {
         const bool penalised = name == "w" || name == "alpha" || name == "out_w";
         for (Eigen::Index i = 0; i < th.size(); ++i) {
             double x = th.data()[i];
@@ -49,32 +50,28 @@ void Optimizer::apply(const OptConfig& cfg, Params<float>& p, const Params<float
 }
 
 void Optimizer::save(ArrayMap& out) const {
-    m_.each([&](const char* n, const Mat<float>& a) { out[std::string("opt/m/") + n] = to_array(a); });
-    v_.each([&](const char* n, const Mat<float>& a) { out[std::string("opt/v/") + n] = to_array(a); });
-    out["opt/step"] = scalar_array(double(steps_));
+    save_params(out, m_.list(), "optim/m/");
+    save_params(out, v_.list(), "optim/v/");
+    out["optim/steps"] = i64_array({steps_});
 }
 
 void Optimizer::load(const ArrayMap& in, const Shape& s) {
     Params<float> m, v;
     m.zeros(s);
     v.zeros(s);
-    m.each([&](const char* n, Mat<float>& a) { from_array(in, std::string("opt/m/") + n, a, a.rows(), a.cols()); });
-    v.each([&](const char* n, Mat<float>& a) {
-        from_array(in, std::string("opt/v/") + n, a, a.rows(), a.cols());
-        if ((a.array() < 0).any()) throw std::runtime_error(std::string("array 'opt/v/") + n + "' holds a negative value");
-    });
-    const double st = scalar_from(in, "opt/step");
-    if (st < 0 || st != std::floor(st)) throw std::runtime_error("array 'opt/step' is not a non-negative integer");
+    load_params(in, m.list(), "optim/m/");
+    load_params(in, v.list(), "optim/v/");
+    for (const auto& [n, a] : v.list())
+        if ((a->array() < 0).any()) throw std::runtime_error("array 'optim/v/" + n + "' holds a negative value");
+    const int64_t steps = count_from(in, "optim/steps");
     m_ = m;
     v_ = v;
-    steps_ = int64_t(st);
+    steps_ = steps;
 }
 
-std::string Optimizer::find_nonfinite() const {
-    std::string bad;
-    m_.each([&](const char* n, const Mat<float>& a) { if (bad.empty() && !a.allFinite()) bad = std::string("opt/m/") + n; });
-    v_.each([&](const char* n, const Mat<float>& a) { if (bad.empty() && !a.allFinite()) bad = std::string("opt/v/") + n; });
-    return bad;
+void Optimizer::tensors(std::vector<TensorRef>& out) const {
+    add_tensors(out, m_.list(), false, "optim/m/");
+    add_tensors(out, v_.list(), false, "optim/v/");
 }
 
 }  // namespace ps::bohp

@@ -12,6 +12,7 @@
 #include <string>
 #include "arrays.hpp"
 #include "bohp/bohp_net.hpp"
+#include "tensor.hpp"
 
 namespace ps::bohp {
 
@@ -34,10 +35,10 @@ public:
     void apply(const OptConfig& cfg, Params<float>& p, const Params<float>& g);
     int64_t steps() const { return steps_; }
 
-    // "opt/m/NAME", "opt/v/NAME", "opt/step".
+    // "optim/m/NAME", "optim/v/NAME", "optim/steps" (task_state.hpp).
     void save(ArrayMap& out) const;
     void load(const ArrayMap& in, const Shape& s);   // throws std::runtime_error
-    std::string find_nonfinite() const;              // "opt/v/w" or ""
+    void tensors(std::vector<TensorRef>& out) const;
 
 private:
     Params<float> m_, v_;

@@ -61,26 +61,25 @@ void BohpTask::init(uint64_t seed) {
     Rng r(seed);
     p_.zeros(shape_);
     const double s = cfg_.init_scale;
-    auto fill = [&](Mat<float>& m) { for (Eigen::Index i = 0; i < m.size(); ++i) m.data()[i] = float(s * r.normal()); };
+    auto fill = [&](MatR<float>& m) { for (Eigen::Index i = 0; i < m.size(); ++i) m.data()[i] = float(s * r.normal()); };
     fill(p_.w);
     fill(p_.alpha);
     if (p_.v.size()) fill(p_.v);
     if (cfg_.clip_alpha_nonneg) p_.alpha = p_.alpha.cwiseMax(0.f);
     opt_.reset(shape_);
-    seed_ = seed;
-    episode_ = 0;
-    live_count_ = 0;
-    live_reset(seed ^ 0x5bd1e995ull);
+    run_ = RunState{seed, 0};
+    reset_live(seed ^ 0x5bd1e995ull);
+    live_reset(live_seed());
 }
 
-int64_t BohpTask::num_params() const {
-    int64_t n = 0;
-    p_.each([&](const char*, const Mat<float>& m) { n += m.size(); });
-    return n;
+void BohpTask::tensors(std::vector<TensorRef>& out) const {
+    add_tensors(out, p_.list());
+    opt_.tensors(out);
 }
 
 StepStats BohpTask::train_step() {
-    Rng rng = data_rng(seed_, episode_++);
+    // Episode k of the run always holds the same data (a resumed run equals an uninterrupted one).
+    Rng rng = episode_rng(run_.seed, run_.episode++, 0xB0B);
     make_episode(rng, ep_d_);
     ep_f_ = ep_d_.cast<float>();
     int ok = 0;
@@ -92,7 +91,7 @@ StepStats BohpTask::train_step() {
     st.metric = n ? 1.0 - double(ok) / n : 0.0;
     if (learn) {
         double gn = 0;
-        g_.each([&](const char*, const Mat<float>& m) { gn += double(m.squaredNorm()); });
+        for (const auto& [name, m] : g_.list()) gn += double(m->squaredNorm());
         st.extra["grad_norm"] = std::sqrt(gn);
         opt_.apply(opt_config(), p_, g_);
     }
@@ -112,16 +111,9 @@ double BohpTask::eval_episode(Rng& rng) {
     return n ? 1.0 - double(ok) / n : 0.0;
 }
 
-std::string BohpTask::find_nonfinite() const {
-    std::string bad;
-    p_.each([&](const char* n, const Mat<float>& m) { if (bad.empty() && !m.allFinite()) bad = n; });
-    return bad.empty() ? opt_.find_nonfinite() : bad;
-}
-
 void BohpTask::save(ArrayMap& out, bool with_optimizer) const {
-    p_.each([&](const char* n, const Mat<float>& m) { out[std::string("param/") + n] = to_array(m); });
-    out["state/episode"] = i64_array({episode_});
-    out["state/seed"] = i64_array({int64_t(seed_)});
+    save_params(out, p_.list());
+    run_.save(out);
     if (with_optimizer) opt_.save(out);
 }
 
@@ -129,24 +121,17 @@ void BohpTask::load(const ArrayMap& in, bool with_optimizer) {
     const Shape s = shape();
     Params<float> p;
     p.zeros(s);
-    p.each([&](const char* n, Mat<float>& m) { from_array(in, std::string("param/") + n, m, m.rows(), m.cols()); });
+    load_params(in, p.list());
     Optimizer o;
     if (with_optimizer) o.load(in, s);
     else o.reset(s);
-    // The data stream position is optional (a parameters-only file starts a fresh stream).
-    int64_t episode = 0;
-    uint64_t seed = seed_;
-    auto it = in.find("state/episode");
-    if (it != in.end() && it->second.size() == 1) episode = int64_t(it->second.at(0));
-    it = in.find("state/seed");
-    if (it != in.end() && it->second.size() == 1) seed = uint64_t(it->second.at(0));
-    if (episode < 0) throw std::runtime_error("array 'state/episode' is negative");
+    RunState run = run_;
+    run.load(in);
     shape_ = s;
     p_ = p;
     opt_ = o;
-    episode_ = episode;
-    seed_ = seed;
-    live_reset(live_seed_);
+    run_ = run;
+    live_reset(live_seed());
 }
 
 void BohpTask::grad_dump(uint64_t seed, ArrayMap& out) {
@@ -159,26 +144,24 @@ void BohpTask::grad_dump(uint64_t seed, ArrayMap& out) {
     bptt_episode(shape_, pd, cfg_.gamma, ep, &gb);
     out["inputs"] = to_array(ep.x);
     out["targets"] = to_array(ep.target);
-    Mat<double> sc(1, ep.T());
+    MatR<double> sc(1, ep.T());
     for (int t = 0; t < ep.T(); ++t) sc(0, t) = ep.scored[size_t(t)];
     out["scored"] = to_array(sc);
     out["gamma"] = scalar_array(cfg_.gamma);
     out["loss"] = scalar_array(loss);
-    pd.each([&](const char* n, const Mat<double>& m) { out[std::string("param/") + n] = to_array(m); });
-    g.each([&](const char* n, const Mat<double>& m) { out[std::string("grad/") + n] = to_array(m); });
+    save_params(out, pd.list());
+    save_params(out, g.list(), "grad/");
     // The same gradient by BPTT, for comparison (not a trained parameter's entry).
-    gb.each([&](const char* n, const Mat<double>& m) { out[std::string("bptt_grad/") + n] = to_array(m); });
+    save_params(out, gb.list(), "bptt_grad/");
 }
 
 // ---- live stepping
 void BohpTask::live_reset(uint64_t episode_seed) {
-    live_seed_ = episode_seed;
     Rng r(episode_seed);
     Episode<double> ep;
     make_episode(r, ep);
     live_ep_ = ep.cast<float>();
-    ++live_count_;
-    live_restart();
+    Task::live_reset(episode_seed);
 }
 
 void BohpTask::live_restart() {
@@ -214,7 +197,7 @@ void BohpTask::live_views(LiveViews& v) {
     const int t = live_net_.t();
     v.t = t;
     v.T = live_ep_.T();
-    v.episode = live_count_;
+    v.episode = live_episode();
     live_eff_ = p_.w + p_.alpha.cwiseProduct(live_net_.H());
     live_dy_db_ = live_net_.dy_db();
     const std::string rl = "input k", cl = "unit j";

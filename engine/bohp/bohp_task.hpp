@@ -9,6 +9,7 @@
 #include "bohp/bohp_net.hpp"
 #include "bohp/bohp_optim.hpp"
 #include "task.hpp"
+#include "task_state.hpp"
 
 namespace ps::bohp {
 
@@ -24,13 +25,11 @@ struct TaskConfig {
 
 class BohpTask : public Task {
 public:
-    std::string preset() const override { return preset_; }
+    using Task::Task;
     std::vector<Field> fields() override;
     void init(uint64_t seed) override;
-    int64_t num_params() const override;
     StepStats train_step() override;
     double eval_episode(Rng& rng) override;
-    std::string find_nonfinite() const override;
     void save(ArrayMap& out, bool with_optimizer) const override;
     void load(const ArrayMap& in, bool with_optimizer) override;
     void grad_dump(uint64_t seed, ArrayMap& out) override;
@@ -41,7 +40,6 @@ public:
 
     // For tests and tools.
     const Params<float>& params() const { return p_; }
-    Params<float>& params_mut() { return p_; }
     const TaskConfig& config() const { return cfg_; }
     Shape net_shape() const { return shape(); }
     void episode(Rng& rng, Episode<double>& ep) const { make_episode(rng, ep); }
@@ -54,22 +52,16 @@ protected:
     virtual void add_stats(StepStats&) const {}
     // One line under the live views after `t` steps (1-based step t was the last one).
     virtual std::string live_status(int t) const;
+    void tensors(std::vector<TensorRef>& out) const override;
     OptConfig opt_config() const;
-    void reset_config_defaults() { cfg_ = TaskConfig{}; }
 
     TaskConfig cfg_;
-    std::string preset_;
     Shape shape_;
     Params<float> p_;
 
 private:
-    // Episode k of seed s always sees the same data (so a resumed run equals an uninterrupted one).
-    static Rng data_rng(uint64_t seed, int64_t k) {
-        return Rng(seed * 0x9E3779B97F4A7C15ull + uint64_t(k) * 0xD1B54A32D192ED03ull + 0xB0B);
-    }
     Optimizer opt_;
-    uint64_t seed_ = 0;
-    int64_t episode_ = 0;
+    RunState run_;
     // training buffers
     Episode<double> ep_d_;
     Episode<float> ep_f_;
@@ -78,11 +70,9 @@ private:
     // live stepping
     Episode<float> live_ep_;
     OnlineNet<float> live_net_;
-    MatRf live_act_, live_in_, live_eff_, live_dy_db_;
+    MatR<float> live_act_, live_in_, live_eff_, live_dy_db_;
     double live_loss_ = 0;
     int live_scored_ = 0, live_correct_ = 0;
-    int64_t live_count_ = 0;
-    uint64_t live_seed_ = 0;
 };
 
 }  // namespace ps::bohp

@@ -41,9 +41,9 @@ Analysis analyse(FlpTaskBase& task, int episodes, uint64_t seed) {
         // in double: an SGD step is ~1e-7 of a weight late in an episode, below float resolution
         const Params<double> pe = L.episode_params(ir).cast<double>();
         const Episode<double> ep = epf.cast<double>();
-        std::vector<Mat<double>> rep;
+        std::vector<MatR<double>> rep;
         rep_forward(cfg, pe, stack_rows(ep.X, ep.Xq), rep);
-        const Mat<double>& H = rep[size_t(cfg.F())];
+        const MatR<double>& H = rep[size_t(cfg.F())];
         const Eigen::Index R = ep.X.rows(), Q = ep.Xq.rows();
         const int T = ep.steps();
         int G = 0;
@@ -54,7 +54,7 @@ Analysis analyse(FlpTaskBase& task, int episodes, uint64_t seed) {
                         info.step_group[size_t(t)] == info.step_group[size_t(t - 1)] + 1;
         if (e == 0) { out.groups = G; out.step_group = info.step_group; }
         // query rows of each group
-        std::vector<Mat<double>> Hg(static_cast<size_t>(G)), Yg(static_cast<size_t>(G));
+        std::vector<MatR<double>> Hg(static_cast<size_t>(G)), Yg(static_cast<size_t>(G));
         for (int j = 0; j < G; ++j) {
             std::vector<Eigen::Index> rows;
             for (Eigen::Index q = 0; q < Q; ++q) if (info.query_group[size_t(q)] == j) rows.push_back(q);
@@ -66,7 +66,7 @@ Analysis analyse(FlpTaskBase& task, int episodes, uint64_t seed) {
             }
         }
         auto group_loss = [&](const HeadState<double>& st, int j) {
-            std::vector<Mat<double>> hx;
+            std::vector<MatR<double>> hx;
             head_forward<double>(cfg, st, Hg[size_t(j)], hx);
             return loss_forward<double>(cfg.loss, hx.back(), Yg[size_t(j)], nullptr);
         };
@@ -75,11 +75,11 @@ Analysis analyse(FlpTaskBase& task, int episodes, uint64_t seed) {
         HeadState<double> st = initial_state(cfg, pe);
         std::vector<double> own(static_cast<size_t>(G), 0.0);
         StepWork<double> w;
-        std::vector<Mat<double>> X, gA, gW(static_cast<size_t>(K));
-        Mat<double> gY;
+        std::vector<MatR<double>> X, gA, gW(static_cast<size_t>(K));
+        MatR<double> gY;
         for (int t = 0; t < T; ++t) {
-            const Mat<double> Ht = H.middleRows(ep.start[size_t(t)], ep.rows(t));
-            const Mat<double> Yt = ep.Y.middleRows(ep.start[size_t(t)], ep.rows(t));
+            const MatR<double> Ht = H.middleRows(ep.start[size_t(t)], ep.rows(t));
+            const MatR<double> Yt = ep.Y.middleRows(ep.start[size_t(t)], ep.rows(t));
             // the true gradient of this minibatch's loss at the current weights
             head_forward<double>(cfg, st, Ht, X);
             loss_forward<double>(cfg.loss, X.back(), Yt, &gY);
@@ -89,7 +89,7 @@ Analysis analyse(FlpTaskBase& task, int episodes, uint64_t seed) {
             inner_step<double>(cfg, pe, st, Ht, Yt, w);
             double dot_all = 0, nd_all = 0, ng_all = 0;
             for (int h = 0; h < K; ++h) {
-                const Mat<double> dW = st.W[size_t(h)] - before[size_t(h)];
+                const MatR<double> dW = st.W[size_t(h)] - before[size_t(h)];
                 const double dot = -dW.cwiseProduct(gW[size_t(h)]).sum();
                 const double nd = dW.squaredNorm(), ng = gW[size_t(h)].squaredNorm();
                 if (nd > 0 && ng > 0) cos_t[size_t(t)][size_t(h)].push_back(dot / std::sqrt(nd * ng));
@@ -111,7 +111,7 @@ Analysis analyse(FlpTaskBase& task, int episodes, uint64_t seed) {
                 if (k == G - 1 && k > 0) forget.push_back(rs / k);
             }
         }
-        std::vector<Mat<double>> hx;
+        std::vector<MatR<double>> hx;
         head_forward<double>(cfg, st, H.bottomRows(Q), hx);
         metric.push_back(task.metric(epf, hx.back().cast<float>()));
     }

@@ -1,4 +1,4 @@
-// Interference and alignment measurements for the FLP learners (issue 7), on evaluation episodes
+// Interference and alignment measurements for the FLP learners (docs/flp.md), on evaluation episodes
 // of an FLP task with its current parameters:
 //  - interference: after the inner loop finishes group k (a sine function, or a class), the
 //    query loss of every earlier group j < k is measured; rise(k) = mean_j [L_j(after k) -

@@ -18,7 +18,7 @@ Episode<float> make_sine_episode(const SineConfig& c, Rng& rng, EpisodeInfo* inf
     const int nf = c.n_funcs, T = nf * c.steps_per_func, m = c.batch, R = T * m, Q = nf * c.query_per_func;
     std::vector<double> amp(static_cast<size_t>(nf)), ph(static_cast<size_t>(nf));
     for (int k = 0; k < nf; ++k) { amp[size_t(k)] = rng.uniform(c.amp_lo, c.amp_hi); ph[size_t(k)] = rng.uniform(0, c.phase_hi); }
-    auto row = [&](Mat<float>& X, Mat<float>& Y, int r, int k) {
+    auto row = [&](MatR<float>& X, MatR<float>& Y, int r, int k) {
         const double x = rng.uniform(-c.x_lim, c.x_lim);
         X.row(r).setZero();
         X(r, k) = 1;
@@ -33,7 +33,7 @@ Episode<float> make_sine_episode(const SineConfig& c, Rng& rng, EpisodeInfo* inf
         std::vector<int> perm(static_cast<size_t>(R));
         std::iota(perm.begin(), perm.end(), 0);
         rng.shuffle(perm.begin(), perm.end());
-        Mat<float> X = ep.X, Y = ep.Y;
+        MatR<float> X = ep.X, Y = ep.Y;
         for (int r = 0; r < R; ++r) { ep.X.row(r) = X.row(perm[size_t(r)]); ep.Y.row(r) = Y.row(perm[size_t(r)]); }
     }
     for (int t = 0; t <= T; ++t) ep.start.push_back(t * m);
@@ -153,7 +153,7 @@ Episode<float> make_digit_episode(const DigitConfig& c, const DigitSet& d, bool 
         auto a = step_img, b = step_lab;
         for (int t = 0; t < T; ++t) { step_img[size_t(t)] = a[size_t(perm[size_t(t)])]; step_lab[size_t(t)] = b[size_t(perm[size_t(t)])]; }
     }
-    auto fill = [&](Mat<float>& X, Mat<float>& Y, const std::vector<int>& img, const std::vector<int>& lab) {
+    auto fill = [&](MatR<float>& X, MatR<float>& Y, const std::vector<int>& img, const std::vector<int>& lab) {
         X.resize(long(img.size()), npx); Y.setZero(long(img.size()), c.ways);
         for (size_t r = 0; r < img.size(); ++r) {
             const uint8_t* px = d.image(img[r]);

@@ -99,9 +99,8 @@ void FlpLearner::apply_live() {
 
 FlpLearner::List FlpLearner::param_list(Params<float>& q, bool rates) const {
     List l;
-    q.each(cfg, [&](const std::string& n, Mat<float>& m) {
-        if ((cfg.rule == Rule::Flp && n[0] == 'P') == rates) l.emplace_back(n, &m);
-    });
+    for (auto& [n, m] : q.list(cfg))
+        if ((cfg.rule == Rule::Flp && n[0] == 'P') == rates) l.emplace_back(n, m);
     return l;
 }
 
@@ -169,7 +168,7 @@ StepStats FlpLearner::train(const std::vector<Episode<float>>& eps, Rng& init_rn
             if (fin) {
                 ge = p.zeros_like();
                 episode_backward(cfg, p, ep, u, ge);
-                ge.each(cfg, [&](const std::string&, const Mat<float>& m) { fin = fin && m.allFinite(); });
+                for (const auto& [n, m] : std::as_const(ge).list(cfg)) fin = fin && m->allFinite();
             }
             if (!fin) { ++diverged; continue; }
             g.add(ge);
@@ -216,36 +215,33 @@ StepStats FlpLearner::train(const std::vector<Episode<float>>& eps, Rng& init_rn
     return st;
 }
 
-int64_t FlpLearner::num_params() const {
-    int64_t k = 0;
-    p.each(cfg, [&](const std::string&, const Mat<float>& m) { k += m.size(); });
-    return k;
-}
-
-std::string FlpLearner::find_nonfinite() const {
-    std::string bad;
-    p.each(cfg, [&](const std::string& n, const Mat<float>& m) { if (bad.empty() && !m.allFinite()) bad = n; });
-    if (bad.empty() && !std::isfinite(p.lr(0, 0))) bad = "lr";
-    if (bad.empty() && (!adam.finite() || !adam_p.finite())) bad = "adam moments";
-    return bad;
+void FlpLearner::tensors(std::vector<TensorRef>& out) const {
+    const auto l = p.list(cfg);
+    add_tensors(out, l);
+    // The inner rate is a parameter only when it is meta-learned; it steps every inner loop.
+    bool lr_listed = false;
+    for (const auto& [n, m] : l) lr_listed = lr_listed || m == &p.lr;
+    if (!lr_listed) out.push_back({"lr", p.lr.data(), int64_t(p.lr.size()), false});
+    adam.tensors(out, "optim/");
+    adam_p.tensors(out, "optim_p/");
 }
 
 void FlpLearner::save(ArrayMap& out, bool with_optimizer) const {
-    p.each(cfg, [&](const std::string& n, const Mat<float>& m) { out["param/" + n] = to_array(m); });
+    for (const auto& [n, m] : p.list(cfg)) out["param/" + n] = to_array(*m);
     out["state/inner_lr"] = scalar_array(p.lr(0, 0), false);
     if (with_optimizer) {
-        if (meta_learned()) adam.save(out, "adam/");
-        if (kind() == Learner::Flp) adam_p.save(out, "adam_p/");
+        if (meta_learned()) adam.save(out, "optim/");
+        if (kind() == Learner::Flp) adam_p.save(out, "optim_p/");
         // Adam creates its moments at the first step; a checkpoint written before it (e.g. by
         // the GUI at episode 0) still needs them for load(), so missing moments are saved as the
         // zeros Adam would start from.
-        p.each(cfg, [&](const std::string& n, const Mat<float>& m) {
+        for (const auto& [n, m] : p.list(cfg)) {
             const bool rate = cfg.rule == Rule::Flp && n[0] == 'P';
-            if (!meta_learned()) return;
-            const std::string pre = rate ? "adam_p/" : "adam/";
+            if (!meta_learned()) break;
+            const std::string pre = rate ? "optim_p/" : "optim/";
             for (const char* mv : {"m/", "v/"})
-                if (!out.count(pre + mv + n)) out[pre + mv + n] = to_array(Mat<float>(Mat<float>::Zero(m.rows(), m.cols())));
-        });
+                if (!out.count(pre + mv + n)) out[pre + mv + n] = to_array(MatR<float>(MatR<float>::Zero(m->rows(), m->cols())));
+        }
         Array s;
         s.dtype = Array::Dtype::F64; s.shape = {int64_t(grid_sum.size())}; s.f64 = grid_sum;
         out["state/sgd_grid_loss_sum"] = s;
@@ -255,14 +251,14 @@ void FlpLearner::save(ArrayMap& out, bool with_optimizer) const {
 
 void FlpLearner::load(const ArrayMap& in, bool with_optimizer) {
     Params<float> q = p;                             // all or nothing: validate into a copy
-    q.each(cfg, [&](const std::string& n, Mat<float>& m) { from_array(in, "param/" + n, m, m.rows(), m.cols()); });
+    for (auto& [n, m] : q.list(cfg)) from_array(in, "param/" + n, *m, m->rows(), m->cols());
     const double lr = scalar_from(in, "state/inner_lr");
     Adam<float> a = adam, ap = adam_p;
     std::vector<double> gs = grid_sum;
     std::vector<int64_t> gn = grid_n;
     if (with_optimizer) {
-        if (meta_learned()) a.load(in, "adam/", param_list(q, false));
-        if (kind() == Learner::Flp) ap.load(in, "adam_p/", param_list(q, true));
+        if (meta_learned()) a.load(in, "optim/", param_list(q, false));
+        if (kind() == Learner::Flp) ap.load(in, "optim_p/", param_list(q, true));
         auto is = in.find("state/sgd_grid_loss_sum"), in_ = in.find("state/sgd_grid_n");
         if (is == in.end() || in_ == in.end()) throw std::runtime_error("array 'state/sgd_grid_loss_sum' or 'state/sgd_grid_n' is missing");
         if (is->second.size() != int64_t(gs.size()) || in_->second.size() != int64_t(gn.size()))
@@ -289,9 +285,9 @@ void FlpLearner::grad_dump(const Episode<float>& ep, Rng& init_rng, ArrayMap& ou
     out["input/X"] = to_array(ed.X); out["input/Y"] = to_array(ed.Y);
     out["input/Xq"] = to_array(ed.Xq); out["input/Yq"] = to_array(ed.Yq);
     out["input/start"] = i64_array(std::vector<int64_t>(ed.start.begin(), ed.start.end()));
-    pd.each(c, [&](const std::string& n, const Mat<double>& m) { out["param/" + n] = to_array(m); });
+    for (const auto& [n, m] : pd.list(c)) out["param/" + n] = to_array(*m);
     if (!out.count("param/lr") && cfg.rule == Rule::Sgd) out["param/lr"] = to_array(pd.lr);   // the rate used (not trained)
-    g.each(c, [&](const std::string& n, const Mat<double>& m) { out["grad/" + n] = to_array(m); });
+    for (const auto& [n, m] : std::as_const(g).list(c)) out["grad/" + n] = to_array(*m);
     out["loss"] = scalar_array(loss);
 }
 

@@ -66,18 +66,18 @@ public:
 
     // One outer step on these episodes (plain SGD: one grid-tuning step on the first).
     // metric(ep, Ŷ_query) gives the task's metric; StepStats averages it over the episodes.
-    using MetricFn = std::function<double(const Episode<float>&, const Mat<float>&)>;
+    using MetricFn = std::function<double(const Episode<float>&, const MatR<float>&)>;
     StepStats train(const std::vector<Episode<float>>& eps, Rng& init_rng, const MetricFn& metric);
 
-    int64_t num_params() const;
-    std::string find_nonfinite() const;
+    // Parameters (and the inner rate), then both optimisers' moments (Task::tensors).
+    void tensors(std::vector<TensorRef>& out) const;
     void save(ArrayMap& out, bool with_optimizer) const;
     void load(const ArrayMap& in, bool with_optimizer);
     // Exact meta-gradient of one episode in double (plain SGD: of the initial weights and the rate).
     void grad_dump(const Episode<float>& ep, Rng& init_rng, ArrayMap& out) const;
 
     // Adam's parameter lists (names as Params::each): every meta-parameter but P, and P.
-    using List = std::vector<std::pair<std::string, Mat<float>*>>;
+    using List = std::vector<std::pair<std::string, MatR<float>*>>;
     List param_list(Params<float>& q, bool rates) const;
 };
 

@@ -36,11 +36,11 @@
 #include <string>
 #include <vector>
 #include <Eigen/Dense>
+#include "tensor.hpp"
 #include "rng.hpp"
 
 namespace ps::flp {
 
-template <class S> using Mat = Eigen::Matrix<S, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 
 enum class Rule { Flp, Sgd };                            // Sgd: OML (head only) or plain SGD (F = 0)
 enum class PGrain { Synapse, Neuron, Layer, Shared };
@@ -71,52 +71,58 @@ struct NetConfig {
 // All parameters of one network. Every tensor is a Mat (biases 1 × n, scalars 1 × 1) so one
 // visitor serves Adam, checkpoints, gradient dumps and the finite-difference test.
 template <class S> struct Params {
-    std::vector<Mat<S>> W, b;      // L each: W[i] (n_{i+1} × n_i), b[i] (1 × n_{i+1})
-    std::vector<Mat<S>> B, c;      // K each: B[h] (n × n_out) (0×0 without feedback), c[h] (1 × n)
-    std::vector<Mat<S>> beta;      // K each (1 × 1) (0×0 without feedback)
-    std::vector<Mat<S>> P;         // K each (Synapse n×n_in, Neuron n×1, Layer 1×1), or 1 (Shared)
-    Mat<S> lr;                     // (1 × 1) inner SGD rate
+    std::vector<MatR<S>> W, b;      // L each: W[i] (n_{i+1} × n_i), b[i] (1 × n_{i+1})
+    std::vector<MatR<S>> B, c;      // K each: B[h] (n × n_out) (0×0 without feedback), c[h] (1 × n)
+    std::vector<MatR<S>> beta;      // K each (1 × 1) (0×0 without feedback)
+    std::vector<MatR<S>> P;         // K each (Synapse n×n_in, Neuron n×1, Layer 1×1), or 1 (Shared)
+    MatR<S> lr;                     // (1 × 1) inner SGD rate
 
-    const Mat<S>& Pof(const NetConfig& cfg, int h) const { return cfg.grain == PGrain::Shared ? P[0] : P[size_t(h)]; }
-    Mat<S>& Pof(const NetConfig& cfg, int h) { return cfg.grain == PGrain::Shared ? P[0] : P[size_t(h)]; }
+    const MatR<S>& Pof(const NetConfig& cfg, int h) const { return cfg.grain == PGrain::Shared ? P[0] : P[size_t(h)]; }
+    MatR<S>& Pof(const NetConfig& cfg, int h) { return cfg.grain == PGrain::Shared ? P[0] : P[size_t(h)]; }
 
-    // f(name, Mat&) over the meta-parameters of this rule (names use 1-based layer numbers).
-    template <class Fn> void each(const NetConfig& cfg, Fn&& f) {
-        const int L = cfg.L(), Fh = cfg.F();
-        for (int i = 0; i < L; ++i) f("W" + std::to_string(i + 1), W[size_t(i)]);
-        for (int i = 0; i < L; ++i) f("b" + std::to_string(i + 1), b[size_t(i)]);
-        if (cfg.rule == Rule::Flp) {
-            for (int h = 0; h < cfg.n_head; ++h) {
-                if (!cfg.has_feedback(h)) continue;
-                const std::string n = std::to_string(Fh + h + 1);
-                f("B" + n, B[size_t(h)]); f("c" + n, c[size_t(h)]); f("beta" + n, beta[size_t(h)]);
-            }
-            if (cfg.grain == PGrain::Shared) f(std::string("P"), P[0]);
-            else for (int h = 0; h < cfg.n_head; ++h) f("P" + std::to_string(Fh + h + 1), P[size_t(h)]);
-        } else if (cfg.learn_lr) {
-            f(std::string("lr"), lr);
-        }
-    }
-    template <class Fn> void each(const NetConfig& cfg, Fn&& f) const {
-        const_cast<Params*>(this)->each(cfg, [&](const std::string& n, Mat<S>& m) { f(n, static_cast<const Mat<S>&>(m)); });
-    }
+    // (name, matrix) of the meta-parameters of this rule (names use 1-based layer numbers).
+    ParamList<MatR<S>> list(const NetConfig& cfg) { return list_of(*this, cfg); }
+    ParamList<const MatR<S>> list(const NetConfig& cfg) const { return list_of(*this, cfg); }
     // Same shapes, all zero (a gradient accumulator).
     Params zeros_like() const {
         Params z = *this;
-        auto zero = [](std::vector<Mat<S>>& v) { for (auto& m : v) m.setZero(); };
+        auto zero = [](std::vector<MatR<S>>& v) { for (auto& m : v) m.setZero(); };
         zero(z.W); zero(z.b); zero(z.B); zero(z.c); zero(z.beta); zero(z.P); z.lr.setZero();
         return z;
     }
     // this += o, tensor by tensor (same shapes).
     void add(const Params& o) {
-        auto av = [](std::vector<Mat<S>>& a, const std::vector<Mat<S>>& b) { for (size_t i = 0; i < a.size(); ++i) a[i] += b[i]; };
+        auto av = [](std::vector<MatR<S>>& a, const std::vector<MatR<S>>& b) { for (size_t i = 0; i < a.size(); ++i) a[i] += b[i]; };
         av(W, o.W); av(b, o.b); av(B, o.B); av(c, o.c); av(beta, o.beta); av(P, o.P); lr += o.lr;
     }
     template <class T> Params<T> cast() const {
         Params<T> o;
-        auto cv = [](const std::vector<Mat<S>>& v) { std::vector<Mat<T>> r; for (auto& m : v) r.push_back(m.template cast<T>()); return r; };
+        auto cv = [](const std::vector<MatR<S>>& v) { std::vector<MatR<T>> r; for (auto& m : v) r.push_back(m.template cast<T>()); return r; };
         o.W = cv(W); o.b = cv(b); o.B = cv(B); o.c = cv(c); o.beta = cv(beta); o.P = cv(P); o.lr = lr.template cast<T>();
         return o;
+    }
+
+private:
+    template <class Self>
+    static ParamList<LikeConst<Self, MatR<S>>> list_of(Self& p, const NetConfig& cfg) {
+        ParamList<LikeConst<Self, MatR<S>>> l;
+        const int L = cfg.L(), Fh = cfg.F();
+        for (int i = 0; i < L; ++i) l.emplace_back("W" + std::to_string(i + 1), &p.W[size_t(i)]);
+        for (int i = 0; i < L; ++i) l.emplace_back("b" + std::to_string(i + 1), &p.b[size_t(i)]);
+        if (cfg.rule == Rule::Flp) {
+            for (int h = 0; h < cfg.n_head; ++h) {
+                if (!cfg.has_feedback(h)) continue;
+                const std::string n = std::to_string(Fh + h + 1);
+                l.emplace_back("B" + n, &p.B[size_t(h)]);
+                l.emplace_back("c" + n, &p.c[size_t(h)]);
+                l.emplace_back("beta" + n, &p.beta[size_t(h)]);
+            }
+            if (cfg.grain == PGrain::Shared) l.emplace_back("P", &p.P[0]);
+            else for (int h = 0; h < cfg.n_head; ++h) l.emplace_back("P" + std::to_string(Fh + h + 1), &p.P[size_t(h)]);
+        } else if (cfg.learn_lr) {
+            l.emplace_back("lr", &p.lr);
+        }
+        return l;
     }
 };
 
@@ -134,37 +140,37 @@ template <class S> Params<S> init_params(const NetConfig& cfg, const InitOptions
     const int L = cfg.L(), Fh = cfg.F(), no = cfg.n_out();
     for (int i = 0; i < L; ++i) {
         const int ni = cfg.sizes[size_t(i)], nn = cfg.sizes[size_t(i + 1)];
-        Mat<S> w(nn, ni);
+        MatR<S> w(nn, ni);
         const double sd = std::sqrt(2.0 / ni);
         for (Eigen::Index k = 0; k < w.size(); ++k) w.data()[k] = S(sd * rng.normal());
         p.W.push_back(w);
-        p.b.push_back(Mat<S>::Zero(1, nn));
+        p.b.push_back(MatR<S>::Zero(1, nn));
     }
     for (int h = 0; h < cfg.n_head; ++h) {
         const int nn = cfg.sizes[size_t(Fh + h + 1)], ni = cfg.sizes[size_t(Fh + h)];
         if (cfg.has_feedback(h)) {
-            Mat<S> B(nn, no);
+            MatR<S> B(nn, no);
             const double sd = o.feedback_gain * std::sqrt(2.0 / no);
             for (Eigen::Index k = 0; k < B.size(); ++k) B.data()[k] = S(sd * rng.normal());
             p.B.push_back(B);
-            p.c.push_back(Mat<S>::Zero(1, nn));
-            p.beta.push_back(Mat<S>::Constant(1, 1, S(o.beta_init)));
+            p.c.push_back(MatR<S>::Zero(1, nn));
+            p.beta.push_back(MatR<S>::Constant(1, 1, S(o.beta_init)));
         } else {
             p.B.emplace_back(); p.c.emplace_back(); p.beta.emplace_back();
         }
-        if (cfg.grain == PGrain::Synapse) p.P.push_back(Mat<S>::Constant(nn, ni, S(o.p_init)));
-        else if (cfg.grain == PGrain::Neuron) p.P.push_back(Mat<S>::Constant(nn, 1, S(o.p_init)));
-        else if (cfg.grain == PGrain::Layer || h == 0) p.P.push_back(Mat<S>::Constant(1, 1, S(o.p_init)));
+        if (cfg.grain == PGrain::Synapse) p.P.push_back(MatR<S>::Constant(nn, ni, S(o.p_init)));
+        else if (cfg.grain == PGrain::Neuron) p.P.push_back(MatR<S>::Constant(nn, 1, S(o.p_init)));
+        else if (cfg.grain == PGrain::Layer || h == 0) p.P.push_back(MatR<S>::Constant(1, 1, S(o.p_init)));
     }
-    p.lr = Mat<S>::Constant(1, 1, S(o.lr_init));
+    p.lr = MatR<S>::Constant(1, 1, S(o.lr_init));
     return p;
 }
 
 // ---------------------------------------------------------------- data of one episode
 template <class S> struct Episode {
-    Mat<S> X, Y;                   // (R × n_0), (R × n_out): inner-loop rows in presentation order
+    MatR<S> X, Y;                   // (R × n_0), (R × n_out): inner-loop rows in presentation order
     std::vector<int> start;        // T + 1 offsets: inner step t uses rows [start[t], start[t+1])
-    Mat<S> Xq, Yq;                 // query (Q × n_0), (Q × n_out)
+    MatR<S> Xq, Yq;                 // query (Q × n_0), (Q × n_out)
     int steps() const { return int(start.size()) - 1; }
     int rows(int t) const { return start[size_t(t + 1)] - start[size_t(t)]; }
     template <class T> Episode<T> cast() const {
@@ -174,7 +180,7 @@ template <class S> struct Episode {
 };
 
 // What changes inside an episode: the head's weights (and, for SGD, biases).
-template <class S> struct HeadState { std::vector<Mat<S>> W, b; };   // K each, as Params::W/b
+template <class S> struct HeadState { std::vector<MatR<S>> W, b; };   // K each, as Params::W/b
 
 template <class S> HeadState<S> initial_state(const NetConfig& cfg, const Params<S>& p) {
     HeadState<S> s;
@@ -183,14 +189,14 @@ template <class S> HeadState<S> initial_state(const NetConfig& cfg, const Params
 }
 
 // ---------------------------------------------------------------- small ops (forward next to backward)
-template <class S> inline void relu_inplace(Mat<S>& a) { a = a.cwiseMax(S(0)); }
+template <class S> inline void relu_inplace(MatR<S>& a) { a = a.cwiseMax(S(0)); }
 // d/dA of ReLU applied where the *output* is known: A > 0 <=> X > 0.
-template <class S> inline void relu_backward_inplace(Mat<S>& g /*(m × n) g_X -> g_A*/, const Mat<S>& x /*(m × n)*/) {
+template <class S> inline void relu_backward_inplace(MatR<S>& g /*(m × n) g_X -> g_A*/, const MatR<S>& x /*(m × n)*/) {
     g = (x.array() > S(0)).select(g, S(0));
 }
 
 // out = P ⊙ D with P at its grain, D (n × n_in).
-template <class S> void p_mul(PGrain g, const Mat<S>& P, const Mat<S>& D, Mat<S>& out) {
+template <class S> void p_mul(PGrain g, const MatR<S>& P, const MatR<S>& D, MatR<S>& out) {
     switch (g) {
         case PGrain::Synapse: out = P.cwiseProduct(D); break;
         case PGrain::Neuron: out = D; out.array().colwise() *= P.col(0).array(); break;
@@ -198,7 +204,7 @@ template <class S> void p_mul(PGrain g, const Mat<S>& P, const Mat<S>& D, Mat<S>
     }
 }
 // backward of p_mul with respect to P: gP += reduce(G ⊙ D) to P's grain.
-template <class S> void p_mul_backward_P(PGrain g, const Mat<S>& GD /*(n × n_in) = G ⊙ D*/, Mat<S>& gP) {
+template <class S> void p_mul_backward_P(PGrain g, const MatR<S>& GD /*(n × n_in) = G ⊙ D*/, MatR<S>& gP) {
     switch (g) {
         case PGrain::Synapse: gP += GD; break;
         case PGrain::Neuron: gP += GD.rowwise().sum(); break;
@@ -208,11 +214,11 @@ template <class S> void p_mul_backward_P(PGrain g, const Mat<S>& GD /*(n × n_in
 
 // Loss on a batch and dLoss/dŶ. MSE: mean over rows and outputs of (Ŷ - Y)²;
 // Xent: mean over rows of -Σ Y log softmax(Ŷ).
-template <class S> S loss_forward(Loss kind, const Mat<S>& Yh /*(m × n_out)*/, const Mat<S>& Y /*(m × n_out)*/,
-                                  Mat<S>* dYh /*(m × n_out) or null*/) {
+template <class S> S loss_forward(Loss kind, const MatR<S>& Yh /*(m × n_out)*/, const MatR<S>& Y /*(m × n_out)*/,
+                                  MatR<S>* dYh /*(m × n_out) or null*/) {
     const Eigen::Index m = Yh.rows(), n = Yh.cols();
     if (kind == Loss::Mse) {
-        const Mat<S> e = Yh - Y;
+        const MatR<S> e = Yh - Y;
         if (dYh) *dYh = (S(2) / S(m * n)) * e;
         return e.squaredNorm() / S(m * n);
     }
@@ -229,7 +235,7 @@ template <class S> S loss_forward(Loss kind, const Mat<S>& Yh /*(m × n_out)*/, 
 }
 // Tangent of dLoss/dŶ along Ŷ̇ (the loss's Hessian in Ŷ times Ŷ̇), for OML's Hessian-vector product.
 // MSE: 2/(m n) Ŷ̇;  Xent per row: (p ⊙ v - p (p·v)) / m with p = softmax(Ŷ), v = Ŷ̇.
-template <class S> void loss_hvp(Loss kind, const Mat<S>& Yh /*(m × n)*/, const Mat<S>& V /*(m × n)*/, Mat<S>& out) {
+template <class S> void loss_hvp(Loss kind, const MatR<S>& Yh /*(m × n)*/, const MatR<S>& V /*(m × n)*/, MatR<S>& out) {
     const Eigen::Index m = Yh.rows(), n = Yh.cols();
     if (kind == Loss::Mse) { out = (S(2) / S(m * n)) * V; return; }
     out.resize(m, n);
@@ -243,7 +249,7 @@ template <class S> void loss_hvp(Loss kind, const Mat<S>& Yh /*(m × n)*/, const
 
 // ---------------------------------------------------------------- representation (batched over all rows)
 // X[0] = input rows (R × n_0) ... X[F] = representation (R × n_F).
-template <class S> void rep_forward(const NetConfig& cfg, const Params<S>& p, const Mat<S>& X0, std::vector<Mat<S>>& X) {
+template <class S> void rep_forward(const NetConfig& cfg, const Params<S>& p, const MatR<S>& X0, std::vector<MatR<S>>& X) {
     X.resize(size_t(cfg.F() + 1));
     X[0] = X0;
     for (int i = 0; i < cfg.F(); ++i) {
@@ -252,7 +258,7 @@ template <class S> void rep_forward(const NetConfig& cfg, const Params<S>& p, co
     }
 }
 // gXF (R × n_F): dLoss/dX[F]. Accumulates g.W, g.b of the representation layers.
-template <class S> void rep_backward(const NetConfig& cfg, const Params<S>& p, const std::vector<Mat<S>>& X, Mat<S> gX,
+template <class S> void rep_backward(const NetConfig& cfg, const Params<S>& p, const std::vector<MatR<S>>& X, MatR<S> gX,
                                      Params<S>& g) {
     for (int i = cfg.F() - 1; i >= 0; --i) {
         relu_backward_inplace(gX, X[size_t(i + 1)]);                       // gX -> gA (R × n_{i+1})
@@ -264,7 +270,7 @@ template <class S> void rep_backward(const NetConfig& cfg, const Params<S>& p, c
 
 // ---------------------------------------------------------------- head forward (one minibatch)
 // X[0] = H (m × n_F) ... X[K] = Ŷ (m × n_out). ReLU on all head layers but the last.
-template <class S> void head_forward(const NetConfig& cfg, const HeadState<S>& st, const Mat<S>& H, std::vector<Mat<S>>& X) {
+template <class S> void head_forward(const NetConfig& cfg, const HeadState<S>& st, const MatR<S>& H, std::vector<MatR<S>>& X) {
     const int K = cfg.n_head;
     X.resize(size_t(K + 1));
     X[0] = H;
@@ -275,12 +281,12 @@ template <class S> void head_forward(const NetConfig& cfg, const HeadState<S>& s
 }
 // Plain backprop through the head: gY (m × n_out) -> gW, gb (K each), gH (m × n_F, optional).
 // gA[h] (m × n_{h+1}) is kept: OML's Hessian-vector product reuses it.
-template <class S> void head_backward(const NetConfig& cfg, const HeadState<S>& st, const std::vector<Mat<S>>& X,
-                                      const Mat<S>& gY, std::vector<Mat<S>>& gA, std::vector<Mat<S>>* gW,
-                                      std::vector<Mat<S>>* gb, Mat<S>* gH) {
+template <class S> void head_backward(const NetConfig& cfg, const HeadState<S>& st, const std::vector<MatR<S>>& X,
+                                      const MatR<S>& gY, std::vector<MatR<S>>& gA, std::vector<MatR<S>>* gW,
+                                      std::vector<MatR<S>>* gb, MatR<S>* gH) {
     const int K = cfg.n_head;
     gA.resize(size_t(K));
-    Mat<S> gX = gY;
+    MatR<S> gX = gY;
     for (int h = K - 1; h >= 0; --h) {
         if (h < K - 1) relu_backward_inplace(gX, X[size_t(h + 1)]);
         gA[size_t(h)] = gX;
@@ -294,27 +300,27 @@ template <class S> void head_backward(const NetConfig& cfg, const HeadState<S>& 
 // ---------------------------------------------------------------- one inner step
 // Everything one step computes; the backward pass rebuilds it from W^t (see the memory note).
 template <class S> struct StepWork {
-    std::vector<Mat<S>> X;         // head activations, X[0] = H (m × n_F) .. X[K] = Ŷ
-    Mat<S> Sig;                    // teaching signal (m × n_out)
-    std::vector<Mat<S>> Z, Xt;     // FLP: feedback pre-activation, X̃ (m × n_{h+1}) per head layer
-    std::vector<Mat<S>> q;         // FLP: (1 × n_{h+1}) colsum(X̃²)
-    std::vector<Mat<S>> D;         // FLP: Oja direction (n × n_in);  dW = P ⊙ D
-    Mat<S> gY;                     // SGD: dLoss/dŶ (m × n_out)
-    std::vector<Mat<S>> gA, gW, gb;// SGD: backprop of the inner loss
+    std::vector<MatR<S>> X;         // head activations, X[0] = H (m × n_F) .. X[K] = Ŷ
+    MatR<S> Sig;                    // teaching signal (m × n_out)
+    std::vector<MatR<S>> Z, Xt;     // FLP: feedback pre-activation, X̃ (m × n_{h+1}) per head layer
+    std::vector<MatR<S>> q;         // FLP: (1 × n_{h+1}) colsum(X̃²)
+    std::vector<MatR<S>> D;         // FLP: Oja direction (n × n_in);  dW = P ⊙ D
+    MatR<S> gY;                     // SGD: dLoss/dŶ (m × n_out)
+    std::vector<MatR<S>> gA, gW, gb;// SGD: backprop of the inner loss
     S inner_loss = 0;              // loss on this minibatch before the update
 };
 
 // Applies one inner step to st (in place) on H (m × n_F), Y (m × n_out); fills w.
-template <class S> void inner_step(const NetConfig& cfg, const Params<S>& p, HeadState<S>& st, const Mat<S>& H,
-                                   const Mat<S>& Y, StepWork<S>& w) {
+template <class S> void inner_step(const NetConfig& cfg, const Params<S>& p, HeadState<S>& st, const MatR<S>& H,
+                                   const MatR<S>& Y, StepWork<S>& w) {
     const int K = cfg.n_head;
     head_forward(cfg, st, H, w.X);
-    const Mat<S>& Yh = w.X[size_t(K)];
+    const MatR<S>& Yh = w.X[size_t(K)];
     if (cfg.rule == Rule::Flp) {
         w.inner_loss = loss_forward<S>(cfg.loss, Yh, Y, nullptr);
-        w.Sig = cfg.loss == Loss::Mse ? Mat<S>(Y - Yh) : Y;                            // (m × n_out)
+        w.Sig = cfg.loss == Loss::Mse ? MatR<S>(Y - Yh) : Y;                            // (m × n_out)
         w.Z.resize(size_t(K)); w.Xt.resize(size_t(K)); w.q.resize(size_t(K)); w.D.resize(size_t(K));
-        Mat<S> dW;
+        MatR<S> dW;
         for (int h = 0; h < K; ++h) {
             if (cfg.has_feedback(h)) {
                 w.Z[size_t(h)] = (w.Sig * p.B[size_t(h)].transpose()).rowwise() + p.c[size_t(h)].row(0);   // (m × n)
@@ -333,7 +339,7 @@ template <class S> void inner_step(const NetConfig& cfg, const Params<S>& p, Hea
         }
     } else {
         w.inner_loss = loss_forward<S>(cfg.loss, Yh, Y, &w.gY);
-        w.gW.assign(size_t(K), Mat<S>()); w.gb.assign(size_t(K), Mat<S>());
+        w.gW.assign(size_t(K), MatR<S>()); w.gb.assign(size_t(K), MatR<S>());
         for (int h = 0; h < K; ++h) { w.gW[size_t(h)].setZero(st.W[size_t(h)].rows(), st.W[size_t(h)].cols()); w.gb[size_t(h)].setZero(1, st.b[size_t(h)].cols()); }
         head_backward<S>(cfg, st, w.X, w.gY, w.gA, &w.gW, &w.gb, nullptr);
         const S lr = p.lr(0, 0);
@@ -344,15 +350,15 @@ template <class S> void inner_step(const NetConfig& cfg, const Params<S>& p, Hea
 // Backward of one FLP step. st: W^t (the state *before* the step); G (K, n × n_in): dL/dW^{t+1} on
 // entry, dL/dW^t on exit. Accumulates g (b of the head, B, c, beta, P); returns gH (m × n_F).
 template <class S> void flp_step_backward(const NetConfig& cfg, const Params<S>& p, const HeadState<S>& st,
-                                          const StepWork<S>& w, std::vector<Mat<S>>& G, Params<S>& g, Mat<S>& gH) {
+                                          const StepWork<S>& w, std::vector<MatR<S>>& G, Params<S>& g, MatR<S>& gH) {
     const int K = cfg.n_head;
-    std::vector<Mat<S>> gX(size_t(K + 1));                         // dL/dX[h] (m × n_h)
+    std::vector<MatR<S>> gX(size_t(K + 1));                         // dL/dX[h] (m × n_h)
     for (int h = 0; h <= K; ++h) gX[size_t(h)].setZero(w.X[size_t(h)].rows(), w.X[size_t(h)].cols());
-    Mat<S> gS = Mat<S>::Zero(w.Sig.rows(), w.Sig.cols());
-    Mat<S> gD, tmp;
+    MatR<S> gS = MatR<S>::Zero(w.Sig.rows(), w.Sig.cols());
+    MatR<S> gD, tmp;
     for (int h = 0; h < K; ++h) {
-        const Mat<S>& Xin = w.X[size_t(h)];
-        const Mat<S>& Xt = w.Xt[size_t(h)];
+        const MatR<S>& Xin = w.X[size_t(h)];
+        const MatR<S>& Xt = w.Xt[size_t(h)];
         // W^{t+1} = W^t + P ⊙ D
         tmp = G[size_t(h)].cwiseProduct(w.D[size_t(h)]);
         p_mul_backward_P(cfg.grain, tmp, g.Pof(cfg, h));
@@ -361,15 +367,15 @@ template <class S> void flp_step_backward(const NetConfig& cfg, const Params<S>&
         G[size_t(h)].array() -= gD.array().colwise() * w.q[size_t(h)].row(0).transpose().array();   // through -diag(q)W
         gX[size_t(h)].noalias() += Xt * gD;                                                // (m × n_in)
         if (!cfg.has_feedback(h)) continue;                                                // X̃ = Y: constant
-        const Mat<S> gq = -(gD.cwiseProduct(st.W[size_t(h)])).rowwise().sum().transpose(); // (1 × n)
-        Mat<S> gXt = Xin * gD.transpose();                                                 // (m × n)
+        const MatR<S> gq = -(gD.cwiseProduct(st.W[size_t(h)])).rowwise().sum().transpose(); // (1 × n)
+        MatR<S> gXt = Xin * gD.transpose();                                                 // (m × n)
         gXt.array() += S(2) * Xt.array() * gq.replicate(Xt.rows(), 1).array();
         // X̃ = beta F + (1 - beta) X_{h+1},  F = ReLU(Z)
         const S be = p.beta[size_t(h)](0, 0);
-        const Mat<S> Fm = w.Z[size_t(h)].cwiseMax(S(0));
+        const MatR<S> Fm = w.Z[size_t(h)].cwiseMax(S(0));
         g.beta[size_t(h)](0, 0) += (gXt.array() * (Fm - w.X[size_t(h + 1)]).array()).sum();
         gX[size_t(h + 1)] += (S(1) - be) * gXt;
-        Mat<S> gZ = be * gXt;
+        MatR<S> gZ = be * gXt;
         relu_backward_inplace(gZ, Fm);
         // Z = S Bᵀ + 1 c
         g.B[size_t(h)].noalias() += gZ.transpose() * w.Sig;                                // (n × n_out)
@@ -379,7 +385,7 @@ template <class S> void flp_step_backward(const NetConfig& cfg, const Params<S>&
     if (cfg.loss == Loss::Mse) gX[size_t(K)] -= gS;                                        // S = Y - Ŷ
     // the forward pass at step t (top-down so gX[h+1] is complete before it is used)
     for (int h = K - 1; h >= 0; --h) {
-        Mat<S>& gA = gX[size_t(h + 1)];
+        MatR<S>& gA = gX[size_t(h + 1)];
         if (h < K - 1) relu_backward_inplace(gA, w.X[size_t(h + 1)]);
         G[size_t(h)].noalias() += gA.transpose() * w.X[size_t(h)];
         g.b[size_t(cfg.F() + h)] += gA.colwise().sum();
@@ -394,8 +400,8 @@ template <class S> void flp_step_backward(const NetConfig& cfg, const Params<S>&
 // Both come from phi = <G, grad(theta, H)> = d/dε loss(theta + ε G): a tangent forward pass along
 // G, then reverse through it ("reverse over forward"). ReLU masks are piecewise constant.
 template <class S> void sgd_step_backward(const NetConfig& cfg, const Params<S>& p, const HeadState<S>& st,
-                                          const StepWork<S>& w, std::vector<Mat<S>>& GW, std::vector<Mat<S>>& Gb,
-                                          Params<S>& g, Mat<S>& gH) {
+                                          const StepWork<S>& w, std::vector<MatR<S>>& GW, std::vector<MatR<S>>& Gb,
+                                          Params<S>& g, MatR<S>& gH) {
     const int K = cfg.n_head;
     const S lr = p.lr(0, 0);
     if (cfg.learn_lr) {
@@ -404,7 +410,7 @@ template <class S> void sgd_step_backward(const NetConfig& cfg, const Params<S>&
         g.lr(0, 0) -= d;
     }
     // tangent forward: Ẋ[0] = 0, Ȧ = Ẋ Wᵀ + X V_Wᵀ + 1 V_b, Ẋ' = mask ⊙ Ȧ
-    std::vector<Mat<S>> Xd(size_t(K + 1));
+    std::vector<MatR<S>> Xd(size_t(K + 1));
     Xd[0].setZero(w.X[0].rows(), w.X[0].cols());
     for (int h = 0; h < K; ++h) {
         Xd[size_t(h + 1)] = (Xd[size_t(h)] * st.W[size_t(h)].transpose() + w.X[size_t(h)] * GW[size_t(h)].transpose()).rowwise()
@@ -412,15 +418,15 @@ template <class S> void sgd_step_backward(const NetConfig& cfg, const Params<S>&
         if (h < K - 1) relu_backward_inplace(Xd[size_t(h + 1)], w.X[size_t(h + 1)]);
     }
     // reverse: adjoint of the tangent graph is the plain backprop adjoint gA; pX is the primal adjoint
-    Mat<S> pX;
+    MatR<S> pX;
     loss_hvp(cfg.loss, w.X[size_t(K)], Xd[size_t(K)], pX);
     for (int h = K - 1; h >= 0; --h) {
         if (h < K - 1) relu_backward_inplace(pX, w.X[size_t(h + 1)]);                   // pA
-        const Mat<S>& tA = w.gA[size_t(h)];
-        Mat<S> HW = tA.transpose() * Xd[size_t(h)];
+        const MatR<S>& tA = w.gA[size_t(h)];
+        MatR<S> HW = tA.transpose() * Xd[size_t(h)];
         HW.noalias() += pX.transpose() * w.X[size_t(h)];
-        const Mat<S> Hb = pX.colwise().sum();
-        Mat<S> pPrev = tA * GW[size_t(h)];
+        const MatR<S> Hb = pX.colwise().sum();
+        MatR<S> pPrev = tA * GW[size_t(h)];
         pPrev.noalias() += pX * st.W[size_t(h)];
         GW[size_t(h)] -= lr * HW;
         Gb[size_t(h)] -= lr * Hb;
@@ -431,17 +437,17 @@ template <class S> void sgd_step_backward(const NetConfig& cfg, const Params<S>&
 
 // ---------------------------------------------------------------- the unrolled episode
 template <class S> struct Unroll {
-    std::vector<Mat<S>> rep;       // representation activations over [inner rows; query rows]
+    std::vector<MatR<S>> rep;       // representation activations over [inner rows; query rows]
     std::vector<HeadState<S>> saved;   // state before step t for t = 0, k, 2k, ... (k = 1 when ckpt = 0)
     HeadState<S> final;            // state after the last step
-    std::vector<Mat<S>> qX;        // head activations on the query
-    Mat<S> qdY;                    // dLoss/dŶ on the query (Q × n_out)
+    std::vector<MatR<S>> qX;        // head activations on the query
+    MatR<S> qdY;                    // dLoss/dŶ on the query (Q × n_out)
     std::vector<S> inner_loss;     // per step, before its update
     S loss = 0;
 };
 
-template <class S> Mat<S> stack_rows(const Mat<S>& a, const Mat<S>& b) {
-    Mat<S> r(a.rows() + b.rows(), a.cols());
+template <class S> MatR<S> stack_rows(const MatR<S>& a, const MatR<S>& b) {
+    MatR<S> r(a.rows() + b.rows(), a.cols());
     r.topRows(a.rows()) = a; r.bottomRows(b.rows()) = b;
     return r;
 }
@@ -452,7 +458,7 @@ template <class S> S episode_forward(const NetConfig& cfg, const Params<S>& p, c
     const int T = ep.steps(), Fh = cfg.F(), K = cfg.n_head;
     const int every = cfg.ckpt > 0 ? cfg.ckpt : 1;
     rep_forward(cfg, p, stack_rows(ep.X, ep.Xq), u.rep);
-    const Mat<S>& H = u.rep[size_t(Fh)];
+    const MatR<S>& H = u.rep[size_t(Fh)];
     HeadState<S> st = initial_state(cfg, p);
     u.saved.clear(); u.inner_loss.assign(size_t(T), S(0));
     StepWork<S> w;
@@ -474,12 +480,12 @@ template <class S> void episode_backward(const NetConfig& cfg, const Params<S>& 
     const int T = ep.steps(), Fh = cfg.F(), K = cfg.n_head;
     const int every = cfg.ckpt > 0 ? cfg.ckpt : 1;
     if (u.rep.empty()) throw std::logic_error("flp: episode_backward needs episode_forward(keep = true)");
-    const Mat<S>& H = u.rep[size_t(Fh)];
-    Mat<S> gHall = Mat<S>::Zero(H.rows(), H.cols());
+    const MatR<S>& H = u.rep[size_t(Fh)];
+    MatR<S> gHall = MatR<S>::Zero(H.rows(), H.cols());
     // query: plain backprop with the final state
-    std::vector<Mat<S>> G(static_cast<size_t>(K)), Gb(static_cast<size_t>(K)), gA;
+    std::vector<MatR<S>> G(static_cast<size_t>(K)), Gb(static_cast<size_t>(K)), gA;
     for (int h = 0; h < K; ++h) { G[size_t(h)].setZero(u.final.W[size_t(h)].rows(), u.final.W[size_t(h)].cols()); Gb[size_t(h)].setZero(1, u.final.b[size_t(h)].cols()); }
-    Mat<S> gH;
+    MatR<S> gH;
     head_backward<S>(cfg, u.final, u.qX, u.qdY, gA, &G, &Gb, &gH);
     gHall.bottomRows(ep.Xq.rows()) = gH;
     if (cfg.rule == Rule::Flp)                                         // biases are not updated: direct
@@ -510,8 +516,8 @@ template <class S> void episode_backward(const NetConfig& cfg, const Params<S>& 
 }
 
 // Predictions of the network in a given head state on rows X (R × n_0) -> (R × n_out).
-template <class S> Mat<S> predict(const NetConfig& cfg, const Params<S>& p, const HeadState<S>& st, const Mat<S>& X) {
-    std::vector<Mat<S>> rep, hx;
+template <class S> MatR<S> predict(const NetConfig& cfg, const Params<S>& p, const HeadState<S>& st, const MatR<S>& X) {
+    std::vector<MatR<S>> rep, hx;
     rep_forward(cfg, p, X, rep);
     head_forward(cfg, st, rep[size_t(cfg.F())], hx);
     return hx.back();

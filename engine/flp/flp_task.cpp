@@ -16,24 +16,14 @@ std::vector<Field> FlpTaskBase::fields() {
     return f;
 }
 
-void FlpTaskBase::set_preset(const std::string& name) {
-    reset_defaults();
-    if (!apply_preset(name)) {
-        std::string known;
-        for (const auto& p : presets()) known += (known.empty() ? "" : ", ") + p.name;
-        throw ConfigError("unknown preset '" + name + "' for task " + this->name() + " (known: " + known + ")");
-    }
-    preset_ = name;
-}
-
 void FlpTaskBase::init(uint64_t seed) {
     learner_.build(lc_, n_in(), n_out(), loss_kind(), clamp_output(), seed);
     data_rng_.reseed(seed ^ kDataSalt);
     init_rng_.reseed(seed ^ kInitSalt);
-    seed_ = seed;
-    drawn_ = 0;
+    run_ = RunState{seed, 0};
     built_ = true;
     live_ = Live{};
+    reset_live(0);
 }
 
 void FlpTaskBase::ensure_built() { if (!built_) init(0); }
@@ -54,8 +44,8 @@ StepStats FlpTaskBase::train_step() {
     ensure_built();
     std::vector<Episode<float>> eps;
     for (int k = 0; k < lc_.meta_batch; ++k) eps.push_back(make_episode(data_rng_, true, nullptr));
-    drawn_ += lc_.meta_batch;
-    StepStats st = learner_.train(eps, init_rng_, [this](const Episode<float>& ep, const Mat<float>& y) { return metric(ep, y); });
+    run_.episode += lc_.meta_batch;
+    StepStats st = learner_.train(eps, init_rng_, [this](const Episode<float>& ep, const MatR<float>& y) { return metric(ep, y); });
     if (learner_.kind() == Learner::Sgd) lc_.inner_lr = learner_.lc.inner_lr;   // the tuned rate shows in the fields
     return st;
 }
@@ -71,28 +61,24 @@ double FlpTaskBase::eval_episode(Rng& rng) {
 
 void FlpTaskBase::save(ArrayMap& out, bool with_optimizer) const {
     learner_.save(out, with_optimizer);
-    out["state/seed"] = i64_array({int64_t(seed_)});
-    out["state/episodes_drawn"] = i64_array({drawn_});
+    run_.save(out);
 }
 
 void FlpTaskBase::load(const ArrayMap& in, bool with_optimizer) {
     // The caller has set the config: (re)build to its shapes, then overwrite the parameters.
     // The data stream position is optional (a parameters-only file starts a fresh stream); when
     // present, the stream is replayed to it, so a resumed run sees the episodes a straight run would.
-    int64_t seed = 0, drawn = 0;
-    auto it = in.find("state/seed");
-    if (it != in.end() && it->second.size() == 1) seed = int64_t(it->second.at(0));
-    it = in.find("state/episodes_drawn");
-    if (it != in.end() && it->second.size() == 1) drawn = int64_t(it->second.at(0));
-    if (drawn < 0 || drawn > (int64_t(1) << 40)) throw std::runtime_error("array 'state/episodes_drawn' is out of range");
-    init(uint64_t(seed));
+    RunState run;
+    run.load(in);
+    if (run.episode > (int64_t(1) << 40)) throw std::runtime_error("array 'state/episode' is out of range");
+    init(run.seed);
     learner_.load(in, with_optimizer);
     lc_.inner_lr = learner_.lc.inner_lr;
-    for (int64_t k = 0; k < drawn; ++k) {
+    for (int64_t k = 0; k < run.episode; ++k) {
         make_episode(data_rng_, true, nullptr);
         if (learner_.kind() == Learner::Sgd) init_rng_.split();     // FlpLearner::train: one init per episode
     }
-    drawn_ = drawn;
+    run_ = run;
 }
 
 void FlpTaskBase::grad_dump(uint64_t seed, ArrayMap& out) {
@@ -106,30 +92,27 @@ void FlpTaskBase::grad_dump(uint64_t seed, ArrayMap& out) {
 // ---------------------------------------------------------------- live stepping
 void FlpTaskBase::live_reset(uint64_t episode_seed) {
     ensure_built();
-    const int64_t n = live_.episode + 1;
     live_ = Live{};
-    live_.episode = n;
-    live_.seed = episode_seed;
-    live_restart();
+    Task::live_reset(episode_seed);
 }
 
 void FlpTaskBase::live_restart() {
     ensure_built();
-    Rng r(live_.seed);
+    Rng r(live_seed());
     live_.ep = make_episode(r, false, &live_.info);
     Rng ir = r.split();
     live_.pe = learner_.episode_params(ir);
-    Mat<float> extra;
+    MatR<float> extra;
     live_extra_rows(extra);
     live_.extra_rows = int(extra.rows());
-    Mat<float> all(live_.ep.X.rows() + live_.ep.Xq.rows() + extra.rows(), n_in());
+    MatR<float> all(live_.ep.X.rows() + live_.ep.Xq.rows() + extra.rows(), n_in());
     all << live_.ep.X, live_.ep.Xq, extra;
     rep_forward(learner_.cfg, live_.pe, all, live_.rep);
     live_.st = initial_state(learner_.cfg, live_.pe);
     live_.t = 0;
     live_.step_loss = 0;
     live_.dW.clear();
-    for (const auto& W : live_.st.W) live_.dW.push_back(Mat<float>::Zero(W.rows(), W.cols()));
+    for (const auto& W : live_.st.W) live_.dW.push_back(MatR<float>::Zero(W.rows(), W.cols()));
     live_.Bv.clear();
     for (int h = 0; h < learner_.cfg.n_head; ++h)
         if (learner_.cfg.rule == Rule::Flp && learner_.cfg.has_feedback(h)) live_.Bv.push_back(live_.pe.B[size_t(h)]);
@@ -153,7 +136,7 @@ void FlpTaskBase::live_group_losses(int col) {
         for (Eigen::Index r = 0; r < live_.qpred.rows(); ++r)
             if (r < Eigen::Index(qg.size()) && qg[size_t(r)] == g) rows.push_back(r);
         if (rows.empty()) continue;
-        Mat<float> yh(Eigen::Index(rows.size()), live_.qpred.cols()), y(Eigen::Index(rows.size()), live_.qpred.cols());
+        MatR<float> yh(Eigen::Index(rows.size()), live_.qpred.cols()), y(Eigen::Index(rows.size()), live_.qpred.cols());
         for (size_t i = 0; i < rows.size(); ++i) { yh.row(Eigen::Index(i)) = live_.qpred.row(rows[i]); y.row(Eigen::Index(i)) = live_.ep.Yq.row(rows[i]); }
         live_.gloss(g, col) = loss_forward<float>(c.loss, yh, y, nullptr);
     }
@@ -161,9 +144,9 @@ void FlpTaskBase::live_group_losses(int col) {
 
 void FlpTaskBase::live_predict() {
     const NetConfig& c = learner_.cfg;
-    const Mat<float>& H = live_.rep[size_t(c.F())];
+    const MatR<float>& H = live_.rep[size_t(c.F())];
     const Eigen::Index R = live_.ep.X.rows(), Q = live_.ep.Xq.rows();
-    std::vector<Mat<float>> hx;
+    std::vector<MatR<float>> hx;
     head_forward<float>(c, live_.st, H.middleRows(R, Q), hx);
     live_.qpred = hx.back();
     if (live_.extra_rows > 0) {
@@ -180,16 +163,16 @@ bool FlpTaskBase::live_step() {
     const NetConfig& c = learner_.cfg;
     const int t = live_.t;
     const HeadState<float> prev = live_.st;
-    const Mat<float> Ht = live_.rep[size_t(c.F())].middleRows(live_.ep.start[size_t(t)], live_.ep.rows(t));
-    const Mat<float> Yt = live_.ep.Y.middleRows(live_.ep.start[size_t(t)], live_.ep.rows(t));
+    const MatR<float> Ht = live_.rep[size_t(c.F())].middleRows(live_.ep.start[size_t(t)], live_.ep.rows(t));
+    const MatR<float> Yt = live_.ep.Y.middleRows(live_.ep.start[size_t(t)], live_.ep.rows(t));
     inner_step<float>(c, live_.pe, live_.st, Ht, Yt, live_.w);
     for (size_t h = 0; h < prev.W.size(); ++h) live_.dW[h] = live_.st.W[h] - prev.W[h];
     {   // alignment: cos(dW, -dℓ_t/dW) over all head weights, the gradient taken at the step's own weights
-        std::vector<Mat<float>> hx, gA, gW;
+        std::vector<MatR<float>> hx, gA, gW;
         head_forward<float>(c, prev, Ht, hx);
-        Mat<float> gY;
+        MatR<float> gY;
         loss_forward<float>(c.loss, hx.back(), Yt, &gY);
-        for (const auto& W : prev.W) gW.push_back(Mat<float>::Zero(W.rows(), W.cols()));
+        for (const auto& W : prev.W) gW.push_back(MatR<float>::Zero(W.rows(), W.cols()));
         head_backward<float>(c, prev, hx, gY, gA, &gW, nullptr, nullptr);
         double dot = 0, nu = 0, ng = 0;
         for (size_t h = 0; h < gW.size(); ++h) {
@@ -214,7 +197,7 @@ void FlpTaskBase::live_views(LiveViews& v) {
     v = LiveViews{};
     v.t = live_.t;
     v.T = live_.ep.steps();
-    v.episode = live_.episode;
+    v.episode = live_episode();
     v.activity = &live_.act;
     v.input = live_input_raster() ? &live_.inp : nullptr;
     for (int h = 0; h < c.n_head; ++h) {

@@ -26,24 +26,22 @@
 #include "flp/flp_data.hpp"
 #include "flp/flp_learner.hpp"
 #include "task.hpp"
+#include "task_state.hpp"
 
 namespace ps::flp {
 
 class FlpTaskBase : public Task {
 public:
+    using Task::Task;
     std::vector<Field> fields() override;
     void init(uint64_t seed) override;
     void apply_live_changes() override;
-    int64_t num_params() const override { return learner_.num_params(); }
     StepStats train_step() override;
     int episodes_per_step() const override { return lc_.meta_batch; }
     double eval_episode(Rng& rng) override;
-    std::string find_nonfinite() const override { return learner_.find_nonfinite(); }
     void save(ArrayMap& out, bool with_optimizer) const override;
     void load(const ArrayMap& in, bool with_optimizer) override;
     void grad_dump(uint64_t seed, ArrayMap& out) override;
-    std::string preset() const override { return preset_; }
-    void set_preset(const std::string& name) override;
 
     void live_reset(uint64_t episode_seed) override;
     void live_restart() override;
@@ -52,11 +50,10 @@ public:
 
     // For the report and tests.
     FlpLearner& learner() { return learner_; }
-    const LearnerConfig& learner_config() const { return lc_; }
     // A fresh episode: train split (meta-training) or test split (evaluation).
     virtual Episode<float> make_episode(Rng& rng, bool train, EpisodeInfo* info) = 0;
     // The task's metric on query predictions Ŷ (Q × n_out).
-    virtual double metric(const Episode<float>& ep, const Mat<float>& Yq_hat) const = 0;
+    virtual double metric(const Episode<float>& ep, const MatR<float>& Yq_hat) const = 0;
 
 protected:
     virtual std::vector<Field> data_fields() = 0;
@@ -64,40 +61,35 @@ protected:
     virtual int n_out() const = 0;
     virtual Loss loss_kind() const = 0;
     virtual bool clamp_output() const = 0;
-    // Sets lc_ and the data config to the preset's values (after reset_defaults()); false if unknown.
-    virtual bool apply_preset(const std::string& name) = 0;
-    virtual void reset_defaults() = 0;
     virtual std::string group_mark(int g) const = 0;
     // Extra rows evaluated after every live step (e.g. the sine curves); results in live_.extra_pred.
-    virtual void live_extra_rows(Mat<float>& X) { X.resize(0, n_in()); }
+    virtual void live_extra_rows(MatR<float>& X) { X.resize(0, n_in()); }
     virtual bool live_input_raster() const { return false; }
+
+    void tensors(std::vector<TensorRef>& out) const override { learner_.tensors(out); }
 
     struct Live {
         bool ready = false;
-        uint64_t seed = 0;
-        int64_t episode = 0;
         Episode<float> ep;
         EpisodeInfo info;
         Params<float> pe;                  // parameters of this episode
-        std::vector<Mat<float>> rep;       // representation of [inner; query; extra] rows
+        std::vector<MatR<float>> rep;       // representation of [inner; query; extra] rows
         int extra_rows = 0;
         HeadState<float> st;
         StepWork<float> w;
         int t = 0;
         double step_loss = 0;
-        std::vector<Mat<float>> dW, Wv, Bv;
-        Mat<float> qpred, extra_pred;
-        Mat<float> act, inp;               // activity / input rasters (T × n)
+        std::vector<MatR<float>> dW, Wv, Bv;
+        MatR<float> qpred, extra_pred;
+        MatR<float> act, inp;               // activity / input rasters (T × n)
         std::vector<double> cos;           // per done step: update / negative-gradient cosine
-        Mat<float> gloss;                  // groups × (T + 1): query loss of each group after step t (col 0: start)
+        MatR<float> gloss;                  // groups × (T + 1): query loss of each group after step t (col 0: start)
     };
     Live live_;
     LearnerConfig lc_;
     FlpLearner learner_;
-    std::string preset_;
     Rng data_rng_{1}, init_rng_{2};
-    uint64_t seed_ = 0;
-    int64_t drawn_ = 0;                    // training episodes drawn from data_rng_ (for exact resume)
+    RunState run_;                         // episode: training episodes drawn from data_rng_ (exact resume)
     bool built_ = false;
 
     void ensure_built();

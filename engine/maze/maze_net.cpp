@@ -18,20 +18,11 @@ bool neuromod(const NetConfig& c) { return c.plastic() && c.rule == TraceRule::N
 // ---------------------------------------------------------------- parameters
 
 template <class S>
-std::vector<std::pair<std::string, Mat<S>*>> Params<S>::list() {
-    std::vector<std::pair<std::string, Mat<S>*>> r;
-    auto add = [&](const char* name, Mat<S>& m) { if (m.size()) r.push_back({name, &m}); };
-    add("W", W); add("A", A); add("eta", eta); add("Win", Win); add("b", b); add("Wp", Wp); add("bp", bp);
-    add("Wv", Wv); add("bv", bv); add("Wm", Wm); add("bm", bm);
-    return r;
-}
-
-template <class S>
 void Params<S>::shape_like(const NetConfig& c) {
     const int n = c.n;
     W.setZero(n, n);
-    if (c.alpha == Plasticity::Independent) A.setZero(n, n);
-    else if (c.alpha == Plasticity::Shared) A.setZero(1, 1);
+    if (c.alpha == AlphaMode::Independent) A.setZero(n, n);
+    else if (c.alpha == AlphaMode::Shared) A.setZero(1, 1);
     else A.resize(0, 0);
     if (c.plastic() && c.rule != TraceRule::Neuromod) eta.setZero(1, 1); else eta.resize(0, 0);
     Win.setZero(c.k, n);
@@ -58,7 +49,7 @@ template <class S>
 void MazeNet<S>::init(Rng& rng) {
     p.shape_like(cfg_);
     const double sn = 1.0 / std::sqrt(double(cfg_.n)), sk = 1.0 / std::sqrt(double(cfg_.k));
-    auto uni = [&](Mat<S>& m, double r) { for (Eigen::Index i = 0; i < m.size(); ++i) m.data()[i] = S(rng.uniform(-r, r)); };
+    auto uni = [&](MatR<S>& m, double r) { for (Eigen::Index i = 0; i < m.size(); ++i) m.data()[i] = S(rng.uniform(-r, r)); };
     for (Eigen::Index i = 0; i < p.W.size(); ++i) p.W.data()[i] = S(cfg_.w_init * sn * rng.normal());
     for (Eigen::Index i = 0; i < p.A.size(); ++i) p.A.data()[i] = S(cfg_.a_init * rng.uniform());
     if (p.eta.size()) p.eta(0, 0) = S(cfg_.eta_init);
@@ -124,7 +115,7 @@ void MazeNet<S>::trace_coeffs(int t, int e, S* c, S* d) const {
 }
 
 template <class S>
-void MazeNet<S>::step(const Mat<S>& u) {
+void MazeNet<S>::step(const MatR<S>& u) {
     if (t_ >= T_) throw std::logic_error("maze net: step past the reserved episode length");
     if (u.rows() != B_ || u.cols() != cfg_.k) throw std::invalid_argument("maze net: input must be (batch, k)");
     const int t = ++t_, n = cfg_.n;
@@ -136,7 +127,7 @@ void MazeNet<S>::step(const Mat<S>& u) {
     a_.noalias() += X_.middleRows(r0, B_) * p.W;
     if (cfg_.plastic()) {
         const S clip = S(cfg_.clip);
-        const bool indep = cfg_.alpha == Plasticity::Independent;
+        const bool indep = cfg_.alpha == AlphaMode::Independent;
         const S alpha = indep ? S(0) : p.A(0, 0);
         for (int e = 0; e < B_; ++e) {
             S* H = H_.data() + size_t(e) * nn();
@@ -177,23 +168,6 @@ void MazeNet<S>::step(const Mat<S>& u) {
 }
 
 template <class S>
-void MazeNet<S>::next_trace(int e, Mat<S>& out) const {
-    const int n = cfg_.n;
-    out.resize(n, n);
-    if (!cfg_.plastic()) { out.setZero(); return; }
-    const S* H = trace(e);
-    if (t_ == 0) { std::memcpy(out.data(), H, nn() * sizeof(S)); return; }
-    const Eigen::Map<const ArrS<S>> cv(C_.row(e).data(), n), dv(D_.row(e).data(), n);
-    const S* pre = X_.row(Eigen::Index(t_ - 1) * B_ + e).data();
-    const S clip = S(cfg_.clip);
-    for (int i = 0; i < n; ++i) {
-        Eigen::Map<ArrS<S>> o(out.row(i).data(), n);
-        o = Eigen::Map<const ArrS<S>>(H + size_t(i) * n, n) * cv + pre[i] * dv;
-        if (clip > 0) o = o.max(-clip).min(clip);
-    }
-}
-
-template <class S>
 void MazeNet<S>::load_segment(int t) {
     const int n = cfg_.n, j = (t - 1) / k_, t0 = 1 + j * k_, t1 = std::min(t0 + k_, t_);
     seg_.resize(size_t(k_ + 1) * B_ * nn());
@@ -227,9 +201,9 @@ void MazeNet<S>::backward(Params<S>& g) {
     GX_.noalias() = GZ_.topRows(TB) * p.Wp.transpose();
     GX_.noalias() += GV_.topRows(TB) * p.Wv.transpose();
     GA_.resize(TB, n);
-    Mat<S> grec = Mat<S>::Zero(B, n), grec_new(B, n);   // g_x(t) sent back from later steps
+    MatR<S> grec = MatR<S>::Zero(B, n), grec_new(B, n);   // g_x(t) sent back from later steps
     ArrS<S> gc(n), gd(n), c(n), d(n);
-    const bool plastic = cfg_.plastic(), indep = cfg_.alpha == Plasticity::Independent;
+    const bool plastic = cfg_.plastic(), indep = cfg_.alpha == AlphaMode::Independent;
     const S clip = S(cfg_.clip);
     S g_eta = 0, g_alpha = 0;
     if (plastic) { gH_.assign(size_t(B) * nn(), S(0)); seg_t0_ = -1; }
@@ -327,7 +301,7 @@ void MazeNet<S>::backward(Params<S>& g) {
     g.Wv.noalias() = X_.middleRows(B, TB).transpose() * GV_.topRows(TB);
     g.bv(0, 0) = GV_.topRows(TB).sum();
     if (g.eta.size()) g.eta(0, 0) = g_eta;
-    if (cfg_.alpha == Plasticity::Shared) g.A(0, 0) = g_alpha;
+    if (cfg_.alpha == AlphaMode::Shared) g.A(0, 0) = g_alpha;
 }
 
 template <class S>
@@ -339,18 +313,18 @@ size_t MazeNet<S>::episode_bytes() const {
 // ---------------------------------------------------------------- plain-loop reference
 
 template <class S>
-void ReferenceNet<S>::run(const std::vector<Mat<S>>& u, const std::vector<Mat<S>>& gz, const std::vector<Mat<S>>& gv,
-                          std::vector<Mat<S>>& x, std::vector<Mat<S>>& z, std::vector<Mat<S>>& v, Params<S>& g) const {
+void ReferenceNet<S>::run(const std::vector<MatR<S>>& u, const std::vector<MatR<S>>& gz, const std::vector<MatR<S>>& gv,
+                          std::vector<MatR<S>>& x, std::vector<MatR<S>>& z, std::vector<MatR<S>>& v, Params<S>& g) const {
     const int T = int(u.size()) - 1, B = int(u[1].rows()), n = cfg.n, K = cfg.k, nA = cfg.actions;
-    const bool plastic = cfg.plastic(), nm = neuromod(cfg), indep = cfg.alpha == Plasticity::Independent;
+    const bool plastic = cfg.plastic(), nm = neuromod(cfg), indep = cfg.alpha == AlphaMode::Independent;
     auto Aij = [&](int i, int j) { return !plastic ? S(0) : indep ? p.A(i, j) : p.A(0, 0); };
     auto clipv = [&](S h) { return cfg.clip > 0 ? std::min(S(cfg.clip), std::max(S(-cfg.clip), h)) : h; };
     // H[t][e] for t = 1..T+1
-    std::vector<std::vector<Mat<S>>> H(size_t(T) + 2, std::vector<Mat<S>>(size_t(B), Mat<S>::Zero(n, n)));
-    std::vector<Mat<S>> M(size_t(T) + 1, Mat<S>::Zero(B, 1)), c(size_t(T) + 1, Mat<S>::Zero(B, n)), d = c;
-    x.assign(size_t(T) + 1, Mat<S>::Zero(B, n));
-    z.assign(size_t(T) + 1, Mat<S>::Zero(B, nA));
-    v.assign(size_t(T) + 1, Mat<S>::Zero(B, 1));
+    std::vector<std::vector<MatR<S>>> H(size_t(T) + 2, std::vector<MatR<S>>(size_t(B), MatR<S>::Zero(n, n)));
+    std::vector<MatR<S>> M(size_t(T) + 1, MatR<S>::Zero(B, 1)), c(size_t(T) + 1, MatR<S>::Zero(B, n)), d = c;
+    x.assign(size_t(T) + 1, MatR<S>::Zero(B, n));
+    z.assign(size_t(T) + 1, MatR<S>::Zero(B, nA));
+    v.assign(size_t(T) + 1, MatR<S>::Zero(B, 1));
     for (int t = 1; t <= T; ++t) {
         for (int e = 0; e < B; ++e) {
             for (int j = 0; j < n; ++j) {
@@ -387,10 +361,10 @@ void ReferenceNet<S>::run(const std::vector<Mat<S>>& u, const std::vector<Mat<S>
     }
     // backward
     g.shape_like(cfg);
-    std::vector<Mat<S>> gH(size_t(B), Mat<S>::Zero(n, n));   // ∂L/∂H(t+1)
-    Mat<S> grec = Mat<S>::Zero(B, n);
+    std::vector<MatR<S>> gH(size_t(B), MatR<S>::Zero(n, n));   // ∂L/∂H(t+1)
+    MatR<S> grec = MatR<S>::Zero(B, n);
     for (int t = T; t >= 1; --t) {
-        Mat<S> gx = grec;
+        MatR<S> gx = grec;
         grec.setZero();
         for (int e = 0; e < B; ++e)
             for (int j = 0; j < n; ++j) {

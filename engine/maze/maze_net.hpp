@@ -33,47 +33,47 @@
 #include <utility>
 #include <vector>
 #include <Eigen/Dense>
+#include "tensor.hpp"
 #include "maze/maze_env.hpp"
+#include "plasticity.hpp"
 #include "rng.hpp"
 
 namespace ps::maze {
 
-template <class S>
-using Mat = Eigen::Matrix<S, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 
-enum class Plasticity { None = 0, Independent = 1, Shared = 2 };   // A: none / per connection / one scalar
 enum class TraceRule { Oja = 0, Hebb = 1, Neuromod = 2 };
 
 struct NetConfig {
     int n = 200;                  // recurrent units
     int k = kObs;                 // input width
     int actions = kActions;
-    Plasticity alpha = Plasticity::Independent;
+    AlphaMode alpha = AlphaMode::Independent;
     TraceRule rule = TraceRule::Oja;
     double clip = 0;              // |H| <= clip after each update (0 = off; Neuromod needs > 0)
     double w_init = 1.0;          // W ~ w_init · N(0,1) / √n
     double a_init = 0.01;         // A ~ a_init · U(0,1)   (SPEC: α ~ 0.01·U)
     double eta_init = 0.01;
-    bool plastic() const { return alpha != Plasticity::None; }
+    bool plastic() const { return alpha != AlphaMode::None; }
 };
 
 // Trained parameters (and, with the same shapes, their gradients).
 template <class S>
 struct Params {
-    Mat<S> W;     // (n, n)
-    Mat<S> A;     // (n, n) independent, (1, 1) shared, (0, 0) none
-    Mat<S> eta;   // (1, 1) Oja / Hebb, (0, 0) none / neuromod
-    Mat<S> Win;   // (k, n)
-    Mat<S> b;     // (1, n)
-    Mat<S> Wp;    // (n, actions)
-    Mat<S> bp;    // (1, actions)
-    Mat<S> Wv;    // (n, 1)
-    Mat<S> bv;    // (1, 1)
-    Mat<S> Wm;    // (n, 1) neuromod, else (0, 0)
-    Mat<S> bm;    // (1, 1) neuromod, else (0, 0)
+    MatR<S> W;     // (n, n)
+    MatR<S> A;     // (n, n) independent, (1, 1) shared, (0, 0) none
+    MatR<S> eta;   // (1, 1) Oja / Hebb, (0, 0) none / neuromod
+    MatR<S> Win;   // (k, n)
+    MatR<S> b;     // (1, n)
+    MatR<S> Wp;    // (n, actions)
+    MatR<S> bp;    // (1, actions)
+    MatR<S> Wv;    // (n, 1)
+    MatR<S> bv;    // (1, 1)
+    MatR<S> Wm;    // (n, 1) neuromod, else (0, 0)
+    MatR<S> bm;    // (1, 1) neuromod, else (0, 0)
 
     // (name, matrix) of every trained parameter, in a fixed order (empty ones left out).
-    std::vector<std::pair<std::string, Mat<S>*>> list();
+    ParamList<MatR<S>> list() { return list_of(*this); }
+    ParamList<const MatR<S>> list() const { return list_of(*this); }
     void shape_like(const NetConfig& c);     // allocates every parameter of config c, zeroed
     template <class T> Params<T> cast() const {
         Params<T> r;
@@ -81,6 +81,16 @@ struct Params {
         r.Win = Win.template cast<T>(); r.b = b.template cast<T>(); r.Wp = Wp.template cast<T>();
         r.bp = bp.template cast<T>(); r.Wv = Wv.template cast<T>(); r.bv = bv.template cast<T>();
         r.Wm = Wm.template cast<T>(); r.bm = bm.template cast<T>();
+        return r;
+    }
+
+private:
+    template <class Self>
+    static ParamList<LikeConst<Self, MatR<S>>> list_of(Self& p) {
+        ParamList<LikeConst<Self, MatR<S>>> r;
+        auto add = [&](const char* name, auto& m) { if (m.size()) r.push_back({name, &m}); };
+        add("W", p.W); add("A", p.A); add("eta", p.eta); add("Win", p.Win); add("b", p.b); add("Wp", p.Wp);
+        add("bp", p.bp); add("Wv", p.Wv); add("bv", p.bv); add("Wm", p.Wm); add("bm", p.bm);
         return r;
     }
 };
@@ -99,7 +109,7 @@ public:
 
     // ---- episode (forward)
     void begin(int batch, int max_steps);    // x(0) = 0, H(1) = 0; reserves memory for max_steps
-    void step(const Mat<S>& u);              // u: (batch, k); computes x(t), z(t), v(t) [, M(t)]
+    void step(const MatR<S>& u);              // u: (batch, k); computes x(t), z(t), v(t) [, M(t)]
     int t() const { return t_; }
     int batch() const { return B_; }
     auto x(int t) const { return X_.middleRows(Eigen::Index(t) * B_, B_); }          // (B, n), t = 0..t()
@@ -108,8 +118,6 @@ public:
     S mod(int t, int e) const { return M_.size() ? M_(Eigen::Index(t - 1) * B_ + e, 0) : S(0); }
     // H(t()) of episode e, (n, n) row-major: the trace that produced x(t()). Plastic nets only.
     const S* trace(int e) const { return H_.data() + size_t(e) * nn(); }
-    // H(t()+1) of episode e (the lazy update applied) into out (n, n).
-    void next_trace(int e, Mat<S>& out) const;
 
     // ---- backward: the loss gradients on the heads, zeroed by begin(); then backward().
     auto grad_logits(int t) { return GZ_.middleRows(Eigen::Index(t - 1) * B_, B_); }  // (B, actions)
@@ -128,18 +136,18 @@ private:
 
     NetConfig cfg_;
     int B_ = 0, T_ = 0, t_ = 0, k_ = 1;       // k_: steps per anchor segment
-    Mat<S> X_;                 // ((T+1)·B, n)  x(t) blocks
-    Mat<S> U_;                 // (T·B, k)      inputs
-    Mat<S> Z_, V_, M_;         // (T·B, actions), (T·B, 1), (T·B, 1) neuromod
-    Mat<S> GZ_, GV_;           // gradients on the heads
-    Mat<S> a_;                 // (B, n) scratch
-    Mat<S> C_, D_;             // (B, n) c, d of the last step (the pending lazy update)
+    MatR<S> X_;                 // ((T+1)·B, n)  x(t) blocks
+    MatR<S> U_;                 // (T·B, k)      inputs
+    MatR<S> Z_, V_, M_;         // (T·B, actions), (T·B, 1), (T·B, 1) neuromod
+    MatR<S> GZ_, GV_;           // gradients on the heads
+    MatR<S> a_;                 // (B, n) scratch
+    MatR<S> C_, D_;             // (B, n) c, d of the last step (the pending lazy update)
     std::vector<S> H_;         // B · n · n current traces
     std::vector<S> anchors_;   // n_anchors · B · n · n: H(1 + j·k)
     // backward scratch
     std::vector<S> seg_, gH_;  // (k+1) · B · n · n recomputed segment; B · n · n  g_H
     int seg_t0_ = -1;
-    Mat<S> GA_, GX_;           // (T·B, n) g_a for every step; head contributions to g_x
+    MatR<S> GA_, GX_;           // (T·B, n) g_a for every step; head contributions to g_x
 };
 
 // Plain-loop reference: stores every H(t), no fusion, no batching tricks; the same maths written
@@ -150,8 +158,8 @@ struct ReferenceNet {
     Params<S> p;
     // u[t] (B, k) for t = 1..T (u[0] unused); gz[t] (B, actions), gv[t] (B, 1).
     // Fills x[t] (t = 0..T), z[t], v[t] (t = 1..T) and the gradients g.
-    void run(const std::vector<Mat<S>>& u, const std::vector<Mat<S>>& gz, const std::vector<Mat<S>>& gv,
-             std::vector<Mat<S>>& x, std::vector<Mat<S>>& z, std::vector<Mat<S>>& v, Params<S>& g) const;
+    void run(const std::vector<MatR<S>>& u, const std::vector<MatR<S>>& gz, const std::vector<MatR<S>>& gv,
+             std::vector<MatR<S>>& x, std::vector<MatR<S>>& z, std::vector<MatR<S>>& v, Params<S>& g) const;
 };
 
 }  // namespace ps::maze

@@ -31,7 +31,7 @@ inline int sample_action(const double* p, int n, Rng& rng) {
 // envs[e] must already be reset with env_rng[e]. u is scratch (resized to (B, kObs) once).
 template <class S>
 void run_batch(MazeNet<S>& net, std::vector<MazeEnv>& envs, std::vector<Rng>& env_rng, std::vector<Rng>& act_rng, int T,
-               Rollout& out, Mat<S>& u, const std::vector<int>* forced = nullptr) {
+               Rollout& out, MatR<S>& u, const std::vector<int>* forced = nullptr) {
     const int B = int(envs.size()), nA = net.config().actions;
     net.begin(B, T);
     u.resize(B, kObs);

@@ -15,11 +15,9 @@
 // against.
 #pragma once
 #include <Eigen/Dense>
+#include "tensor.hpp"
 
 namespace ps::omni {
-
-template <class S> using MatC = Eigen::Matrix<S, Eigen::Dynamic, Eigen::Dynamic>;   // column-major
-template <class S> using VecC = Eigen::Matrix<S, Eigen::Dynamic, 1>;
 
 struct ConvShape {
     int cin = 1, cout = 1, k = 3, stride = 2, hin = 31, win = 31;

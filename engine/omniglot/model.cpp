@@ -172,7 +172,7 @@ void backward(const OmniNet<S>& net, const EpisodeBatch<S>& eb, S /*boost*/, con
     const MatC<S>& feat = c.act.back();
     MatC<S> g_feat = MatC<S>::Zero(C, Eigen::Index(B) * T);
     MatC<S> gH(C, K), G(C, K), M(C, K);
-    VecC<S> g_a(K), g_y(K), g_x(C);
+    Eigen::Matrix<S, Eigen::Dynamic, 1> g_a(K), g_y(K), g_x(C);
     for (int e = 0; e < B; ++e) {
         gH.setZero();
         for (int t = T - 1; t >= 0; --t) {

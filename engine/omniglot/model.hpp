@@ -59,6 +59,23 @@ struct OmniNet {
     int ieta() const { return 2 * nconv() + 2; }
     int64_t num_params() const;
     std::vector<MatC<S>> zeros_like() const;
+    // (name, tensor) in the layout above.
+    ParamList<MatC<S>> list() { return list_of(*this); }
+    ParamList<const MatC<S>> list() const { return list_of(*this); }
+    // Tensors laid out like p (gradients), under the parameters' names.
+    ParamList<const MatC<S>> named(const std::vector<MatC<S>>& g) const {
+        ParamList<const MatC<S>> l;
+        for (size_t k = 0; k < g.size(); ++k) l.emplace_back(names[k], &g[k]);
+        return l;
+    }
+
+private:
+    template <class Self>
+    static ParamList<LikeConst<Self, MatC<S>>> list_of(Self& net) {
+        ParamList<LikeConst<Self, MatC<S>>> l;
+        for (size_t k = 0; k < net.p.size(); ++k) l.emplace_back(net.names[k], &net.p[k]);
+        return l;
+    }
 };
 
 // B episodes of T steps each; step t of episode e is image / label number e·T + t. The first T-1

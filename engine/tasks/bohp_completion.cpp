@@ -9,24 +9,28 @@
 namespace ps::bohp {
 namespace {
 
+TaskInfo completion_info() {
+    TaskInfo i;
+    i.name = "bohp-completion";
+    i.description =
+        "Pattern completion with Hebbian plasticity (Miconi 2016). Step 1 shows a random ±1 pattern of "
+        "8 bits; step 2 shows only one of its bits. The 8 plastic tanh units must output the whole "
+        "pattern at step 2: the Hebbian traces written at step 1 (x_k·y_j) hold the pattern, and the cue "
+        "bit reads it back through alpha. Watch Hebb fill with the outer product at step 1, the diagonal "
+        "of w grow strong, and alpha become an all-to-all plastic matrix. Gradients are the paper's "
+        "online forward-in-time ones (dy/dw, dy/dalpha views).";
+    i.metric_name = "wrong completions (any bit of the wrong sign)";
+    i.presets = {{"paper", "8 bits, γ 0.5, RMSprop lr 0.03 clip 0.1, L1 1e-3, L2 1e-4, 5000 episodes (~0.05 s on one core)"}};
+    return i;
+}
+
 class Completion : public BohpTask {
 public:
-    Completion() { set_preset("paper"); init(1); }
-    std::string name() const override { return "bohp-completion"; }
-    std::string description() const override {
-        return "Pattern completion with Hebbian plasticity (Miconi 2016). Step 1 shows a random ±1 pattern of "
-               "8 bits; step 2 shows only one of its bits. The 8 plastic tanh units must output the whole "
-               "pattern at step 2: the Hebbian traces written at step 1 (x_k·y_j) hold the pattern, and the cue "
-               "bit reads it back through alpha. Watch Hebb fill with the outer product at step 1, the diagonal "
-               "of w grow strong, and alpha become an all-to-all plastic matrix. Gradients are the paper's "
-               "online forward-in-time ones (dy/dw, dy/dalpha views).";
-    }
-    std::vector<PresetInfo> presets() const override {
-        return {{"paper", "8 bits, γ 0.5, RMSprop lr 0.03 clip 0.1, L1 1e-3, L2 1e-4, 5000 episodes (~0.05 s on one core)"}};
-    }
-    void set_preset(const std::string& n) override {
-        if (n != "paper") throw ConfigError("unknown preset '" + n + "' for bohp-completion (known: paper)");
-        reset_config_defaults();
+    Completion() : BohpTask(completion_info()) { set_preset("paper"); init(1); }
+
+protected:
+    void apply_preset(const std::string&) override {
+        cfg_ = TaskConfig{};
         cfg_.gamma = 0.5;
         cfg_.lr = 0.03;
         cfg_.clip = 0.1;
@@ -34,11 +38,7 @@ public:
         cfg_.l2 = 1e-4;
         cfg_.episodes = 5000;
         bits_ = 8;
-        preset_ = n;
     }
-    std::string metric_name() const override { return "wrong completions (any bit of the wrong sign)"; }
-
-protected:
     Shape shape() const override {
         Shape s;
         s.K = s.M = s.O = bits_;

@@ -22,29 +22,33 @@
 namespace ps::flp {
 namespace {
 
+TaskInfo flpclassify_info() {
+    TaskInfo i;
+    i.name = "flp-classify";
+    i.description =
+        "Continual 5-way 5-shot classification of Omniglot-like glyphs (new characters from held-out alphabets "
+        "at evaluation) or MNIST digits (Lindsey & Litwin-Kumar 2020 use Omniglot). "
+        "Each episode gives 5 classes random labels and shows their images one at a time, class after class; "
+        "the network must learn the labels from these 25 images and classify 25 new ones. flp: the output "
+        "layer is clamped to the label and learns by a local Oja rule (each output row drifts towards the "
+        "hidden activity of its class), the hidden plastic layer gets feedback ReLU(B onehot + c); oml does "
+        "SGD on the head; sgd is plain online gradient descent. Watch the update matrices dW and the query "
+        "accuracy of earlier classes as later ones arrive.";
+    i.metric_name = "query accuracy";
+    i.metric_lower_is_better = false;
+    i.presets = {{"flp", "FLP, continual, meta-learned 961-128-128 encoder (glyphs; 784 for mnist) + plastic 128-128-5 head; ~2.4 ms of CPU per episode, the 40000-episode budget ~2 min (docs/flp.md reports 8000)"},
+                 {"oml", "OML baseline, same network and data; ~2 ms per episode"},
+                 {"sgd", "plain online SGD (fresh init each episode), rate tuned on a log grid; 200 tuning episodes ~10 s"},
+                 {"flp-iid", "FLP, the 25 images in random order"},
+                 {"oml-iid", "OML, iid"},
+                 {"sgd-iid", "plain SGD, iid"},
+                 {"quick", "FLP, width 32, 3-way 3-shot: tests, seconds"}};
+    return i;
+}
+
 class FlpClassify : public FlpTaskBase {
 public:
-    FlpClassify() { set_preset("flp"); init(1); }
-    std::string name() const override { return "flp-classify"; }
-    std::string description() const override {
-        return "Continual 5-way 5-shot classification of Omniglot-like glyphs (new characters from held-out alphabets "
-               "at evaluation) or MNIST digits (Lindsey & Litwin-Kumar 2020 use Omniglot). "
-               "Each episode gives 5 classes random labels and shows their images one at a time, class after class; "
-               "the network must learn the labels from these 25 images and classify 25 new ones. flp: the output "
-               "layer is clamped to the label and learns by a local Oja rule (each output row drifts towards the "
-               "hidden activity of its class), the hidden plastic layer gets feedback ReLU(B onehot + c); oml does "
-               "SGD on the head; sgd is plain online gradient descent. Watch the update matrices dW and the query "
-               "accuracy of earlier classes as later ones arrive.";
-    }
-    std::vector<PresetInfo> presets() const override {
-        return {{"flp", "FLP, continual, meta-learned 961-128-128 encoder (glyphs; 784 for mnist) + plastic 128-128-5 head; ~2.4 ms of CPU per episode, the 40000-episode budget ~2 min (docs/flp.md reports 8000)"},
-                {"oml", "OML baseline, same network and data; ~2 ms per episode"},
-                {"sgd", "plain online SGD (fresh init each episode), rate tuned on a log grid; 200 tuning episodes ~10 s"},
-                {"flp-iid", "FLP, the 25 images in random order"},
-                {"oml-iid", "OML, iid"},
-                {"sgd-iid", "plain SGD, iid"},
-                {"quick", "FLP, width 32, 3-way 3-shot: tests, seconds"}};
-    }
+    FlpClassify() : FlpTaskBase(flpclassify_info()) { set_preset("flp"); init(1); }
     std::vector<Field> data_fields() override {
         return {Field::choice("data", &data_, {"glyphs", "mnist"},
                               "glyphs: Omniglot-like characters (31x31), training on the background alphabets, "
@@ -55,13 +59,11 @@ public:
                 Field::integer("query_shots", &dc_.query_shots, 1, 50, "images", "query images per class", Apply::Episode),
                 Field::boolean("iid", &dc_.iid, "show the inner-loop images in random order instead of class after class", Apply::Episode)};
     }
-    std::string metric_name() const override { return "query accuracy"; }
-    bool metric_lower_is_better() const override { return false; }
 
     Episode<float> make_episode(Rng& rng, bool train, EpisodeInfo* info) override {
         return make_digit_episode(dc_, images(), !train, rng, info);
     }
-    double metric(const Episode<float>& ep, const Mat<float>& y) const override {
+    double metric(const Episode<float>& ep, const MatR<float>& y) const override {
         int ok = 0;
         for (Eigen::Index r = 0; r < y.rows(); ++r) {
             Eigen::Index a, b;
@@ -107,8 +109,8 @@ protected:
     Loss loss_kind() const override { return Loss::Xent; }
     bool clamp_output() const override { return true; }
     std::string group_mark(int g) const override { return "class " + std::to_string(g); }
-    void reset_defaults() override { lc_ = LearnerConfig{}; dc_ = DigitConfig{}; data_ = 0; }
-    bool apply_preset(const std::string& n) override {
+    void apply_preset(const std::string& n) override {
+        lc_ = LearnerConfig{}; dc_ = DigitConfig{}; data_ = 0;
         lc_.width = 128; lc_.rep_layers = 2; lc_.head_layers = 2;
         lc_.lr = 1e-3; lc_.meta_batch = 8; lc_.episodes = 40000;
         lc_.p_lr_scale = 1;            // batch 1 and onehot targets: stable rates are ~0.1-1, not ~1e-3
@@ -117,11 +119,10 @@ protected:
         if (base == "flp") lc_.learner = int(Learner::Flp);
         else if (base == "oml") lc_.learner = int(Learner::Oml);
         else if (base == "sgd") { lc_.learner = int(Learner::Sgd); lc_.episodes = 400; lc_.meta_batch = 1; }
-        else if (n == "quick") {
+        else {   // quick
             lc_.learner = int(Learner::Flp); lc_.width = 32; lc_.episodes = 600; lc_.meta_batch = 4; lc_.lr = 3e-3;
             dc_.ways = 3; dc_.shots = 3; dc_.query_shots = 3;
-        } else return false;
-        return true;
+        }
     }
 
 private:

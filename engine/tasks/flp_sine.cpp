@@ -31,39 +31,41 @@ namespace {
 constexpr int kCurveSamples = 96, kPanelH = 48, kPanelW = 96;
 constexpr double kYLim = 5.5;
 
+TaskInfo flpsine_info() {
+    TaskInfo i;
+    i.name = "flp-sine";
+    i.description =
+        "Continual sine regression (Lindsey & Litwin-Kumar 2020). Every episode brings 10 new sinusoids "
+        "A sin(x + phase), shown one after another; the network must learn each from its minibatches "
+        "inside the episode and still remember the earlier ones at the end (query MSE over all 10). "
+        "flp learns with its own feedback pathway and a local Oja rule whose feedback weights, rates and "
+        "initial weights are meta-learned; oml does SGD on the head; sgd is plain online gradient descent. "
+        "Watch the earlier fits decay (forgetting) as later functions arrive, the update matrices dW, and "
+        "the learned feedback weights B.";
+    i.metric_name = "query MSE";
+    i.metric_lower_is_better = true;
+    i.presets = {{"flp", "FLP, continual, 4 layers of 128, T = 100 inner steps, outer lr 2e-3, P at lr * 0.3; ~22 ms per episode, 10000 episodes ~3.5 min on one idle core"},
+                 {"oml", "OML baseline, continual, same network, data, outer lr (2e-3) and budget; ~22 ms per episode"},
+                 {"sgd", "plain online SGD (fresh init each episode), rate tuned on a log grid; 400 tuning episodes ~20 s"},
+                 {"flp-iid", "FLP, the same points shuffled across functions (iid)"},
+                 {"oml-iid", "OML, iid"},
+                 {"sgd-iid", "plain SGD, iid"},
+                 {"quick", "FLP on a tiny network (width 16, 3 minibatches of 4 per function): tests, seconds"}};
+    return i;
+}
+
 class FlpSine : public FlpTaskBase {
 public:
-    FlpSine() { set_preset("flp"); init(1); }
-    std::string name() const override { return "flp-sine"; }
-    std::string description() const override {
-        return "Continual sine regression (Lindsey & Litwin-Kumar 2020). Every episode brings 10 new sinusoids "
-               "A sin(x + phase), shown one after another; the network must learn each from its minibatches "
-               "inside the episode and still remember the earlier ones at the end (query MSE over all 10). "
-               "flp learns with its own feedback pathway and a local Oja rule whose feedback weights, rates and "
-               "initial weights are meta-learned; oml does SGD on the head; sgd is plain online gradient descent. "
-               "Watch the earlier fits decay (forgetting) as later functions arrive, the update matrices dW, and "
-               "the learned feedback weights B.";
-    }
-    std::vector<PresetInfo> presets() const override {
-        return {{"flp", "FLP, continual, 4 layers of 128, T = 100 inner steps, outer lr 2e-3, P at lr * 0.3; ~22 ms per episode, 10000 episodes ~3.5 min on one idle core"},
-                {"oml", "OML baseline, continual, same network, data, outer lr (2e-3) and budget; ~22 ms per episode"},
-                {"sgd", "plain online SGD (fresh init each episode), rate tuned on a log grid; 400 tuning episodes ~20 s"},
-                {"flp-iid", "FLP, the same points shuffled across functions (iid)"},
-                {"oml-iid", "OML, iid"},
-                {"sgd-iid", "plain SGD, iid"},
-                {"quick", "FLP on a tiny network (width 16, 3 minibatches of 4 per function): tests, seconds"}};
-    }
+    FlpSine() : FlpTaskBase(flpsine_info()) { set_preset("flp"); init(1); }
     std::vector<Field> data_fields() override {
         return {Field::integer("steps_per_func", &dc_.steps_per_func, 1, 1000, "steps", "inner steps (minibatches) per function", Apply::Episode),
                 Field::integer("batch", &dc_.batch, 1, 1024, "points", "points per inner minibatch", Apply::Episode),
                 Field::integer("query_per_func", &dc_.query_per_func, 1, 1024, "points", "query points per function", Apply::Episode),
                 Field::boolean("iid", &dc_.iid, "shuffle the inner-loop points across functions (the non-continual control)", Apply::Episode)};
     }
-    std::string metric_name() const override { return "query MSE"; }
-    bool metric_lower_is_better() const override { return true; }
 
     Episode<float> make_episode(Rng& rng, bool, EpisodeInfo* info) override { return make_sine_episode(dc_, rng, info); }
-    double metric(const Episode<float>& ep, const Mat<float>& y) const override { return (y - ep.Yq).squaredNorm() / double(y.size()); }
+    double metric(const Episode<float>& ep, const MatR<float>& y) const override { return (y - ep.Yq).squaredNorm() / double(y.size()); }
 
     void live_views(LiveViews& v) override {
         FlpTaskBase::live_views(v);
@@ -123,8 +125,8 @@ protected:
     Loss loss_kind() const override { return Loss::Mse; }
     bool clamp_output() const override { return false; }
     std::string group_mark(int g) const override { return "f" + std::to_string(g + 1); }
-    void reset_defaults() override { lc_ = LearnerConfig{}; dc_ = SineConfig{}; }
-    bool apply_preset(const std::string& n) override {
+    void apply_preset(const std::string& n) override {
+        lc_ = LearnerConfig{}; dc_ = SineConfig{};
         // Width 128 for 10 000 episodes: ~2x the CPU of width 64 for 20 000, and FLP's query MSE
         // halves (0.0201 -> 0.0096 continual, 0.0139 -> 0.0052 iid; docs/flp.md, "Results").
         lc_.width = 128; lc_.rep_layers = 2; lc_.head_layers = 2;
@@ -142,14 +144,13 @@ protected:
         if (base == "flp") { lc_.learner = int(Learner::Flp); lc_.lr = 2e-3; lc_.p_lr_scale = 0.3; }
         else if (base == "oml") { lc_.learner = int(Learner::Oml); lc_.lr = 2e-3; }
         else if (base == "sgd") { lc_.learner = int(Learner::Sgd); lc_.episodes = 400; lc_.meta_batch = 1; }
-        else if (n == "quick") {
+        else {   // quick
             lc_.learner = int(Learner::Flp); lc_.width = 16; lc_.episodes = 1200; lc_.lr = 3e-3;
             dc_.steps_per_func = 3; dc_.batch = 4; dc_.query_per_func = 8;
-        } else return false;
-        return true;
+        }
     }
     bool live_input_raster() const override { return true; }
-    void live_extra_rows(Mat<float>& X) override {
+    void live_extra_rows(MatR<float>& X) override {
         const int nf = dc_.n_funcs;
         X.setZero(nf * kCurveSamples, n_in());
         for (int k = 0; k < nf; ++k)

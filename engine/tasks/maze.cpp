@@ -15,6 +15,7 @@
 #include "maze/rollout.hpp"
 #include "optim.hpp"
 #include "task.hpp"
+#include "task_state.hpp"
 
 namespace ps {
 namespace {
@@ -27,7 +28,7 @@ struct MazeTaskConfig {
     double reward = 10;
     double wall_penalty = 0.1;
     int hidden = 200;
-    int alpha = 1;               // Plasticity: none, independent, shared
+    int alpha = int(AlphaMode::Independent);
     int rule = 0;                // TraceRule: oja, hebb, neuromod
     double clip = 0;
     double w_init = 1.0;
@@ -51,51 +52,34 @@ struct MazeTaskConfig {
     double lr_at(int64_t e) const { return decayed_lr(lr, lr_end, lr_decay_episodes, e); }
 };
 
-// Independent streams per episode k: its maze draws (env) and its action samples (act), so a
-// resumed run continues the exact sequence and a batch can be replayed.
-Rng stream(uint64_t seed, int64_t k, uint64_t which) {
-    return Rng(seed * 0x9E3779B97F4A7C15ull + uint64_t(k) * 0xD1B54A32D192ED03ull + which * 0x8CB92BA72F3D8DD7ull + 1);
+// Two streams per episode k (episode_rng): its maze draws (which = 0) and its action samples
+// (which = 1).
+Rng stream(uint64_t seed, int64_t k, uint64_t which) { return episode_rng(seed, k, 1 + which * 0x8CB92BA72F3D8DD7ull); }
+
+TaskInfo maze_info() {
+    TaskInfo i;
+    i.name = "maze";
+    i.description =
+        "Maze exploration (Miconi, Clune & Stanley 2018; Backpropamine 2019). The agent sees only the 3x3 cells "
+        "around it, its previous action and reward, and must find a hidden reward cell (+10), after which it is "
+        "teleported away and should come back as fast as it can; bumping a wall costs 0.1. It is a 200-unit "
+        "recurrent network trained across episodes with advantage actor-critic. Plastic connections (Oja rule) let it "
+        "store where the reward was during the episode: watch the reward events come faster after the first one, "
+        "and the trace H change when it does. Use the arrow keys in play mode to try the task yourself.";
+    i.metric_name = "reward per episode";
+    i.metric_lower_is_better = false;
+    i.presets = {{"plastic", "9x9 maze, 200 units, Oja plasticity, alpha per connection; A2C batch 8 (see docs/maze.md for times)"},
+                 {"non-plastic", "same agent without plastic connections (the baseline)"},
+                 {"shared-alpha", "plastic, one alpha shared by all connections"},
+                 {"backpropamine", "plastic, trace gated by a learned neuromodulatory signal M(t), clipped to +-2"},
+                 {"quick", "7x7 maze, 48 units, 100 steps, lr 1e-3: learns to collect reward within a few seconds"}};
+    return i;
 }
 
 class MazeTask final : public Task {
 public:
-    MazeTask() { set_preset("plastic"); }
+    MazeTask() : Task(maze_info()) { set_preset("plastic"); }
 
-    std::string name() const override { return "maze"; }
-    std::string description() const override {
-        return "Maze exploration (Miconi, Clune & Stanley 2018; Backpropamine 2019). The agent sees only the 3x3 cells "
-               "around it, its previous action and reward, and must find a hidden reward cell (+10), after which it is "
-               "teleported away and should come back as fast as it can; bumping a wall costs 0.1. It is a 200-unit "
-               "recurrent network trained across episodes with advantage actor-critic. Plastic connections (Oja rule) let it "
-               "store where the reward was during the episode: watch the reward events come faster after the first one, "
-               "and the trace H change when it does. Use the arrow keys in play mode to try the task yourself.";
-    }
-    std::vector<PresetInfo> presets() const override {
-        return {{"plastic", "9x9 maze, 200 units, Oja plasticity, alpha per connection; A2C batch 8 (see docs/maze.md for times)"},
-                {"non-plastic", "same agent without plastic connections (the baseline)"},
-                {"shared-alpha", "plastic, one alpha shared by all connections"},
-                {"backpropamine", "plastic, trace gated by a learned neuromodulatory signal M(t), clipped to +-2"},
-                {"quick", "7x7 maze, 48 units, 100 steps, lr 1e-3: learns to collect reward within a few seconds"}};
-    }
-    std::string preset() const override { return preset_; }
-    void set_preset(const std::string& p) override {
-        MazeTaskConfig c;
-        if (p == "plastic") {
-        } else if (p == "non-plastic") {
-            c.alpha = int(Plasticity::None);
-        } else if (p == "shared-alpha") {
-            c.alpha = int(Plasticity::Shared);
-        } else if (p == "backpropamine") {
-            c.rule = int(TraceRule::Neuromod);
-            c.clip = 2.0;
-        } else if (p == "quick") {
-            c.size = 7; c.hidden = 48; c.steps = 100; c.lr = 1e-3; c.episodes = 2000;
-        } else {
-            throw ConfigError("unknown preset '" + p + "' for task maze (presets: plastic, non-plastic, shared-alpha, backpropamine, quick)");
-        }
-        cfg_ = c;
-        preset_ = p;
-    }
     std::vector<Field> fields() override {
         auto& c = cfg_;
         return {
@@ -104,7 +88,7 @@ public:
             Field::real("reward", &c.reward, 0, 1000, "", "Reward for reaching the reward cell (then the agent is teleported).", Apply::Episode),
             Field::real("wall_penalty", &c.wall_penalty, 0, 100, "", "Penalty for a move into a wall (the agent stays).", Apply::Episode),
             Field::integer("hidden", &c.hidden, 2, 2048, "units", "Recurrent tanh units.", Apply::Rebuild),
-            Field::choice("alpha", &c.alpha, {"none", "independent", "shared"}, "Plasticity coefficients A: none (non-plastic), one per connection, or one shared scalar.", Apply::Rebuild),
+            alpha_field(&c.alpha),
             Field::choice("rule", &c.rule, {"oja", "hebb", "neuromod"}, "oja: H += eta x(t)(x(t-1) - H x(t)); hebb: H = (1-eta)H + eta x(t-1)^T x(t); neuromod: H = clip(H + M(t) x(t-1)^T x(t)), M(t) = tanh(x(t) Wm + bm) learned.", Apply::Rebuild),
             Field::real("clip", &c.clip, 0, 100, "", "Trace clip |H| <= clip after each update (0 = off; the neuromod rule needs > 0).", Apply::Rebuild),
             Field::real("w_init", &c.w_init, 0, 10, "", "W ~ w_init * N(0,1) / sqrt(hidden).", Apply::Rebuild),
@@ -123,27 +107,18 @@ public:
             Field::integer("eval_window", &c.eval_window, -1, 2000, "", "Eval only: -1 = the metric is the reward per episode; k >= 0 = the reward collected in steps [k*window, (k+1)*window).", Apply::Live),
         };
     }
-    std::string metric_name() const override { return "reward per episode"; }
-    bool metric_lower_is_better() const override { return false; }
-
     void init(uint64_t seed) override {
         net_.configure(net_config());
         Rng rng(seed);
         net_.init(rng);
-        seed_ = seed;
-        episode_ = 0;
+        run_ = RunState{seed, 0};
         adam_.reset();
         apply_live_changes();
         live_restart();
     }
     void apply_live_changes() override {
-        adam_.cfg.lr = cfg_.lr_at(episode_);
+        adam_.cfg.lr = cfg_.lr_at(run_.episode);
         adam_.cfg.clip_norm = cfg_.grad_clip;
-    }
-    int64_t num_params() const override {
-        int64_t k = 0;
-        for (auto& [n, m] : const_cast<Params<float>&>(net_.p).list()) k += m->size();
-        return k;
     }
     int episodes_per_step() const override { return cfg_.batch; }
 
@@ -153,14 +128,14 @@ public:
         env_rng_.resize(size_t(B));
         act_rng_.resize(size_t(B));
         const EnvConfig ec = env_config();
-        adam_.cfg.lr = cfg_.lr_at(episode_);   // this batch's episodes start at episode_
+        adam_.cfg.lr = cfg_.lr_at(run_.episode);   // this batch's episodes start here
         for (int e = 0; e < B; ++e) {
             envs_[size_t(e)].configure(ec);
-            env_rng_[size_t(e)] = stream(seed_, episode_ + e, 0);
-            act_rng_[size_t(e)] = stream(seed_, episode_ + e, 1);
+            env_rng_[size_t(e)] = stream(run_.seed, run_.episode + e, 0);
+            act_rng_[size_t(e)] = stream(run_.seed, run_.episode + e, 1);
             envs_[size_t(e)].reset(env_rng_[size_t(e)]);
         }
-        episode_ += B;
+        run_.episode += B;
         run_batch(net_, envs_, env_rng_, act_rng_, T, roll_, u_);
         const A2CLoss L = a2c_loss_grad(net_, roll_.actions, roll_.rewards, a2c_config());
         net_.backward(grads_);
@@ -193,27 +168,21 @@ public:
         return s;
     }
 
-    std::string find_nonfinite() const override {
-        for (auto& [n, m] : const_cast<Params<float>&>(net_.p).list())
-            if (!m->allFinite()) return n;
-        if (!adam_.finite()) return "Adam moments";
-        return "";
-    }
-
     void save(ArrayMap& out, bool with_optimizer) const override {
-        for (auto& [n, m] : const_cast<Params<float>&>(net_.p).list()) out["param/" + n] = to_array(*m);
-        out["state/episode"] = i64_array({episode_});
-        out["state/seed"] = i64_array({int64_t(seed_)});
-        if (with_optimizer) adam_.save(out, "adam/");
+        save_params(out, net_.p.list());
+        run_.save(out);
+        if (with_optimizer) adam_.save(out, "optim/");
     }
     void load(const ArrayMap& in, bool with_optimizer) override {
-        auto list = net_.p.list();
-        for (auto& [n, m] : list) from_array(in, "param/" + n, *m, m->rows(), m->cols());
-        auto it = in.find("state/episode");
-        if (it != in.end() && it->second.size() == 1) episode_ = int64_t(it->second.at(0));
-        it = in.find("state/seed");
-        if (it != in.end() && it->second.size() == 1) seed_ = uint64_t(it->second.at(0));
-        if (with_optimizer) adam_.load(in, "adam/", list);
+        Params<float> p = net_.p;
+        load_params(in, p.list());
+        RunState run = run_;
+        run.load(in);
+        Adam<float> adam = adam_;
+        if (with_optimizer) adam.load(in, "optim/", p.list());
+        net_.p = std::move(p);
+        run_ = run;
+        adam_ = std::move(adam);
     }
 
     void grad_dump(uint64_t seed, ArrayMap& out) override {
@@ -223,30 +192,25 @@ public:
         std::vector<Rng> er{stream(seed, 0, 0)}, ar{stream(seed, 0, 1)};
         env[0].reset(er[0]);
         Rollout r;
-        Mat<double> u;
+        MatR<double> u;
         run_batch(net, env, er, ar, cfg_.steps, r, u);
         const A2CLoss L = a2c_loss_grad(net, r.actions, r.rewards, a2c_config());
         Params<double> g;
         net.backward(g);
-        Mat<double> acts(1, cfg_.steps), rews(1, cfg_.steps);
+        MatR<double> acts(1, cfg_.steps), rews(1, cfg_.steps);
         for (int t = 0; t < cfg_.steps; ++t) { acts(0, t) = r.actions[size_t(t)]; rews(0, t) = r.rewards[size_t(t)]; }
         out["actions"] = to_array(acts);
         out["rewards"] = to_array(rews);
         out["loss"] = scalar_array(L.total);
-        for (auto& [n, m] : net.p.list()) out["param/" + n] = to_array(*m);
-        for (auto& [n, m] : g.list()) out["grad/" + n] = to_array(*m);
+        save_params(out, net.p.list());
+        save_params(out, g.list(), "grad/");
     }
 
     // ---- live
-    void live_reset(uint64_t episode_seed) override {
-        live_seed_ = episode_seed;
-        ++live_count_;
-        live_restart();
-    }
     void live_restart() override {
         live_env_.configure(env_config());   // throws for a bad size before anything changes
-        live_env_rng_ = stream(live_seed_, 0, 0);
-        live_act_rng_ = stream(live_seed_, 0, 1);
+        live_env_rng_ = stream(live_seed(), 0, 0);
+        live_act_rng_ = stream(live_seed(), 0, 1);
         live_env_.reset(live_env_rng_);
         net_.begin(1, cfg_.steps);
         live_t_ = 0;
@@ -275,14 +239,14 @@ public:
         const int n = live_env_.size();   // the live episode's, not the settings' (see live_T_)
         v.t = live_t_;
         v.T = live_T_;
-        v.episode = int64_t(live_count_);
+        v.episode = live_episode();
         v.matrices.clear();
         if (net_.config().plastic()) {
-            trace_view_ = Eigen::Map<const Mat<float>>(net_.trace(0), net_.n(), net_.n());
+            trace_view_ = Eigen::Map<const MatR<float>>(net_.trace(0), net_.n(), net_.n());
             v.matrices.push_back({"H", &trace_view_, true, "Hebbian trace H(t) that produced x(t): (pre, post). It stores where the reward was."});
         }
         v.matrices.push_back({"W", &net_.p.W, true, "Baseline recurrent weights W, trained across episodes."});
-        if (net_.config().alpha == Plasticity::Independent)
+        if (net_.config().alpha == AlphaMode::Independent)
             v.matrices.push_back({"A", &net_.p.A, true, "Plasticity coefficients A (alpha), trained."});
         v.activity = &activity_;
         v.input = &inputs_;
@@ -324,11 +288,31 @@ public:
         else v.status = "found the reward " + std::to_string(live_env_.hits) + "x: it should come back faster now";
     }
 
+protected:
+    void apply_preset(const std::string& p) override {
+        MazeTaskConfig c;
+        if (p == "non-plastic") {
+            c.alpha = int(AlphaMode::None);
+        } else if (p == "shared-alpha") {
+            c.alpha = int(AlphaMode::Shared);
+        } else if (p == "backpropamine") {
+            c.rule = int(TraceRule::Neuromod);
+            c.clip = 2.0;
+        } else if (p == "quick") {
+            c.size = 7; c.hidden = 48; c.steps = 100; c.lr = 1e-3; c.episodes = 2000;
+        }
+        cfg_ = c;
+    }
+    void tensors(std::vector<TensorRef>& out) const override {
+        add_tensors(out, net_.p.list());
+        adam_.tensors(out, "optim/");
+    }
+
 private:
     maze::NetConfig net_config() const {
         maze::NetConfig nc;
         nc.n = cfg_.hidden;
-        nc.alpha = Plasticity(cfg_.alpha);
+        nc.alpha = AlphaMode(cfg_.alpha);
         nc.rule = TraceRule(cfg_.rule);
         nc.clip = cfg_.clip;
         nc.w_init = cfg_.w_init;
@@ -366,7 +350,7 @@ private:
         if (net_.batch() != 1 || net_.t() != live_t_) {   // parameters reloaded or never begun
             live_restart();
         }
-        Mat<float> u(1, kObs);
+        MatR<float> u(1, kObs);
         live_env_.observe(u.row(0).data());
         net_.step(u);
         double p[kActions];
@@ -388,20 +372,17 @@ private:
     }
 
     MazeTaskConfig cfg_;
-    std::string preset_;
     MazeNet<float> net_;
     Params<float> grads_;
     Adam<float> adam_;
-    uint64_t seed_ = 0;
-    int64_t episode_ = 0;
+    RunState run_;
     std::vector<MazeEnv> envs_;
     std::vector<Rng> env_rng_, act_rng_;
     Rollout roll_;
-    Mat<float> u_;
+    MatR<float> u_;
     // live
     MazeEnv live_env_;
     Rng live_env_rng_, live_act_rng_;
-    uint64_t live_seed_ = 1, live_count_ = 0;
     // The live episode's length and maze (live_env_.size()) are fixed when it begins: the
     // settings may change in between (the GUI applies next-episode values only at the next one).
     int live_t_ = 0, live_T_ = 0, last_action_ = -1;

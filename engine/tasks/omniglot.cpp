@@ -11,16 +11,16 @@
 #include <cmath>
 #include <cstdio>
 
-#include "omniglot/adam.hpp"
 #include "omniglot/dataset.hpp"
 #include "omniglot/model.hpp"
+#include "optim.hpp"
 #include "task.hpp"
+#include "task_state.hpp"
 
 namespace ps {
 namespace {
 
 using omni::CharSet;
-using omni::MatC;
 
 struct OmniConfig {
     int ways = 5, shots = 1, channels = 64;
@@ -41,46 +41,32 @@ const std::vector<std::string> kDataChoices = {"glyphs", "omniglot", "omniglot-s
 const std::vector<std::string> kEvalChoices = {"held-out", "glyphs", "omniglot-evaluation", "omniglot-small1",
                                                "omniglot-small2"};
 
+TaskInfo omniglot_info() {
+    TaskInfo i;
+    i.name = "omniglot";
+    i.description =
+        "One-shot character recognition (Miconi et al. 2018, section 4.3). A 4-layer conv net (3x3, "
+        "stride 2, 64 channels, tanh) turns each 31x31 drawing into 64 features; a plastic 64->N layer "
+        "with Oja's rule stores each support character in its trace H while its label is clamped on "
+        "the output, then classifies a new drawing from H alone. Watch H fill column by column as "
+        "the support images arrive, and W+A*H at the query. Data: the project's glyph set (Noto "
+        "fonts with synthetic drawers; easier than real Omniglot, since every drawer shares the "
+        "font's strokes) or real Omniglot folders ($PS_OMNIGLOT_DIR).";
+    i.metric_name = "query accuracy";
+    i.metric_lower_is_better = false;
+    i.presets = {{"quick", "trained 10-way, evaluated 5-way (column-averaged plastic layer); Adam 1e-3 halved every 50k "
+                           "episodes, 8 episodes a step, alpha and eta from 0.5 (no plateau at chance), no rotations; "
+                           "~97% 5-way on held-out glyphs after 250k episodes (~20 min on one core)"},
+                 {"paper", "the paper's setup: 5-way, Adam 3e-5 x0.666 every 1M episodes, 1 episode a step, alpha and "
+                           "eta from 0.01, 90-degree rotations as new classes; the paper trains 5M episodes (~5 h here) "
+                           "and first sits at chance for a long, seed-dependent plateau"}};
+    return i;
+}
+
 class OmniglotTask : public Task {
 public:
-    OmniglotTask() { set_preset("quick"); }
+    OmniglotTask() : Task(omniglot_info()) { set_preset("quick"); }
 
-    std::string name() const override { return "omniglot"; }
-    std::string description() const override {
-        return "One-shot character recognition (Miconi et al. 2018, section 4.3). A 4-layer conv net (3x3, "
-               "stride 2, 64 channels, tanh) turns each 31x31 drawing into 64 features; a plastic 64->N layer "
-               "with Oja's rule stores each support character in its trace H while its label is clamped on "
-               "the output, then classifies a new drawing from H alone. Watch H fill column by column as "
-               "the support images arrive, and W+A*H at the query. Data: the project's glyph set (Noto "
-               "fonts with synthetic drawers; easier than real Omniglot, since every drawer shares the "
-               "font's strokes) or real Omniglot folders ($PS_OMNIGLOT_DIR).";
-    }
-    std::vector<PresetInfo> presets() const override {
-        return {{"quick", "trained 10-way, evaluated 5-way (column-averaged plastic layer); Adam 1e-3 halved every 50k "
-                          "episodes, 8 episodes a step, alpha and eta from 0.5 (no plateau at chance), no rotations; "
-                          "~97% 5-way on held-out glyphs after 250k episodes (~20 min on one core)"},
-                {"paper", "the paper's setup: 5-way, Adam 3e-5 x0.666 every 1M episodes, 1 episode a step, alpha and "
-                          "eta from 0.01, 90-degree rotations as new classes; the paper trains 5M episodes (~5 h here) "
-                          "and first sits at chance for a long, seed-dependent plateau"}};
-    }
-    std::string preset() const override { return preset_; }
-    void set_preset(const std::string& p) override {
-        OmniConfig c;
-        if (p == "quick") {
-            // Measured on the glyph set (docs/omniglot.md): the paper's tiny alpha/eta start can sit
-            // at chance for 80k+ episodes; rotations cost ~2 points of held-out accuracy at 120k
-            // episodes; 10-way training episodes add ~1 point of 5-way accuracy at 60k.
-            c.lr = 1e-3; c.lr_decay = 0.5; c.lr_every = 50000; c.batch = 8;
-            c.alpha_init = 0.5; c.eta_init = 0.5; c.rotate = false;
-            c.ways = 10; c.eval_ways = 5;
-        } else if (p == "paper") {
-            c.lr = 3e-5; c.lr_decay = 0.666; c.lr_every = 1000000; c.batch = 1;
-        } else {
-            throw ConfigError("omniglot: unknown preset '" + p + "' (presets: quick, paper)");
-        }
-        cfg_ = c;
-        preset_ = p;
-    }
     std::vector<Field> fields() override {
         return {
             Field::integer("ways", &cfg_.ways, 2, 64, "classes",
@@ -132,9 +118,6 @@ public:
                         "Global gradient-norm clip before Adam (0 = off; the paper uses none).", Apply::Live),
         };
     }
-    std::string metric_name() const override { return "query accuracy"; }
-    bool metric_lower_is_better() const override { return false; }
-
     void init(uint64_t seed) override {
         omni::NetShape s;
         s.channels = cfg_.channels;
@@ -142,17 +125,14 @@ public:
         net_.build(s);
         Rng r(seed);
         net_.init(r, cfg_.alpha_init, cfg_.eta_init);
-        adam_.reset(net_.p);
-        episodes_ = 0;
-        data_seed_ = r.next() >> 11;   // 53 bits: exact in any numeric array type
+        adam_.reset();
+        run_ = RunState{seed, 0};
         ++version_;
         train_set();   // fail early, with the data's own message, if the data is missing
-        live_count_ = 0;
-        live_seed_ = seed ^ 0x5bd1e995ull;
+        reset_live(seed ^ 0x5bd1e995ull);
         live_ready_ = false;
         clear_gallery();
     }
-    int64_t num_params() const override { return net_.num_params(); }
 
     StepStats train_step() override {
         const CharSet& cs = train_set();
@@ -160,19 +140,20 @@ public:
         batch_.B = B;
         batch_.labels.clear();
         std::vector<omni::Episode> eps;
-        Rng rng = step_rng();
+        // The episodes of a step depend only on the seed and the episode counter, so a run resumed
+        // from a checkpoint continues exactly as the uninterrupted run would.
+        Rng rng = episode_rng(run_.seed, run_.episode);
         for (int e = 0; e < B; ++e) eps.push_back(omni::sample_episode(cs, cfg_.ways, cfg_.shots, cfg_.rotate, rng));
         fill_batch(eps, batch_);
         const float loss = omni::forward(net_, batch_, float(cfg_.label_boost), cache_);
         omni::backward(net_, batch_, float(cfg_.label_boost), cache_, grads_);
-        double gn = 0;
-        for (const auto& g : grads_) gn += double(g.squaredNorm());
-        gn = std::sqrt(gn);
-        if (cfg_.clip > 0 && gn > cfg_.clip)
-            for (auto& g : grads_) g *= float(cfg_.clip / gn);
+        const auto grads = net_.named(grads_);
+        const double gn = adam_.grad_norm(grads);
         const double lr = current_lr();
-        if (std::isfinite(gn)) adam_.step(net_.p, grads_, lr);
-        episodes_ += B;
+        adam_.cfg.lr = lr;
+        adam_.cfg.clip_norm = cfg_.clip;
+        if (std::isfinite(gn)) adam_.step(net_.list(), grads);   // a non-finite step is skipped (and reported)
+        run_.episode += B;
         ++version_;
         StepStats st;
         st.loss = loss;
@@ -195,20 +176,10 @@ public:
         return double(eval_cache_.correct);
     }
 
-    std::string find_nonfinite() const override {
-        for (size_t k = 0; k < net_.p.size(); ++k)
-            if (!net_.p[k].allFinite()) return net_.names[k];
-        if (!adam_.finite()) return "adam moments";
-        return "";
-    }
-
     void save(ArrayMap& out, bool with_optimizer) const override {
-        for (size_t k = 0; k < net_.p.size(); ++k) out["param/" + net_.names[k]] = to_array(net_.p[k]);
-        if (with_optimizer) {
-            adam_.save(out, net_.names);
-            out["state/episodes"] = i64_array({episodes_});
-            out["state/data_seed"] = i64_array({int64_t(data_seed_)});
-        }
+        save_params(out, net_.list());
+        run_.save(out);
+        if (with_optimizer) adam_.save(out, "optim/");
     }
     void load(const ArrayMap& in, bool with_optimizer) override {
         omni::NetShape s;
@@ -216,27 +187,14 @@ public:
         s.ways = cfg_.ways;
         omni::OmniNet<float> net;
         net.build(s);
-        for (size_t k = 0; k < net.p.size(); ++k)
-            from_array(in, "param/" + net.names[k], net.p[k], net.p[k].rows(), net.p[k].cols());
-        omni::Adam<float> adam;
-        int64_t episodes = 0;
-        uint64_t data_seed = data_seed_;
-        if (with_optimizer) {
-            adam.load(in, net.names, net.p);
-            const double e = scalar_from(in, "state/episodes");
-            if (e < 0) throw std::runtime_error("array 'state/episodes' is negative");
-            episodes = int64_t(e);
-            const double ds = scalar_from(in, "state/data_seed");
-            if (ds < 0 || ds >= 9007199254740992.0 || ds != std::floor(ds))
-                throw std::runtime_error("array 'state/data_seed' is not an integer in [0, 2^53)");
-            data_seed = uint64_t(ds);
-        } else {
-            adam.reset(net.p);
-        }
+        load_params(in, net.list());
+        Adam<float, MatC<float>> adam;
+        if (with_optimizer) adam.load(in, "optim/", net.list());
+        RunState run = run_;
+        run.load(in);
         net_ = std::move(net);
         adam_ = std::move(adam);
-        episodes_ = episodes;
-        data_seed_ = data_seed;
+        run_ = run;
         ++version_;
         live_ready_ = false;
         clear_gallery();
@@ -265,16 +223,13 @@ public:
         out["targets"] = i64_array({int64_t(ep.labels.back())});
         out["label_boost"] = scalar_array(cfg_.label_boost);
         out["loss"] = scalar_array(loss);
-        for (size_t k = 0; k < nd.p.size(); ++k) {
-            out["param/" + nd.names[k]] = to_array(nd.p[k]);
-            out["grad/" + nd.names[k]] = to_array(g[k]);
-        }
+        save_params(out, nd.list());
+        for (size_t k = 0; k < nd.p.size(); ++k) out["grad/" + nd.names[k]] = to_array(g[k]);
     }
 
     // ---- live stepping: one support image per step, then the query
     void live_reset(uint64_t episode_seed) override {
         live_ready_ = false;   // until the new episode is in place: a throw below leaves it unusable, not stale
-        live_seed_ = episode_seed;
         Rng r(episode_seed);
         // The live view shows held-out characters; if that data cannot be loaded, it falls back to
         // the training data and says why in the status line.
@@ -288,29 +243,28 @@ public:
         }
         live_ep_ = omni::sample_episode(*cs, eval_net().shape.ways, cfg_.shots, cfg_.eval_rotate, r);
         live_ways_ = eval_net().shape.ways;
-        ++live_count_;
         scan_failures(*cs, r);
-        live_restart();
+        Task::live_reset(episode_seed);
     }
     void live_restart() override {
         // The same episode again, unless the settings it was drawn with changed (eval_ways, shots):
-        // its labels index the output units, so it is drawn anew (issue 9: replaying a 5-way
-        // episode on a 1-unit head wrote past the input raster).
+        // its labels index the output units, so it is drawn anew (replaying a 5-way episode on a
+        // 1-unit head would write past the input raster).
         if (live_ep_.labels.empty() || live_ways_ != eval_net().shape.ways ||
             live_ep_.steps() != live_ways_ * cfg_.shots + 1) {
-            live_reset(live_seed_);
+            live_reset(live_seed());
             return;
         }
         const omni::OmniNet<float>& net = eval_net();
         const int C = net.shape.channels, K = net.shape.ways, T = live_ep_.steps();
         live_t_ = 0;
         live_Hc_ = MatC<float>::Zero(C, K);
-        live_H_ = MatRf::Zero(C, K);
+        live_H_ = MatR<float>::Zero(C, K);
         live_eff_ = to_rf(net.w());
         live_w_ = to_rf(net.w());
         live_alpha_ = to_rf(net.alpha());
-        live_act_ = MatRf::Zero(T, C);
-        live_in_ = MatRf::Zero(T, K);
+        live_act_ = MatR<float>::Zero(T, C);
+        live_in_ = MatR<float>::Zero(T, K);
         for (int t = 0; t + 1 < T; ++t) live_in_(t, live_ep_.labels[size_t(t)]) = 1.f;
         live_y_.assign(size_t(K), 0.f);
         live_loss_ = -1;
@@ -319,7 +273,7 @@ public:
         live_ready_ = true;
     }
     bool live_step() override {
-        if (!live_ready_ || live_ways_ != eval_net().shape.ways) live_reset(live_seed_);
+        if (!live_ready_ || live_ways_ != eval_net().shape.ways) live_reset(live_seed());
         const int T = live_ep_.steps();
         if (live_t_ >= T) return false;
         const omni::OmniNet<float>& net = eval_net();
@@ -343,11 +297,11 @@ public:
         return true;
     }
     void live_views(LiveViews& v) override {
-        if (!live_ready_ || live_ways_ != eval_net().shape.ways) live_reset(live_seed_);
+        if (!live_ready_ || live_ways_ != eval_net().shape.ways) live_reset(live_seed());
         const int T = live_ep_.steps(), K = int(live_y_.size()), t = live_t_;
         v.t = t;
         v.T = T;
-        v.episode = live_count_;
+        v.episode = live_episode();
         v.matrices = {
             {"H", &live_H_, true,
              "Oja trace H (channels x classes), reset each episode: after a support image with label j, column j "
@@ -403,8 +357,26 @@ public:
         v.status = buf + live_note_;
     }
 
+protected:
+    void apply_preset(const std::string& p) override {
+        OmniConfig c;
+        if (p == "quick") {
+            // Measured on the glyph set (docs/omniglot.md): the paper's tiny alpha/eta start can sit
+            // at chance for 80k+ episodes; rotations cost ~2 points of held-out accuracy at 120k
+            // episodes; 10-way training episodes add ~1 point of 5-way accuracy at 60k.
+            c.lr = 1e-3; c.lr_decay = 0.5; c.lr_every = 50000; c.batch = 8;
+            c.alpha_init = 0.5; c.eta_init = 0.5; c.rotate = false;
+            c.ways = 10; c.eval_ways = 5;
+        }
+        cfg_ = c;
+    }
+    void tensors(std::vector<TensorRef>& out) const override {
+        add_tensors(out, net_.list());
+        adam_.tensors(out, "optim/");
+    }
+
 private:
-    static MatRf to_rf(const MatC<float>& m) { return MatRf(m); }
+    static MatR<float> to_rf(const MatC<float>& m) { return MatR<float>(m); }
 
     // Failure gallery: every new live episode also runs kGalleryBatch held-out episodes (one batched
     // forward, a few ms) and keeps the newest kGalleryKeep wrong answers as film strips: the
@@ -448,10 +420,10 @@ private:
     }
 
     // The first layer's filters, 3x3 each, in a grid 8 wide with 1-pixel gaps.
-    static MatRf filter_tiles(const omni::OmniNet<float>& net) {
+    static MatR<float> filter_tiles(const omni::OmniNet<float>& net) {
         const MatC<float>& W = net.W(0);   // (C, 9): filter o, tap ky*3+kx
         const int C = int(W.rows()), cols = 8, rows = (C + cols - 1) / cols;
-        MatRf m = MatRf::Zero(rows * 4 - 1, cols * 4 - 1);
+        MatR<float> m = MatR<float>::Zero(rows * 4 - 1, cols * 4 - 1);
         for (int o = 0; o < C; ++o)
             for (int ky = 0; ky < 3; ++ky)
                 for (int kx = 0; kx < 3; ++kx) m((o / cols) * 4 + ky, (o % cols) * 4 + kx) = W(o, ky * 3 + kx);
@@ -471,12 +443,8 @@ private:
     }
 
     double current_lr() const {
-        return cfg_.lr * std::pow(cfg_.lr_decay, double(episodes_ / std::max(1, cfg_.lr_every)));
+        return cfg_.lr * std::pow(cfg_.lr_decay, double(run_.episode / std::max(1, cfg_.lr_every)));
     }
-
-    // The episodes of a step depend only on the data seed and the episode counter, so a run
-    // resumed from a checkpoint continues exactly as the uninterrupted run would.
-    Rng step_rng() const { return Rng(data_seed_ + 0x9E3779B97F4A7C15ull * uint64_t(episodes_ + 1)); }
 
     static std::string omniglot_part(const std::string& name) {
         return omni::find_omniglot_part(omni::default_omniglot_root(), name);
@@ -549,12 +517,10 @@ private:
     }
 
     OmniConfig cfg_;
-    std::string preset_ = "quick";
     omni::OmniNet<float> net_, eval_net_;
     int64_t version_ = 0, eval_net_version_ = -1;
-    omni::Adam<float> adam_;
-    int64_t episodes_ = 0;
-    uint64_t data_seed_ = 0;
+    Adam<float, MatC<float>> adam_;
+    RunState run_;
     omni::EpisodeBatch<float> batch_;
     omni::NetCache<float> cache_, eval_cache_, live_cache_;
     std::vector<MatC<float>> grads_;
@@ -562,15 +528,13 @@ private:
     std::string train_key_, eval_key_;
 
     // live
-    uint64_t live_seed_ = 1;
     int live_ways_ = 0;   // the ways the live episode was drawn with (live_restart checks it)
-    int64_t live_count_ = 0;
     bool live_ready_ = false;
     omni::Episode live_ep_;
     int live_t_ = 0, live_pred_ = -1;
     double live_loss_ = -1;
     MatC<float> live_Hc_;
-    MatRf live_H_, live_eff_, live_w_, live_alpha_, live_act_, live_in_, filters_;
+    MatR<float> live_H_, live_eff_, live_w_, live_alpha_, live_act_, live_in_, filters_;
     std::vector<float> live_y_;
     std::string live_note_;
     std::vector<ImageView> failures_;

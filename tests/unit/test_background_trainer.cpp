@@ -20,26 +20,17 @@ public:
         int k = 8;
     } cfg;
 
-    std::string name() const override { return "linreg-test"; }
-    std::string description() const override { return "test task"; }
-    std::vector<ps::PresetInfo> presets() const override { return {{"default", "test"}}; }
-    std::string preset() const override { return "default"; }
-    void set_preset(const std::string& p) override {
-        if (p != "default") throw ps::ConfigError("unknown preset " + p);
-        cfg = Config();
-    }
+    LinRegTask() : ps::Task({"linreg-test", "test task", "mse", true, {{"default", "test"}}}) { set_preset("default"); }
     std::vector<ps::Field> fields() override {
         return {ps::Field::real("lr", &cfg.lr, 0, 1e9, "", "SGD step size", ps::Apply::Live, true),
                 ps::Field::integer("k", &cfg.k, 1, 64, "", "inputs", ps::Apply::Rebuild)};
     }
-    std::string metric_name() const override { return "mse"; }
     void init(uint64_t seed) override {
         rng_.reseed(seed);
         w_ = Eigen::VectorXf::Zero(cfg.k);
         w_star_.resize(cfg.k);
         for (int i = 0; i < cfg.k; ++i) w_star_[i] = float(rng_.normal());
     }
-    int64_t num_params() const override { return cfg.k; }
     ps::StepStats train_step() override {
         const int B = 16;
         Eigen::MatrixXf x(B, cfg.k);
@@ -57,15 +48,18 @@ public:
         return s;
     }
     double eval_episode(ps::Rng&) override { return 0; }
-    std::string find_nonfinite() const override { return w_.allFinite() ? "" : "w"; }
     void save(ps::ArrayMap& out, bool) const override { out["w"] = ps::to_array(w_); }
     void load(const ps::ArrayMap& in, bool) override { ps::from_array(in, "w", w_, cfg.k, 1); }
     void grad_dump(uint64_t, ps::ArrayMap&) override {}
-    void live_reset(uint64_t) override {}
     void live_restart() override {}
     bool live_step() override { return false; }
     void live_views(ps::LiveViews&) override {}
 
+protected:
+    void apply_preset(const std::string&) override { cfg = Config(); }
+    void tensors(std::vector<ps::TensorRef>& out) const override { out.push_back({"w", w_.data(), int64_t(w_.size())}); }
+
+public:
     Eigen::VectorXf w_, w_star_;
     ps::Rng rng_;
 };
@@ -215,7 +209,7 @@ TEST_CASE("a non-finite loss pauses training with a message and keeps the last g
     const std::string msg = tr.message();
     CHECK(msg.find("diverged at step " + std::to_string(tr.iterations())) != std::string::npos);
     CHECK(msg.find("lower learning rate") != std::string::npos);
-    CHECK(msg.find("lr = 10000000") != std::string::npos);
+    CHECK(msg.find("lr=10000000") != std::string::npos);
     auto s = tr.snapshot();
     REQUIRE(s);
     auto probe = make_linreg();

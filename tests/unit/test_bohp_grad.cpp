@@ -17,9 +17,8 @@ namespace {
 Params<double> random_params(const Shape& s, Rng& r, double scale) {
     Params<double> p;
     p.zeros(s);
-    p.each([&](const char*, Mat<double>& m) {
-        for (Eigen::Index i = 0; i < m.size(); ++i) m.data()[i] = r.uniform(-scale, scale);
-    });
+    for (auto& [name, m] : p.list())
+        for (Eigen::Index i = 0; i < m->size(); ++i) m->data()[i] = r.uniform(-scale, scale);
     return p;
 }
 
@@ -36,7 +35,7 @@ Episode<double> task_episode(const std::string& task, uint64_t seed, Shape& s) {
 }
 
 // Corrected relative error |a-n| / max(|a|, |n|, tiny), worst over the tensor.
-double max_rel(const Mat<double>& a, const Mat<double>& n, double tiny, double* at = nullptr) {
+double max_rel(const MatR<double>& a, const MatR<double>& n, double tiny, double* at = nullptr) {
     double worst = 0;
     for (Eigen::Index i = 0; i < a.size(); ++i) {
         const double d = std::abs(a.data()[i] - n.data()[i]);
@@ -54,9 +53,9 @@ Params<double> numeric_grad(const Shape& s, const Params<double>& p, double gamm
     g.zeros(s);
     Params<double> q = p;
     auto loss = [&] { return bptt_episode<double>(s, q, gamma, ep, nullptr); };
-    std::vector<Mat<double>*> qs, gs;
-    q.each([&](const char*, Mat<double>& m) { qs.push_back(&m); });
-    g.each([&](const char*, Mat<double>& m) { gs.push_back(&m); });
+    std::vector<MatR<double>*> qs, gs;
+    for (auto& [n, m] : q.list()) qs.push_back(m);
+    for (auto& [n, m] : g.list()) gs.push_back(m);
     for (size_t k = 0; k < qs.size(); ++k)
         for (Eigen::Index i = 0; i < qs[k]->size(); ++i) {
             double& x = qs[k]->data()[i];
@@ -78,10 +77,10 @@ void check_against_references(const Shape& s, const Params<double>& p, double ga
     REQUIRE(std::abs(L_on - L_bp) <= 1e-12 * std::max(1.0, std::abs(L_bp)));
     const Params<double> g_num = numeric_grad(s, p, gamma, ep);
     std::vector<std::string> names;
-    std::vector<const Mat<double>*> on, bp, nu;
-    g_on.each([&](const char* n, const Mat<double>& m) { names.push_back(n); on.push_back(&m); });
-    g_bp.each([&](const char*, const Mat<double>& m) { bp.push_back(&m); });
-    g_num.each([&](const char*, const Mat<double>& m) { nu.push_back(&m); });
+    std::vector<const MatR<double>*> on, bp, nu;
+    for (const auto& [n, m] : std::as_const(g_on).list()) { names.push_back(n); on.push_back(m); }
+    for (const auto& [n, m] : std::as_const(g_bp).list()) bp.push_back(m);
+    for (const auto& [n, m] : std::as_const(g_num).list()) nu.push_back(m);
     for (size_t k = 0; k < names.size(); ++k) {
         INFO("tensor " << names[k] << "  gamma " << gamma);
         // guards: the analytic gradient is not zero, and not bit-identical to the numeric one
@@ -158,7 +157,7 @@ TEST_CASE("BOHP dy/dw and dy/dalpha at each step equal finite differences of y(t
         OnlineNet<double> n;
         n.reset(s, false);
         for (int u = 0; u <= t; ++u) n.step(q, gamma, ep.x.row(u).data());
-        return Mat<double>(n.y());
+        return MatR<double>(n.y());
     };
     OnlineNet<double> net;
     net.reset(s, true);
@@ -166,7 +165,7 @@ TEST_CASE("BOHP dy/dw and dy/dalpha at each step equal finite differences of y(t
         net.step(p, gamma, ep.x.row(t).data());
         if (t != 1 && t != 12 && t != ep.T() - 1) continue;
         for (int which = 0; which < 2; ++which) {
-            const Mat<double>& S = which ? net.dy_dalpha() : net.dy_dw();
+            const MatR<double>& S = which ? net.dy_dalpha() : net.dy_dw();
             for (int l = 0; l < s.K; ++l)
                 for (int j = 0; j < s.M; ++j) {
                     Params<double> a = p, b = p;

@@ -7,7 +7,7 @@
 #include <cmath>
 #include "bohp/bohp_optim.hpp"
 #include "bohp/bohp_task.hpp"
-#include "bohp/sweep.hpp"
+#include "sweep.hpp"
 #include "task.hpp"
 
 using namespace ps;
@@ -34,10 +34,10 @@ BohpTask& as_bohp(Task& t) {
 
 bool same_params(const Params<float>& a, const Params<float>& b) {
     bool same = true;
-    std::vector<const Mat<float>*> bs;
-    b.each([&](const char*, const Mat<float>& m) { bs.push_back(&m); });
+    std::vector<const MatR<float>*> bs;
+    for (const auto& [n, m] : b.list()) bs.push_back(m);
     size_t i = 0;
-    a.each([&](const char*, const Mat<float>& m) { same = same && m == *bs[i++]; });
+    for (const auto& [n, m] : a.list()) same = same && *m == *bs[i++];
     return same;
 }
 
@@ -154,8 +154,8 @@ TEST_CASE("BOHP save/load restores parameters and optimiser state exactly", "[bo
         ArrayMap full, params_only;
         a->save(full, true);
         a->save(params_only, false);
-        CHECK(full.count("opt/step"));
-        CHECK(!params_only.count("opt/step"));
+        CHECK(full.count("optim/steps"));
+        CHECK(!params_only.count("optim/steps"));
         CHECK(params_only.count("param/alpha"));
         CHECK(full.count("state/episode"));
 
@@ -170,7 +170,7 @@ TEST_CASE("BOHP save/load restores parameters and optimiser state exactly", "[bo
         auto c = task(name);
         CHECK_THROWS_AS(c->load(params_only, true), std::runtime_error);   // optimiser state missing
         ArrayMap bad = full;
-        bad["param/w"] = to_array(Mat<float>::Zero(3, 3));
+        bad["param/w"] = to_array(MatR<float>::Zero(3, 3));
         try {
             c->load(bad, true);
             FAIL("a wrong shape must be rejected");
@@ -191,7 +191,7 @@ TEST_CASE("BOHP optimiser continues identically after a checkpoint", "[bohp]") {
     g.zeros(s);
     Rng r(1);
     auto rnd = [&](Params<float>& q) {
-        q.each([&](const char*, Mat<float>& m) { for (Eigen::Index i = 0; i < m.size(); ++i) m.data()[i] = float(r.normal()); });
+        for (auto& [n, m] : q.list()) for (Eigen::Index i = 0; i < m->size(); ++i) m->data()[i] = float(r.normal());
     };
     rnd(p);
     OptConfig cfg;
@@ -308,7 +308,7 @@ TEST_CASE("BOHP live stepping shows traces, online gradient traces and the rever
         ++steps;
         t->live_views(v);
         REQUIRE(v.t == steps);
-        const MatRf* hebb = v.matrices[0].m;
+        const MatR<float>* hebb = v.matrices[0].m;
         REQUIRE(hebb->rows() == 10);
         REQUIRE(hebb->cols() == 2);
         CHECK(hebb->cwiseAbs().maxCoeff() > 0);
@@ -319,7 +319,7 @@ TEST_CASE("BOHP live stepping shows traces, online gradient traces and the rever
     CHECK(steps == 20);
     CHECK(!t->live_step());
     CHECK(v.scalars.at("loss") > 0);
-    MatRf hebb_end = *v.matrices[0].m;
+    MatR<float> hebb_end = *v.matrices[0].m;
     // live_restart replays the same episode; a live change of gamma changes the traces
     t->live_restart();
     while (t->live_step()) {}

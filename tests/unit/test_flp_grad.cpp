@@ -8,7 +8,7 @@
 #include "flp/flp_net.hpp"
 
 using namespace ps::flp;
-using Md = Mat<double>;
+using Md = ps::MatR<double>;
 
 namespace {
 
@@ -34,14 +34,13 @@ Episode<double> random_episode(const NetConfig& cfg, int T, int m, int Q, ps::Rn
 
 // Perturbs initial values away from their special cases (P = 0, c = 0 ...) so every path is live.
 void randomise(const NetConfig& cfg, Params<double>& p, ps::Rng& rng) {
-    p.each(cfg, [&](const std::string& name, Md& m) {
-        for (Eigen::Index k = 0; k < m.size(); ++k) {
-            if (name[0] == 'P') m.data()[k] = rng.uniform(0.02, 0.12);
-            else if (name[0] == 'c' || name[0] == 'b') m.data()[k] = rng.uniform(-0.3, 0.3);
-            else if (name.rfind("beta", 0) == 0) m.data()[k] = rng.uniform(0.2, 0.8);
-            else if (name == "lr") m.data()[k] = 0.08;
+    for (auto& [name, m] : p.list(cfg))
+        for (Eigen::Index k = 0; k < m->size(); ++k) {
+            if (name[0] == 'P') m->data()[k] = rng.uniform(0.02, 0.12);
+            else if (name[0] == 'c' || name[0] == 'b') m->data()[k] = rng.uniform(-0.3, 0.3);
+            else if (name.rfind("beta", 0) == 0) m->data()[k] = rng.uniform(0.2, 0.8);
+            else if (name == "lr") m->data()[k] = 0.08;
         }
-    });
 }
 
 double query_loss(const NetConfig& cfg, const Params<double>& p, const Episode<double>& ep) {
@@ -58,7 +57,7 @@ std::map<std::string, Check> fd_check(const NetConfig& cfg, Params<double> p, co
     Params<double> g = p.zeros_like();
     episode_backward(cfg, p, ep, u, g);
     std::map<std::string, const Md*> grads;
-    g.each(cfg, [&](const std::string& n, Md& m) { grads[n] = &m; });
+    for (const auto& [n, m] : std::as_const(g).list(cfg)) grads[n] = m;
     std::map<std::string, Check> out;
     // Fourth-order central differences (f(±h), f(±2h)): truncation O(h⁴), rounding ~1e-16/h.
     // h is small because ReLU masks make the inner SGD step discontinuous in its parameters: a
@@ -66,7 +65,8 @@ std::map<std::string, Check> fd_check(const NetConfig& cfg, Params<double> p, co
     // tiny: below |g| ~ 1e-4 the check becomes |a - n| < 1e-10, still 10x the rounding noise
     // (~1e-16 |loss| / h).
     const double h = 1e-5, tiny = 1e-4;
-    p.each(cfg, [&](const std::string& name, Md& m) {
+    for (auto& [name, mp] : p.list(cfg)) {
+        Md& m = *mp;
         Check c;
         const Md& a = *grads.at(name);
         for (Eigen::Index k = 0; k < m.size(); ++k) {
@@ -82,7 +82,7 @@ std::map<std::string, Check> fd_check(const NetConfig& cfg, Params<double> p, co
             ++c.n;
         }
         out[name] = c;
-    });
+    }
     return out;
 }
 

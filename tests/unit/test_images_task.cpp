@@ -292,6 +292,6 @@ TEST_CASE("images: a checkpoint without optimiser state loads with a fresh Adam;
     b->train_step();   // a fresh optimiser steps fine
     CHECK(b->find_nonfinite().empty());
     ArrayMap partial = full;
-    partial.erase("adam/steps");
+    partial.erase("optim/steps");
     CHECK_THROWS(b->load(partial, true));
 }

@@ -17,7 +17,7 @@ using namespace ps::maze;
 
 namespace {
 
-NetConfig small_cfg(Plasticity a, TraceRule r, double clip) {
+NetConfig small_cfg(AlphaMode a, TraceRule r, double clip) {
     NetConfig c;
     c.n = 9;
     c.alpha = a;
@@ -31,17 +31,17 @@ NetConfig small_cfg(Plasticity a, TraceRule r, double clip) {
 
 struct Variant {
     const char* label;
-    Plasticity a;
+    AlphaMode a;
     TraceRule r;
     double clip;
 };
 const Variant kVariants[] = {
-    {"oja/independent", Plasticity::Independent, TraceRule::Oja, 0},
-    {"oja/shared", Plasticity::Shared, TraceRule::Oja, 0},
-    {"hebb/independent", Plasticity::Independent, TraceRule::Hebb, 0},
-    {"non-plastic", Plasticity::None, TraceRule::Oja, 0},
-    {"neuromod/independent/clip", Plasticity::Independent, TraceRule::Neuromod, 0.6},
-    {"oja/independent/clip", Plasticity::Independent, TraceRule::Oja, 0.08},
+    {"oja/independent", AlphaMode::Independent, TraceRule::Oja, 0},
+    {"oja/shared", AlphaMode::Shared, TraceRule::Oja, 0},
+    {"hebb/independent", AlphaMode::Independent, TraceRule::Hebb, 0},
+    {"non-plastic", AlphaMode::None, TraceRule::Oja, 0},
+    {"neuromod/independent/clip", AlphaMode::Independent, TraceRule::Neuromod, 0.6},
+    {"oja/independent/clip", AlphaMode::Independent, TraceRule::Oja, 0.08},
 };
 
 // Makes A random-signed and large enough that the trace matters in a short episode.
@@ -67,7 +67,7 @@ double a2c_run(MazeNet<double>& net, int size, int B, int T, uint64_t seed, std:
         envs[size_t(e)].reset(er.back());
     }
     Rollout r;
-    Mat<double> u;
+    MatR<double> u;
     run_batch(net, envs, er, ar, T, r, u, actions.empty() ? nullptr : &actions);
     if (actions.empty()) actions = r.actions;
     A2CConfig ac;
@@ -155,7 +155,7 @@ TEST_CASE("maze observation at the centre sees the cleared pillar ring", "[maze]
 }
 
 TEST_CASE("maze episodes are deterministic given the seed", "[maze]") {
-    NetConfig c = small_cfg(Plasticity::Independent, TraceRule::Oja, 0);
+    NetConfig c = small_cfg(AlphaMode::Independent, TraceRule::Oja, 0);
     MazeNet<float> a(c), b(c);
     Rng r1(5), r2(5);
     a.init(r1);
@@ -166,7 +166,7 @@ TEST_CASE("maze episodes are deterministic given the seed", "[maze]") {
         std::vector<Rng> er{Rng(1), Rng(2)}, ar{Rng(3), Rng(4)};
         for (int e = 0; e < 2; ++e) envs[size_t(e)].reset(er[size_t(e)]);
         Rollout r;
-        Mat<float> u;
+        MatR<float> u;
         run_batch(net, envs, er, ar, 60, r, u);
         return r;
     };
@@ -185,11 +185,11 @@ TEST_CASE("maze net: fused kernels match the plain-loop reference", "[maze][grad
             net.init(rng);
             spice(net, rng);
             ReferenceNet<double> ref{c, net.p};
-            std::vector<Mat<double>> u(size_t(T) + 1), gz(size_t(T) + 1), gv(size_t(T) + 1);
+            std::vector<MatR<double>> u(size_t(T) + 1), gz(size_t(T) + 1), gv(size_t(T) + 1);
             for (int t = 1; t <= T; ++t) {
-                u[size_t(t)] = Mat<double>::NullaryExpr(B, c.k, [&] { return rng.uniform(-1, 1); });
-                gz[size_t(t)] = Mat<double>::NullaryExpr(B, c.actions, [&] { return rng.uniform(-1, 1); });
-                gv[size_t(t)] = Mat<double>::NullaryExpr(B, 1, [&] { return rng.uniform(-1, 1); });
+                u[size_t(t)] = MatR<double>::NullaryExpr(B, c.k, [&] { return rng.uniform(-1, 1); });
+                gz[size_t(t)] = MatR<double>::NullaryExpr(B, c.actions, [&] { return rng.uniform(-1, 1); });
+                gv[size_t(t)] = MatR<double>::NullaryExpr(B, 1, [&] { return rng.uniform(-1, 1); });
             }
             net.begin(B, T);
             for (int t = 1; t <= T; ++t) {
@@ -199,7 +199,7 @@ TEST_CASE("maze net: fused kernels match the plain-loop reference", "[maze][grad
             }
             Params<double> g, gr;
             net.backward(g);
-            std::vector<Mat<double>> x, z, vv;
+            std::vector<MatR<double>> x, z, vv;
             ref.run(u, gz, gv, x, z, vv, gr);
             for (int t = 1; t <= T; ++t) {
                 CHECK((net.x(t) - x[size_t(t)]).cwiseAbs().maxCoeff() < 1e-12);
@@ -239,8 +239,8 @@ TEST_CASE("maze A2C gradient matches central finite differences (double)", "[maz
             int checked = 0;
             double worst = 0;
             for (size_t k = 0; k < params.size(); ++k) {
-                Mat<double>& P = *params[k].second;
-                const Mat<double>& G = *grads[k].second;
+                MatR<double>& P = *params[k].second;
+                const MatR<double>& G = *grads[k].second;
                 INFO(params[k].first);
                 CHECK(G.cwiseAbs().maxCoeff() > 0);   // guard: the analytic gradient is not zero
                 // up to 12 entries per parameter, spread over the matrix
@@ -269,7 +269,7 @@ TEST_CASE("maze A2C gradient matches central finite differences (double)", "[maz
 }
 
 TEST_CASE("maze net in float follows double", "[maze]") {
-    NetConfig c = small_cfg(Plasticity::Independent, TraceRule::Oja, 0);
+    NetConfig c = small_cfg(AlphaMode::Independent, TraceRule::Oja, 0);
     c.n = 40;
     MazeNet<double> nd(c);
     Rng rng(3);
@@ -281,7 +281,7 @@ TEST_CASE("maze net in float follows double", "[maze]") {
     nf.begin(B, T);
     Rng ru(9);
     for (int t = 1; t <= T; ++t) {
-        Mat<double> u = Mat<double>::NullaryExpr(B, c.k, [&] { return ru.uniform(-1, 1); });
+        MatR<double> u = MatR<double>::NullaryExpr(B, c.k, [&] { return ru.uniform(-1, 1); });
         nd.step(u);
         nf.step(u.cast<float>());
         nd.grad_logits(t).setConstant(0.1);

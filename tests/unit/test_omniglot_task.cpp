@@ -68,7 +68,7 @@ TEST_CASE("omniglot task: save/load resumes the run exactly", "[omniglot]") {
     ArrayMap cb;
     b->save(cb, true);
     CHECK(same(ck, cb, "param/"));
-    CHECK(same(ck, cb, "adam/"));
+    CHECK(same(ck, cb, "optim/"));
     for (int i = 0; i < 2; ++i) {
         const StepStats sa = a->train_step(), sb = b->train_step();
         CHECK(sa.loss == sb.loss);
@@ -97,8 +97,8 @@ TEST_CASE("omniglot task: bad checkpoints are refused with the array named", "[o
     nan["param/eta"].f32[0] = std::nanf("");
     CHECK_THROWS_WITH(b->load(nan, false), Catch::Contains("param/eta"));
     ArrayMap noadam = ck;
-    noadam.erase("adam/steps");
-    CHECK_THROWS_WITH(b->load(noadam, true), Catch::Contains("adam/steps"));
+    noadam.erase("optim/steps");
+    CHECK_THROWS_WITH(b->load(noadam, true), Catch::Contains("optim/steps"));
     CHECK_NOTHROW(b->load(noadam, false));
 }
 
@@ -145,7 +145,7 @@ TEST_CASE("omniglot task: live stepping shows one support image per step, then t
     CHECK(f.width == 33 * 7 - 1);
     CHECK(f.pixels.size() == size_t(f.height * f.width));
     REQUIRE(v.matrices.size() >= 4);
-    const MatRf* H = nullptr;
+    const MatR<float>* H = nullptr;
     for (auto& m : v.matrices) if (m.name == "H") H = m.m;
     REQUIRE(H);
     CHECK(H->rows() == 64);

@@ -130,25 +130,19 @@ namespace {
 struct NanTask final : Task {
     int steps = 0;
     double lr = 0.1;
-    std::string name() const override { return "nan-test"; }
-    std::string description() const override { return ""; }
-    std::vector<PresetInfo> presets() const override { return {{"default", ""}}; }
-    std::string preset() const override { return "default"; }
-    void set_preset(const std::string&) override {}
+    NanTask() : Task({"nan-test", "", "m", true, {{"default", ""}}}) { set_preset("default"); }
     std::vector<Field> fields() override { return {Field::real("lr", &lr, 0, 1, "", "", Apply::Live)}; }
-    std::string metric_name() const override { return "m"; }
     void init(uint64_t) override { steps = 0; }
-    int64_t num_params() const override { return 1; }
     StepStats train_step() override { StepStats s; s.loss = ++steps >= 7 ? std::nan("") : 1.0; return s; }
     double eval_episode(Rng&) override { return 0; }
-    std::string find_nonfinite() const override { return ""; }
     void save(ArrayMap& a, bool) const override { a["param/x"] = scalar_array(1.0); }
     void load(const ArrayMap&, bool) override {}
     void grad_dump(uint64_t, ArrayMap&) override {}
-    void live_reset(uint64_t) override {}
     void live_restart() override {}
     bool live_step() override { return false; }
     void live_views(LiveViews&) override {}
+    void apply_preset(const std::string&) override {}
+    void tensors(std::vector<TensorRef>&) const override {}
 };
 }  // namespace
 

@@ -1,4 +1,4 @@
-// Reliability (issue 9): a training run killed in the middle of a checkpoint save, or at random
+// Reliability (docs/reliability.md): a training run killed in the middle of a checkpoint save, or at random
 // moments, resumes from its last good checkpoint and ends exactly where an uninterrupted run ends
 // (same parameters bit for bit, the same metrics rows, none lost or repeated); the old checkpoint
 // is never damaged by a save in progress; no temporary file is left behind after the resume.

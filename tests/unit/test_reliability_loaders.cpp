@@ -1,4 +1,4 @@
-// Reliability (issue 9): the shared image decoder (engine/image_decode.cpp) refuses a header
+// Reliability (docs/reliability.md): the shared image decoder (engine/image_decode.cpp) refuses a header
 // claiming a huge image before allocating and keeps stb's reason on one line; the optimiser loads
 // a checkpoint saved before its first step and validates its step counter; from_array refuses a
 // float64 value beyond float32's range, naming the array.
@@ -137,9 +137,9 @@ TEST_CASE("Adam: a checkpoint saved before the first step loads, and the step co
     Adam<double>::List params{{"W", &w}}, grads{{"W", &g}};
     Adam<double> a;
     ArrayMap saved;
-    a.save(saved, "adam/");
+    a.save(saved, "optim/");
     Adam<double> b;
-    REQUIRE_NOTHROW(b.load(saved, "adam/", params));
+    REQUIRE_NOTHROW(b.load(saved, "optim/", params));
     CHECK(b.steps == 0);
     // The loaded optimiser steps exactly as a fresh one.
     MatR<double> w2 = w;
@@ -151,14 +151,14 @@ TEST_CASE("Adam: a checkpoint saved before the first step loads, and the step co
 
     // After a step: moments are required.
     ArrayMap after;
-    a.save(after, "adam/");
+    a.save(after, "optim/");
     ArrayMap no_m = after;
-    no_m.erase("adam/m/W");
-    CHECK_THAT(error_of([&] { Adam<double>().load(no_m, "adam/", params); }), Catch::Contains("'adam/m/W' is missing"));
-    auto with_steps = [&](Array s) { ArrayMap m = after; m["adam/steps"] = s; return error_of([&] { Adam<double>().load(m, "adam/", params); }); };
+    no_m.erase("optim/m/W");
+    CHECK_THAT(error_of([&] { Adam<double>().load(no_m, "optim/", params); }), Catch::Contains("'optim/m/W' is missing"));
+    auto with_steps = [&](Array s) { ArrayMap m = after; m["optim/steps"] = s; return error_of([&] { Adam<double>().load(m, "optim/", params); }); };
     CHECK(with_steps(i64_array({1})) == "");
     CHECK(with_steps(scalar_array(1.0, true)) == "");   // a float holding a whole number
-    CHECK_THAT(with_steps(i64_array({-1})), Catch::Contains("'adam/steps' holds -1"));
+    CHECK_THAT(with_steps(i64_array({-1})), Catch::Contains("'optim/steps' holds -1"));
     CHECK_THAT(with_steps(i64_array({int64_t(1) << 60})), Catch::Contains("outside 0..2^53"));
     CHECK_THAT(with_steps(scalar_array(2.5, true)), Catch::Contains("not a whole number"));
     CHECK_THAT(with_steps(scalar_array(1e300, true)), Catch::Contains("not a whole number"));
@@ -166,8 +166,8 @@ TEST_CASE("Adam: a checkpoint saved before the first step loads, and the step co
     CHECK_THAT(with_steps(i64_array({1, 2})), Catch::Contains("not one number"));
     CHECK_THAT(with_steps(text_array("7")), Catch::Contains("not an integer"));
     ArrayMap neg = after;
-    neg["adam/v/W"].f64[0] = -1;
-    CHECK_THAT(error_of([&] { Adam<double>().load(neg, "adam/", params); }), Catch::Contains("negative second moment"));
+    neg["optim/v/W"].f64[0] = -1;
+    CHECK_THAT(error_of([&] { Adam<double>().load(neg, "optim/", params); }), Catch::Contains("negative second moment"));
 }
 
 TEST_CASE("from_array: a float64 value beyond float32's range is refused, naming the array", "[reliability][optim]") {

@@ -1,4 +1,4 @@
-// Reliability (issue 9), threads: the GUI's trainer/live handoff for every registered task on its
+// Reliability (docs/reliability.md), threads: the GUI's trainer/live handoff for every registered task on its
 // lightest preset, with the GUI thread's other requests (live field changes, pause / resume,
 // history reads) racing the trainer. Light enough for the ThreadSanitizer run of the test command
 // (tools/tsan.sh), where the [tasks] handoff test on default presets would take many minutes.

@@ -1,4 +1,4 @@
-// Reliability (issue 9): bad values. A checkpoint holding NaN / Inf (or a float64 value beyond
+// Reliability (docs/reliability.md): bad values. A checkpoint holding NaN / Inf (or a float64 value beyond
 // float range) in any array of any registered task is refused with the file and the array named,
 // and the task keeps its state; exploding plasticity (huge weights, eta = 1, the largest learning
 // rate, no clip) stops training with a message naming the step and the parameter, and leaves the

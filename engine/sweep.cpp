@@ -1,5 +1,5 @@
 // Multi-seed runs in threads and their median / inter-quartile curves (see sweep.hpp).
-#include "bohp/sweep.hpp"
+#include "sweep.hpp"
 #include <time.h>
 #include <algorithm>
 #include <atomic>
@@ -79,10 +79,9 @@ SweepResult run_sweep(const SweepOptions& opt, const std::function<void(const Se
                         run.metric.push_back(float(st.metric));
                     }
                     done += task->episodes_per_step();
-                    if (!std::isfinite(st.loss) || !task->find_nonfinite().empty()) {
-                        const std::string bad = task->find_nonfinite();
-                        run.error = "diverged at episode " + std::to_string(done) +
-                                    (bad.empty() ? ": loss is not finite" : ": '" + bad + "' is not finite");
+                    const std::string bad = task->find_nonfinite();
+                    if (!std::isfinite(st.loss) || !bad.empty()) {
+                        run.error = divergence_message(*task, "episode " + std::to_string(done), st.loss, bad);
                         break;
                     }
                     if (done >= res.episodes) run.final_extra = st.extra;
