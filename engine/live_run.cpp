@@ -1,5 +1,6 @@
 // LiveRun: replayable live episodes, tracking and the twin (see live_run.hpp for the model).
 #include "live_run.hpp"
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include "checkpoint.hpp"
@@ -41,6 +42,7 @@ int LiveRun::episode_length() {
 void LiveRun::begin(uint64_t seed) {
     hist_ = LiveHistory();
     hist_.seed = seed;
+    snaps_.clear();
     task_.live_reset(seed);
     have_data_ = true;
     data_seed_ = seed;
@@ -55,6 +57,7 @@ void LiveRun::restart() {
     const uint64_t seed = hist_.seed;
     hist_ = LiveHistory();
     hist_.seed = seed;
+    snaps_.clear();
     task_.live_restart();
     t_ = 0;
     next_ = 0;
@@ -111,6 +114,7 @@ void LiveRun::forward_one(bool sampling) {
     ++t_;
     apply_actions_at(t_);
     if (sampling) sample(t_);
+    maybe_snapshot();
 }
 
 bool LiveRun::step() {
@@ -124,7 +128,38 @@ bool LiveRun::step() {
     hist_.frontier = t_;
     next_ = hist_.actions.size();
     sample(t_);
+    maybe_snapshot();
     return true;
+}
+
+void LiveRun::maybe_snapshot() {
+    if (snap_unsupported_ || t_ == 0 || snaps_.count(t_)) return;
+    if (snap_every_ > 0 && t_ % snap_every_ != 0) return;
+    auto s = snap_budget_ > 0 ? task_.live_save() : nullptr;
+    if (!s) {
+        snap_unsupported_ = true;
+        return;
+    }
+    if (snap_every_ == 0) {
+        // The first copy tells its size. Every 16 steps keeps a replay to ~16 steps (~10 ms at
+        // N = 1024) for ~1/16 of the memory of keeping every step; larger states spread wider,
+        // within the budget.
+        const size_t per = std::max<size_t>(1, s->bytes());
+        const size_t fit = std::max<size_t>(1, snap_budget_ / per);
+        snap_every_ = std::max(16, int((size_t(std::max(T_, 1)) + fit - 1) / fit));
+        if (t_ % snap_every_ != 0) return;
+    }
+    snaps_[t_] = std::move(s);
+}
+
+void LiveRun::drop_snapshots_after(int t) {
+    snaps_.erase(snaps_.upper_bound(t), snaps_.end());
+}
+
+size_t LiveRun::snapshot_bytes() const {
+    size_t b = 0;
+    for (const auto& [t, s] : snaps_) b += s->bytes();
+    return b;
 }
 
 void LiveRun::restore_base() {
@@ -147,6 +182,26 @@ void LiveRun::restore_base() {
 
 void LiveRun::replay_to(int t, bool sampling) {
     restore_base();
+    // From the nearest snapshot at or before t (not when sampling: the series need every step).
+    auto it = sampling ? snaps_.end() : snaps_.upper_bound(t);
+    if (it != snaps_.begin() && !sampling) {
+        --it;
+        const int s = it->first;
+        // The settings and parameters as they were at step s, then the state itself.
+        size_t i = 0;
+        for (; i < hist_.actions.size() && hist_.actions[i].at <= s; ++i) {
+            const LiveAction& a = hist_.actions[i];
+            if (a.at == s && a.steps) break;
+            if (a.kind != LiveAction::Kind::Event) apply(a);
+        }
+        task_.live_load(*it->second);
+        t_ = s;
+        next_ = i;
+        const int from = t_;
+        while (t_ < t) forward_one(false);
+        replayed_ += t - from;
+        return;
+    }
     task_.live_restart();
     t_ = 0;
     next_ = 0;
@@ -186,6 +241,7 @@ std::string LiveRun::act(LiveAction a, LiveHistory* ghost) {
         if (ghost) *ghost = hist_;
         hist_.actions.erase(hist_.actions.begin() + std::ptrdiff_t(next_), hist_.actions.end());
         hist_.frontier = t_;
+        drop_snapshots_after(t_);
         for (auto& s : series_) s.value.resize(size_t(t_) + 1, kUnknown);
     }
     a.at = t_;
@@ -208,6 +264,9 @@ std::string LiveRun::act(LiveAction a, LiveHistory* ghost) {
                 return "";
             }
             a.steps = scratch_.t == t_ + 1;
+            // An event that is not a step may have changed the episode's data (a painted probe):
+            // no snapshot can be trusted any more.
+            if (!a.steps) snaps_.clear();
         } else {
             apply(a);
         }
@@ -230,6 +289,7 @@ void LiveRun::follow(const LiveHistory& h, int t) {
         T_ = episode_length();
     }
     hist_ = h;
+    snaps_.clear();
     rebuild_series();
     replay_to(std::max(0, std::min(t, hist_.frontier)), !series_.empty());
     if (!series_.empty() && t_ < hist_.frontier) {   // the series run to the frontier: fill, come back

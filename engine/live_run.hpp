@@ -17,6 +17,10 @@
 // An action taken while an earlier step is shown cuts the recorded future off: the new branch
 // continues from there, and the caller gets the old history back to keep it running as a ghost.
 // Tracked matrix cells and neurons are sampled at every step into per-episode series.
+// Tasks whose steps are dear (large plastic networks: Task::live_save) also leave a copy of their
+// live state every 16 steps (wider for states too large for the memory budget), and a seek
+// replays from the nearest copy: at N = 1024 (~0.4 ms a step) any step of a 201-step episode
+// shows within ~10 ms, for ~55 MB (bench/bench_history.cpp).
 // Engine code: no GUI include; the lab (app/gui/live_session.*) and `plastiscope record` use it.
 #pragma once
 #include <cstdint>
@@ -107,6 +111,11 @@ public:
 
     // Replay work done so far (steps replayed by seek/track), for benchmarks and tests.
     int64_t replayed_steps() const { return replayed_; }
+    // Memory the snapshots take, and how far apart they are (0: the task keeps none).
+    size_t snapshot_bytes() const;
+    int snapshot_every() const { return snap_every_; }
+    // The budget for snapshots (bytes); they thin out to stay within it.
+    void set_snapshot_budget(size_t bytes) { snap_budget_ = bytes; }
 
 private:
     void replay_to(int t, bool sample);
@@ -127,6 +136,13 @@ private:
     bool have_data_ = false;                  // the task holds the episode of data_seed_
     uint64_t data_seed_ = 0;
     std::function<bool(ArrayMap&)> params_filter_;
+    // Snapshots of the live state at steps that are multiples of snap_every_ (0: undecided).
+    void maybe_snapshot();
+    void drop_snapshots_after(int t);
+    std::map<int, std::shared_ptr<const LiveState>> snaps_;
+    int snap_every_ = 0;
+    bool snap_unsupported_ = false;
+    size_t snap_budget_ = size_t(192) << 20;
     std::vector<Tracked> tracked_;
     std::vector<TrackedSeries> series_;
     LiveViews scratch_;                       // views read for sampling

@@ -380,6 +380,36 @@ void PlasticNet<S>::backward(NetParams<S>& g) {
 }
 
 template <class S>
+size_t PlasticNet<S>::ForwardState::bytes() const {
+    size_t b = 0;
+    for (const auto& m : H) b += size_t(m.size()) * sizeof(S);
+    for (const auto& m : xs) b += size_t(m.size()) * sizeof(S);
+    return b;
+}
+
+template <class S>
+void PlasticNet<S>::save_state(ForwardState& s) const {
+    s.t = t_;
+    s.H = H_;
+    s.xs.assign(xs_.begin(), xs_.begin() + std::ptrdiff_t(t_) + 1);
+}
+
+template <class S>
+void PlasticNet<S>::load_state(const ForwardState& s) {
+    if (s.H.size() != H_.size() || int(s.xs.size()) != s.t + 1 || s.xs.empty() || s.xs[0].rows() != batch_ ||
+        s.xs[0].cols() != cfg_.n || size_t(s.t) >= xs_.size())
+        throw std::invalid_argument("load_state: the state does not fit this network's episode");
+    for (size_t e = 0; e < H_.size(); ++e) H_[e] = s.H[e];
+    for (int t = 0; t <= s.t; ++t) xs_[size_t(t)] = s.xs[size_t(t)];
+    t_ = s.t;
+    // What backward would need (anchors, the amplification count) is not restored: start it over.
+    for (auto& list : anchors_)
+        for (auto& a : list) anchor_pool_.push_back(std::move(a.second));
+    for (auto& list : anchors_) list.clear();
+    std::fill(amp_.begin(), amp_.end(), 0.0);
+}
+
+template <class S>
 size_t PlasticNet<S>::episode_bytes() const {
     size_t b = 0;
     for (auto& h : H_) b += size_t(h.size()) * sizeof(S);

@@ -136,6 +136,17 @@ public:
     // Destroys the recorded traces (H is recomputed backwards in place): call once per episode.
     void backward(NetParams<S>& g);
 
+    // The forward state after step t(): every episode's trace and x(0..t). Restoring it into a
+    // network begun with the same batch lets the episode go on exactly as it did (live
+    // scrubbing); the backward pass then needs what the restore does not keep, so none may follow.
+    struct ForwardState {
+        int t = 0;
+        std::vector<Mat> H, xs;
+        size_t bytes() const;
+    };
+    void save_state(ForwardState& s) const;
+    void load_state(const ForwardState& s);   // throws std::invalid_argument on a shape mismatch
+
     // Bytes of episode memory currently held (traces, anchors, histories), for the benchmarks.
     size_t episode_bytes() const;
     int anchors_stored() const;

@@ -259,6 +259,37 @@ bool PlasticTask::live_step() {
     return live_t_ < pc_.T();
 }
 
+namespace {
+struct PlasticLiveState final : LiveState {
+    PlasticNet<float>::ForwardState net;
+    int t = 0;
+    size_t bytes() const override { return net.bytes(); }
+};
+}  // namespace
+
+std::shared_ptr<const LiveState> PlasticTask::live_save() const {
+    auto s = std::make_shared<PlasticLiveState>();
+    net_.save_state(s->net);
+    s->t = live_t_;
+    return s;
+}
+
+void PlasticTask::live_load(const LiveState& st) {
+    const auto* s = dynamic_cast<const PlasticLiveState*>(&st);
+    if (!s || s->t > pc_.T()) throw std::invalid_argument("live_load: not a state of this task's episode");
+    net_.begin(1, pc_.T());
+    net_.load_state(s->net);
+    live_t_ = s->t;
+    activity_.setZero(pc_.T(), net_.n());
+    for (int t = 1; t <= live_t_; ++t) activity_.row(t - 1) = net_.x(t).row(0);
+    inputs_ = live_ep_.u;
+}
+
+void PlasticTask::describe(ArrayMap& out) {
+    out["info/rule"] = text_array(net_.config().rule == Rule::Oja ? "oja" : "hebb");
+    out["info/bias_value"] = scalar_array(net_.config().bias_unit ? net_.config().bias_value : 0.0);
+}
+
 void PlasticTask::live_views(LiveViews& v) {
     const int T = pc_.T();
     v.t = live_t_;

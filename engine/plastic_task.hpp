@@ -78,6 +78,9 @@ public:
     void live_restart() override;
     bool live_step() override;
     void live_views(LiveViews& v) override;
+    std::shared_ptr<const LiveState> live_save() const override;
+    void live_load(const LiveState& s) override;
+    void describe(ArrayMap& out) override;
 
     const PlasticNet<float>& net() const { return net_; }
 

@@ -80,6 +80,13 @@ struct LiveViews {
     std::string status;                   // one line shown under the views
 };
 
+// A copy of a live episode's dynamic state (not the parameters, not the episode's data), for
+// fast scrubbing: LiveRun keeps one every few steps and replays from the nearest.
+struct LiveState {
+    virtual ~LiveState() = default;
+    virtual size_t bytes() const = 0;
+};
+
 // What a task is, fixed for its lifetime: shown by `plastiscope tasks`, the GUI's task panel and
 // error messages.
 struct TaskInfo {
@@ -154,6 +161,11 @@ public:
     // A task-specific user action (see LiveEvent). Returns "" when taken, else why not (the GUI
     // shows it). The default takes nothing.
     virtual std::string live_event(const LiveEvent& e);
+    // Optional: the live state now, and its restore into the same episode (same data and
+    // settings), after which stepping goes on exactly as it did. Tasks whose steps are cheap
+    // keep the default (null: scrubbing replays from the start).
+    virtual std::shared_ptr<const LiveState> live_save() const { return nullptr; }
+    virtual void live_load(const LiveState&) {}
 
 protected:
     // Sets the config to the preset's values (the name is one of presets()).
