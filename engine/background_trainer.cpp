@@ -19,29 +19,11 @@ int64_t now_ns() {
         .count();
 }
 
-// Weighted mean of two history points (a before b); the result ends where b ends.
-TrainPoint merge(const TrainPoint& a, const TrainPoint& b) {
-    TrainPoint r;
-    const double wa = a.steps, wb = b.steps, w = wa + wb;
-    r.iter = b.iter;
-    r.steps = a.steps + b.steps;
-    r.loss = (a.loss * wa + b.loss * wb) / w;
-    r.metric = (a.metric * wa + b.metric * wb) / w;
-    r.seconds = b.seconds;
-    r.extra = a.extra;
-    for (const auto& [k, v] : b.extra) {
-        auto it = r.extra.find(k);
-        if (it == r.extra.end()) r.extra[k] = v;
-        else it->second = (it->second * wa + v * wb) / w;
-    }
-    return r;
-}
 }  // namespace
 
 BackgroundTrainer::BackgroundTrainer(std::unique_ptr<Task> task, int64_t iter0) : task_(std::move(task)) {
     iter_.store(iter0);
     t0_ns_ = now_ns();
-    acc_.steps = 0;
     publish_locked_swap();   // version 1: the parameters we start from
     timeline_.add(iter0, std::shared_ptr<const ArrayMap>(snap_, &snap_->params));
 }
@@ -161,13 +143,24 @@ std::shared_ptr<const ParamSnapshot> BackgroundTrainer::snapshot_if_newer(uint64
 
 void BackgroundTrainer::history_since(uint64_t& generation, size_t& count, std::vector<TrainPoint>& out) const {
     std::lock_guard<std::mutex> lk(m_);
-    if (generation != generation_ || count > history_.size()) {
-        out.assign(history_.begin(), history_.end());
-        generation = generation_;
+    const auto& h = hist_.points();
+    if (generation != hist_.generation() || count > h.size()) {
+        out.assign(h.begin(), h.end());
+        generation = hist_.generation();
     } else {
-        out.insert(out.end(), history_.begin() + std::ptrdiff_t(count), history_.end());
+        out.insert(out.end(), h.begin() + std::ptrdiff_t(count), h.end());
     }
-    count = history_.size();
+    count = h.size();
+}
+
+void BackgroundTrainer::set_history(std::vector<TrainPoint> past) {
+    std::lock_guard<std::mutex> lk(m_);
+    hist_.assign(std::move(past));
+}
+
+std::vector<TrainPoint> BackgroundTrainer::history() const {
+    std::lock_guard<std::mutex> lk(m_);
+    return hist_.points();
 }
 
 std::string BackgroundTrainer::message() const {
@@ -184,7 +177,7 @@ std::vector<std::string> BackgroundTrainer::take_notes() {
 
 void BackgroundTrainer::set_history_limit(size_t n) {
     std::lock_guard<std::mutex> lk(m_);
-    history_limit_ = n < 4 ? 4 : n;
+    hist_.set_limit(n);
 }
 
 // Task::save() runs without the lock (the task belongs to the calling thread); only the pointer
@@ -210,25 +203,7 @@ void BackgroundTrainer::record(const StepStats& s, double seconds) {
     p.extra = s.extra;
     p.seconds = seconds;
     std::lock_guard<std::mutex> lk(m_);
-    if (stride_ > 1) {
-        acc_ = acc_.steps == 0 ? p : merge(acc_, p);
-        if (acc_.steps < stride_) return;
-        p = acc_;
-        acc_ = TrainPoint();
-        acc_.steps = 0;
-    }
-    history_.push_back(std::move(p));
-    if (history_.size() >= history_limit_) {   // 2:1 compaction keeps memory bounded
-        std::vector<TrainPoint> h;
-        h.reserve(history_.size() / 2 + 1);
-        for (size_t i = 0; i + 1 < history_.size(); i += 2) h.push_back(merge(history_[i], history_[i + 1]));
-        if (history_.size() % 2) h.push_back(history_.back());
-        history_.swap(h);
-        stride_ *= 2;
-        acc_ = TrainPoint();
-        acc_.steps = 0;
-        ++generation_;
-    }
+    hist_.add(std::move(p));
 }
 
 void BackgroundTrainer::loop() {

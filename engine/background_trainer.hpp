@@ -22,19 +22,10 @@
 #include <thread>
 #include <vector>
 #include "param_timeline.hpp"
+#include "train_history.hpp"
 #include "task.hpp"
 
 namespace ps {
-
-// One entry of the training curve: the mean over `steps` consecutive optimisation steps
-// (1 until the history gets long and is compacted).
-struct TrainPoint {
-    int64_t iter = 0;       // optimisation steps done at the end of this point (includes iter0)
-    int steps = 1;          // how many steps this point averages
-    double loss = 0, metric = 0;
-    std::map<std::string, double> extra;   // StepStats::extra, averaged the same way
-    double seconds = 0;     // wall-clock seconds since the trainer was created
-};
 
 // Immutable once published: readers share it without locking.
 struct ParamSnapshot {
@@ -104,6 +95,9 @@ public:
 
     // History length that triggers a 2:1 compaction (tests make it small).
     void set_history_limit(size_t n);
+    // Points from before this trainer (a checkpoint's); call before start().
+    void set_history(std::vector<TrainPoint> past);
+    std::vector<TrainPoint> history() const;   // a copy of every point (any thread)
 
 private:
     void loop();
@@ -125,14 +119,10 @@ private:
     std::vector<std::string> pending_kv_;
     std::vector<Action> pending_actions_;
     std::shared_ptr<const ParamSnapshot> snap_;
-    std::vector<TrainPoint> history_;
-    uint64_t generation_ = 0;
-    size_t history_limit_ = 50000;
-    int stride_ = 1;               // steps per history point after compactions
-    TrainPoint acc_;               // partial point being averaged (stride_ > 1)
     std::string message_;
     std::vector<std::string> notes_;
     ParamTimeline timeline_;       // written by the trainer thread (and set_timeline) under m_
+    TrainHistory hist_;
     int64_t t0_ns_ = 0;
 };
 

@@ -10,7 +10,7 @@
 
 namespace ps {
 
-void save_checkpoint(const std::string& path, Task& task, int64_t episode) {
+void save_checkpoint(const std::string& path, Task& task, int64_t episode, const TrainingRecord* record) {
     ArrayMap a;
     a["meta/format"] = text_array(kCheckpointFormat);
     a["meta/task"] = text_array(task.name());
@@ -18,6 +18,12 @@ void save_checkpoint(const std::string& path, Task& task, int64_t episode) {
     a["meta/config"] = text_array(json);
     a["meta/episode"] = i64_array({episode});
     task.save(a, true);
+    if (record) {
+        save_history(a, record->history, task.episodes_per_step(), record->marks);
+        ParamTimeline tl;
+        tl.assign(record->timeline);
+        tl.save(a, record->timeline_keep);
+    }
     npz_write(path, a);
 }
 
@@ -76,7 +82,7 @@ std::string checkpoint_task(const std::string& path) {
     return name;
 }
 
-int64_t load_checkpoint(const std::string& path, Task& task, bool with_optimizer) {
+int64_t load_checkpoint(const std::string& path, Task& task, bool with_optimizer, TrainingRecord* record) {
     ArrayMap a = read_checked(path);
     upgrade_checkpoint_keys(a);   // files written before the one key scheme (task_state.hpp)
     // Keep the old state so a bad file leaves the task as it was.
@@ -98,6 +104,10 @@ int64_t load_checkpoint(const std::string& path, Task& task, bool with_optimizer
             throw std::runtime_error("array 'meta/episode' is not one int64");
         const int64_t ep = it->second.i64[0];
         if (ep < 0) throw std::runtime_error("negative episode counter");
+        if (record) {
+            record->history = load_history(a, task.episodes_per_step(), &record->marks);
+            record->timeline = ParamTimeline::load(a);
+        }
         return ep;
     } catch (const std::exception& e) {
         try {

@@ -9,6 +9,8 @@
 #include <fstream>
 #include <sstream>
 #include "checkpoint.hpp"
+#include "param_timeline.hpp"
+#include "train_history.hpp"
 #include "npz.hpp"
 
 namespace ps {
@@ -82,8 +84,20 @@ TrainResult run_training(Task& task, const TrainOptions& opt, const std::functio
     remove_stale_temps(opt.out_dir);
     int64_t episode = 0;
     std::string csv_text = "episode,loss,metric,eta,grad_norm,elapsed_s\n";
+    TrainingRecord record;
+    record.timeline_keep = size_t(std::max(0, opt.timeline));
+    TrainHistory history(4000);
+    ParamTimeline timeline;
     if (opt.resume) {
-        episode = load_checkpoint(ckpt, task, true);   // throws with a clear message
+        episode = load_checkpoint(ckpt, task, true, &record);   // throws with a clear message
+        history.assign(record.history);
+        history.truncate_after(episode / std::max(1, task.episodes_per_step()));
+        timeline.assign(record.timeline);
+        if (!opt.overrides.empty()) {
+            std::string label;
+            for (const auto& kv : opt.overrides) label += (label.empty() ? "" : ", ") + kv;
+            record.marks.push_back({episode, label});
+        }
         apply_resume_overrides(task, opt.overrides);
         csv_text = csv_prefix(csv, episode);
         if (csv_text.empty()) csv_text = "episode,loss,metric,eta,grad_norm,elapsed_s\n";
@@ -95,6 +109,24 @@ TrainResult run_training(Task& task, const TrainOptions& opt, const std::functio
     csv_out << csv_text;
     csv_out.flush();
 
+    auto keep_copy = [&](int64_t iter) {   // a timeline entry when one is due
+        if (opt.timeline <= 0 || !timeline.due(iter)) return;
+        auto copy = std::make_shared<ArrayMap>();
+        task.save(*copy, false);
+        timeline.add(iter, std::move(copy));
+    };
+    auto write_checkpoint = [&] {
+        record.history = history.points();
+        record.timeline = timeline.entries();
+        const int64_t iter = episode / std::max(1, task.episodes_per_step());
+        if (opt.timeline > 0 && (record.timeline.empty() || record.timeline.back().iter < iter)) {
+            auto now = std::make_shared<ArrayMap>();   // the timeline ends where the run stands
+            task.save(*now, false);
+            record.timeline.push_back({iter, std::move(now)});
+        }
+        save_checkpoint(ckpt, task, episode, &record);
+    };
+    keep_copy(episode / std::max(1, task.episodes_per_step()));
     const auto t0 = std::chrono::steady_clock::now();
     TrainProgress pr;
     pr.total = opt.episodes;
@@ -123,6 +155,9 @@ TrainResult run_training(Task& task, const TrainOptions& opt, const std::functio
         pr.eta = it != st.extra.end() ? it->second : 0;
         const auto gn = st.extra.count("grad_norm") ? st.extra.at("grad_norm") : 0.0;
         csv_out << episode << ',' << st.loss << ',' << st.metric << ',' << pr.eta << ',' << gn << ',' << pr.elapsed_s << '\n';
+        const int64_t iter = episode / std::max(1, task.episodes_per_step());
+        history.add({iter, 1, st.loss, st.metric, st.extra, pr.elapsed_s});
+        keep_copy(iter);
         if (on_progress) on_progress(pr);
         if (opt.checkpoint_every > 0 && episode - last_ckpt >= opt.checkpoint_every) {
             // The CSV first, atomically: killed before the checkpoint is in place, the run
@@ -130,14 +165,14 @@ TrainResult run_training(Task& task, const TrainOptions& opt, const std::functio
             // up to the checkpoint is there.
             csv_out.flush();
             write_file_atomic(csv, read_all(csv + ".tmp"));
-            save_checkpoint(ckpt, task, episode);
+            write_checkpoint();
             last_ckpt = episode;
         }
     }
     csv_out.close();
     // Rows past a diverged step are kept for diagnosis; the checkpoint stays the last good one.
     write_file_atomic(csv, read_all(csv + ".tmp"));
-    if (r.ok) save_checkpoint(ckpt, task, episode);
+    if (r.ok) write_checkpoint();
     fs::remove(csv + ".tmp", ec);
     r.episodes = episode;
     r.last = pr;

@@ -21,6 +21,9 @@ struct TrainOptions {
     // take effect live or at the next episode (lr, clip, ...) change, while one that rebuilds the
     // network must equal the stored value (else a ConfigError naming it).
     std::vector<std::string> overrides;
+    // Meta-training timeline entries written into the checkpoints (parameter copies spread over
+    // the run, param_timeline.hpp; 0 = none). The training history is always written.
+    int timeline = 0;
 };
 
 struct TrainProgress {

@@ -78,6 +78,8 @@ const std::vector<ArgSpec> kTrainSpec = {
     {"--threads", true, "K      threads for the network kernels (default 1; 2 on this kind of machine splits each\n"
                         "                   step of a large plastic network, N >= 256, over both cores; results differ\n"
                         "                   from 1 thread in the last bits)"},
+    {"--timeline", true, "K     keep a meta-training timeline: K copies of the parameters spread over the run,\n"
+                         "                   in the checkpoint (the lab's 'Learned by' slider; default 0 = none)"},
     {"--quiet", false, "        no progress output"},
     {"--help", false, "         this help, and the task's settings"},
 };
@@ -94,6 +96,7 @@ int train_with(Task& t, const ParsedArgs& a, const std::string& cmd) {
     o.checkpoint_every = a.get_int("--checkpoint-every", 500, 0, 1000000000LL);
     o.resume = a.has("--resume");
     o.overrides = a.overrides;
+    o.timeline = int(a.get_int("--timeline", 0, 0, 64));
     set_kernel_threads(int(a.get_int("--threads", 1, 1, 64)));
     o.out_dir = a.get("--out", "runs/" + t.name() + "-" + t.preset() + "-s" + std::to_string(o.seed));
     const bool quiet = a.has("--quiet");

@@ -28,12 +28,12 @@ void build(const std::vector<TrainPoint>& a, const std::vector<TrainPoint>& b, i
 }  // namespace
 
 void CurveModel::update(const TrainerLink& link, double clock) {
-    const size_t key = (link.archive().size() + link.history().size()) * 1000003u +
+    const size_t key = link.history().size() * 1000003u +
                        link.baseline_history().size() * 7919u + size_t(link.generation()) * 31u;
     const bool changed = dirty_ || key != key_;
     if (changed && (dirty_ || clock - built_at_ > 0.25)) {
         static const std::vector<TrainPoint> none;
-        build(link.archive(), link.history(), link.eps_per_step(), cur_);
+        build(none, link.history(), link.eps_per_step(), cur_);
         build(none, link.baseline_history(), link.baseline_eps_per_step(), base_);
         key_ = key;
         built_at_ = clock;

@@ -34,9 +34,20 @@ std::string FileActions::open_checkpoint(const std::string& path) {
 void FileActions::save_checkpoint(const std::string& path) {
     if (!lab_.training.has()) return;
     const int eps = lab_.training.eps_per_step();
-    lab_.training.trainer().post([path, eps](Task& t, int64_t iter) -> std::string {
+    BackgroundTrainer* tr = &lab_.training.trainer();   // the action runs on its thread, while it lives
+    std::vector<TrainMark> marks = lab_.training.marks();
+    tr->post([path, eps, tr, marks](Task& t, int64_t iter) -> std::string {
         try {
-            ps::save_checkpoint(path, t, iter * eps);
+            TrainingRecord rec;   // how it was trained: the curves, the settings changed, the timeline
+            rec.history = tr->history();
+            rec.marks = marks;
+            rec.timeline = tr->timeline();
+            if (rec.timeline.empty() || rec.timeline.back().iter < iter) {   // it ends where training stands
+                auto now = std::make_shared<ArrayMap>();
+                t.save(*now, false);
+                rec.timeline.push_back({iter, std::move(now)});
+            }
+            ps::save_checkpoint(path, t, iter * eps, &rec);
         } catch (const std::exception& e) {
             return std::string("error: cannot save checkpoint ") + path + ": " + e.what();
         }

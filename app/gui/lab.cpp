@@ -120,7 +120,7 @@ std::string Lab::finish_build_now(Build& b) {
     for (const auto& n : b.notes) note(n, true);
     if (!b.error.empty()) return b.error;
     const int eps = std::max(1, b.live->episodes_per_step());
-    training.adopt(std::move(b.trainer), b.source, eps, std::move(b.past));
+    training.adopt(std::move(b.trainer), b.source, eps, std::move(b.record.marks));
     task_name_ = b.name;
     curves.invalidate();
     staged.clear();

@@ -48,6 +48,7 @@ void draw_curves(Lab& lab) {
     o.size = ImVec2(0, h);
     o.x_label = "episode";
     o.log_y = cm.log_loss;
+    for (const auto& m : lab.training.marks()) o.marks.push_back({double(m.episode), m.label});
 
     ImGui::TextColored(kDim, "training loss");
     std::vector<PlotSeries> s = {{"", &cur.x, &cur.loss, faint(c_loss), 1.0f, true},

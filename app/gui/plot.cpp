@@ -127,7 +127,22 @@ bool plot_lines(const char* id, const std::vector<PlotSeries>& series, const Plo
     // Plot area inside the frame: room for y labels on the left and x labels below.
     const float fh = ImGui::GetFontSize();
     const float left = p0.x + 6 + ImGui::CalcTextSize("-0.000").x, right = p1.x - 8;
-    const float top = p0.y + 6, bottom = p1.y - fh - 6;
+    // The legend takes a strip above the data (wrapped into rows): it never covers a curve.
+    struct Entry { const PlotSeries* s; float x, y; };
+    std::vector<Entry> legend;
+    float legend_h = 0;
+    if (opt.legend) {
+        float x = left, y = p0.y + 4;
+        for (const auto& s : series) {
+            if (s.label.empty()) continue;
+            const float w = 24 + ImGui::CalcTextSize(s.label.c_str()).x + 12;
+            if (x + w > right && x > left) { x = left; y += fh + 3; }
+            legend.push_back({&s, x, y});
+            x += w;
+        }
+        if (!legend.empty()) legend_h = legend.back().y + fh + 3 - p0.y;
+    }
+    const float top = p0.y + 6 + legend_h, bottom = p1.y - fh - 6;
     if (right - left < 20 || bottom - top < 20) return hovered;
     Axis ax{xmin, xmax, false, left, right}, ay{ymin, ymax, opt.log_y, bottom, top};
 
@@ -237,25 +252,24 @@ bool plot_lines(const char* id, const std::vector<PlotSeries>& series, const Plo
         const float x = ax.px(opt.cursor_x);
         dl->AddLine(ImVec2(x, top), ImVec2(x, bottom), IM_COL32(255, 220, 90, 160), 1.0f);
     }
+    // Marks (a setting changed while training): a line, the label at the top where it fits.
+    float mark_end = -1e9f;
+    for (const auto& [mx, text] : opt.marks) {
+        if (mx < xmin || mx > xmax) continue;
+        const float x = ax.px(mx);
+        dl->AddLine(ImVec2(x, top), ImVec2(x, bottom), IM_COL32(255, 150, 80, 150), 1.0f);
+        const ImVec2 ts = ImGui::CalcTextSize(text.c_str());
+        if (x + 3 > mark_end + 6 && x + 3 + ts.x < right) {
+            dl->AddText(ImVec2(x + 3, top + 2), IM_COL32(255, 170, 100, 230), text.c_str());
+            mark_end = x + 3 + ts.x;
+        }
+        if (hovered && std::fabs(ImGui::GetIO().MousePos.x - x) < 4) ImGui::SetTooltip("%s", text.c_str());
+    }
     dl->PopClipRect();
 
-    // Legend (top right).
-    if (opt.legend) {
-        float w = 0, h = 0;
-        int items = 0;
-        for (const auto& s : series)
-            if (!s.label.empty()) { w = std::max(w, ImGui::CalcTextSize(s.label.c_str()).x); h += fh + 2; ++items; }
-        if (items > 0) {
-            const ImVec2 b0(right - w - 34, top + 4), b1(right - 4, top + 8 + h);
-            dl->AddRectFilled(b0, b1, IM_COL32(15, 16, 20, 200));
-            float y = b0.y + 3;
-            for (const auto& s : series) {
-                if (s.label.empty()) continue;
-                dl->AddLine(ImVec2(b0.x + 5, y + fh / 2), ImVec2(b0.x + 22, y + fh / 2), s.color, 2.5f);
-                dl->AddText(ImVec2(b0.x + 27, y), IM_COL32(220, 220, 225, 255), s.label.c_str());
-                y += fh + 2;
-            }
-        }
+    for (const auto& e : legend) {
+        dl->AddLine(ImVec2(e.x, e.y + fh / 2), ImVec2(e.x + 18, e.y + fh / 2), e.s->color, 2.5f);
+        dl->AddText(ImVec2(e.x + 23, e.y), IM_COL32(220, 220, 225, 255), e.s->label.c_str());
     }
 
     // Hover readout: nearest point of each labelled series at the cursor's x.

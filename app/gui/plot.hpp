@@ -1,5 +1,6 @@
 // Line plots drawn with ImDrawList (ImPlot is not packaged in Debian): axes with "nice" ticks,
-// a legend, a hover readout, optional log y. Long series are reduced to a min/max envelope per
+// a legend in a strip above the data (it never covers a curve), labelled marks, a hover
+// readout, optional log y. Long series are reduced to a min/max envelope per
 // pixel column, so 50 000 points cost no more than a few hundred.
 #pragma once
 #include <imgui.h>
@@ -28,6 +29,7 @@ struct PlotOptions {
     bool have_y_range = false;
     double y_min = 0, y_max = 1;
     double cursor_x = -1e300;      // a vertical marker (e.g. the current timestep), if in range
+    std::vector<std::pair<double, std::string>> marks;   // labelled vertical lines (settings changed)
 };
 
 // Returns true while hovered; draws nothing but an empty frame with a hint when there is no data.

@@ -44,14 +44,14 @@ void TaskBuilder::run_now(Build& b) {
         int64_t episodes = 0;
         b.source = "fresh parameters (seed " + std::to_string(b.seed) + ")";
         if (!b.checkpoint.empty()) {
-            episodes = load_checkpoint(b.checkpoint, *t);
+            episodes = load_checkpoint(b.checkpoint, *t, true, &b.record);
             b.source = "checkpoint " + std::filesystem::path(b.checkpoint).filename().string();
         } else if (b.use_pretrained && !b.have_config) {
             const std::string p = pretrained_file(b.name, t->preset());
             std::error_code ec;
             if (std::filesystem::is_regular_file(p, ec)) {
                 try {
-                    episodes = load_checkpoint(p, *t);
+                    episodes = load_checkpoint(p, *t, true, &b.record);
                     b.source = "pretrained " + std::filesystem::path(p).filename().string();
                 } catch (const std::exception& e) {
                     b.notes.push_back("pretrained checkpoint " + p + " not used: " + e.what());
@@ -64,6 +64,8 @@ void TaskBuilder::run_now(Build& b) {
         auto t2 = clone_for_training(*t, b.seed);
         const int eps = std::max(1, t->episodes_per_step());
         b.trainer = std::make_unique<BackgroundTrainer>(std::move(t2), episodes / eps);   // publishes v1
+        b.trainer->set_history(b.record.history);
+        if (!b.record.timeline.empty()) b.trainer->set_timeline(b.record.timeline);
         b.live = std::move(t);
     } catch (const std::exception& e) {
         b.error = e.what();

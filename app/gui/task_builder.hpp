@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 #include "background_trainer.hpp"
+#include "checkpoint.hpp"
 #include "gui/job.hpp"
 
 namespace ps::gui {
@@ -24,7 +25,7 @@ struct Build {
     // out
     std::unique_ptr<Task> live;
     std::unique_ptr<BackgroundTrainer> trainer;
-    std::vector<TrainPoint> past;     // the training history the checkpoint recorded
+    TrainingRecord record;            // how the checkpoint's network was trained (history, timeline)
     std::string source, error;
     std::vector<std::string> notes;   // shown as errors in the log (a pretrained file not used)
     // after: what the caller wants done with the result

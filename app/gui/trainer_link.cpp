@@ -55,7 +55,7 @@ void TrainerLink::reap(bool all) {
 }
 
 void TrainerLink::adopt(std::unique_ptr<BackgroundTrainer> t, const std::string& source, int eps_per_step,
-                        std::vector<TrainPoint> past) {
+                        std::vector<TrainMark> marks) {
     restart_job_.cancel_and_join();
     baseline_job_.cancel_and_join();
     retire(baseline_);
@@ -67,10 +67,9 @@ void TrainerLink::adopt(std::unique_ptr<BackgroundTrainer> t, const std::string&
     seen_version_ = trainer_->snapshot()->version;
     params_source_ = source;
     params_iter_ = trainer_->iterations();
-    archive_ = std::move(past);
     hist_.clear();
     base_hist_.clear();
-    marks_.clear();
+    marks_ = std::move(marks);
     timeline_.clear();
     timeline_at_ = -1e9;
     hist_gen_ = base_gen_ = 0;
@@ -116,7 +115,8 @@ void TrainerLink::restart_from_last_good(const std::string& task, std::map<std::
                                          uint64_t seed) {
     if (!trainer_ || restart_job_.running()) return;
     auto snap = trainer_->snapshot();
-    restart_job_.start([task, cfg = std::move(cfg), seed, snap](const std::atomic<bool>&) {
+    std::vector<TrainPoint> past = trainer_->history();
+    restart_job_.start([task, cfg = std::move(cfg), seed, snap, past = std::move(past)](const std::atomic<bool>&) {
         auto t = make_task(task);
         set_task_config(*t, cfg);   // includes live changes such as a lower lr
         t->init(seed);
@@ -124,6 +124,10 @@ void TrainerLink::restart_from_last_good(const std::string& task, std::map<std::
         Restart r;
         r.iter = snap->iter;
         r.trainer = std::make_unique<BackgroundTrainer>(std::move(t), snap->iter);
+        std::vector<TrainPoint> keep;   // the curve so far, up to the parameters taken
+        for (const auto& p : past)
+            if (p.iter <= snap->iter) keep.push_back(p);
+        r.trainer->set_history(std::move(keep));
         return r;
     });
     note_("restarting training from the parameters of iteration " + std::to_string(snap->iter) + "...", false);
@@ -185,13 +189,9 @@ std::shared_ptr<const ParamSnapshot> TrainerLink::sync(double clock) {
         if (!r) {
             error_("Cannot restart training", restart_job_.error());
         } else {
-            std::vector<TrainPoint> keep = archive_;
-            for (const auto& p : hist_)
-                if (p.iter <= r->iter) keep.push_back(p);
             retire(trainer_);
             trainer_ = std::move(r->trainer);
             release_freed_memory();
-            archive_ = std::move(keep);
             hist_.clear();
             hist_gen_ = 0;
             hist_n_ = 0;

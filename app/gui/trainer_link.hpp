@@ -15,12 +15,6 @@
 
 namespace ps::gui {
 
-// A change of a setting while training: a labelled mark on the curves.
-struct CurveMark {
-    int64_t episode = 0;
-    std::string label;
-};
-
 class TrainerLink {
 public:
     using NoteFn = std::function<void(const std::string& text, bool error)>;
@@ -28,9 +22,10 @@ public:
     TrainerLink(NoteFn note, ErrorFn error) : note_(std::move(note)), error_(std::move(error)) {}
     ~TrainerLink();
 
-    // A new trainer for a newly opened network (its history: what the checkpoint recorded).
+    // A new trainer for a newly opened network (it holds the checkpoint's history already);
+    // marks: the settings changed while the checkpoint's network was trained.
     void adopt(std::unique_ptr<BackgroundTrainer> t, const std::string& source, int eps_per_step,
-               std::vector<TrainPoint> past = {});
+               std::vector<TrainMark> marks = {});
     bool has() const { return bool(trainer_); }
     BackgroundTrainer& trainer() { return *trainer_; }
     const BackgroundTrainer* get() const { return trainer_.get(); }
@@ -73,10 +68,10 @@ public:
     std::shared_ptr<const ParamSnapshot> sync(double clock);
 
     // ---- history (the curves read these)
-    const std::vector<TrainPoint>& archive() const { return archive_; }   // before a restart / from the file
     const std::vector<TrainPoint>& history() const { return hist_; }
     const std::vector<TrainPoint>& baseline_history() const { return base_hist_; }
-    const std::vector<CurveMark>& marks() const { return marks_; }
+    const std::vector<TrainMark>& marks() const { return marks_; }
+    // The record a saved checkpoint carries (the trainer's thread calls it through post()).
     uint64_t generation() const { return gen_; }   // changes whenever the histories are rebuilt
     // The meta-training timeline (parameter copies over the run), refreshed twice a second.
     const std::vector<TimelineEntry>& timeline() const { return timeline_; }
@@ -109,8 +104,8 @@ private:
     int64_t params_iter_ = 0;
     bool load_asap_ = false;
     double load_asap_deadline_ = 0;
-    std::vector<TrainPoint> archive_, hist_, base_hist_;
-    std::vector<CurveMark> marks_;
+    std::vector<TrainPoint> hist_, base_hist_;
+    std::vector<TrainMark> marks_;
     std::vector<TimelineEntry> timeline_;
     double timeline_at_ = -1e9;
     uint64_t hist_gen_ = 0, base_gen_ = 0, gen_ = 0;
