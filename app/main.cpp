@@ -16,6 +16,7 @@ void usage() {
         "Plastiscope: watch plastic neural networks learn, live.\n\n"
         "usage: plastiscope [--task NAME] [--preset P] [--checkpoint FILE] [--config FILE.json]   open the live lab\n"
         "       plastiscope --headless [--task NAME] [--preset P] [--episodes N] [key=value ...]   train in a terminal\n"
+        "       plastiscope view FILE.npz                                                         a recording in the lab\n"
         "       plastiscope COMMAND [--help]\n\ncommands:\n");
     for (const auto& c : ps::command_registry()) std::printf("  %-8s %s\n", c.name.c_str(), c.summary.c_str());
 }
@@ -25,6 +26,19 @@ int main(int argc, char** argv) {
     std::vector<std::string> args(argv + 1, argv + argc);
     if (!args.empty() && (args[0] == "--help" || args[0] == "-h" || args[0] == "help")) { usage(); return 0; }
     if (!args.empty() && args[0] == "--headless") return ps::run_headless(std::vector<std::string>(args.begin() + 1, args.end()));
+#ifdef PS_HAVE_GUI
+    if (!args.empty() && args[0] == "view") {   // a recording in the lab (docs/recording-format.md)
+        if (args.size() < 2 || args[1] == "--help" || args[1] == "-h") {
+            std::printf("usage: plastiscope view FILE.npz [window options]\n"
+                        "  Opens a recording (plastiscope record, plastiscope.Recorder, or numpy: docs/recording-format.md)\n"
+                        "  in the lab: matrix views, activity, scrubbing, the tracker, screenshots and animations.\n");
+            return args.size() < 2 ? 2 : 0;
+        }
+        std::vector<std::string> gui_args = {"--recording", args[1]};
+        gui_args.insert(gui_args.end(), args.begin() + 2, args.end());
+        return ps::run_gui(gui_args);
+    }
+#endif
     if (!args.empty() && args[0].rfind("-", 0) != 0) {
         for (const auto& c : ps::command_registry())
             if (c.name == args[0]) return c.run(std::vector<std::string>(args.begin() + 1, args.end()));

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <sstream>
 #include "checkpoint.hpp"
+#include "recording_task.hpp"
 
 namespace ps::gui {
 
@@ -32,6 +33,7 @@ std::string Lab::open_initial(const std::map<std::string, std::string>& st) {
         const float sc = float(std::atof(it->second.c_str()));
         if (sc >= 1.0f && sc <= 2.5f) set_ui_scale(sc);
     }
+    if (!opt_.recording.empty()) return open_recording(opt_.recording);
     std::string name = opt_.task;
     if (name.empty() && !opt_.checkpoint.empty()) {   // the checkpoint names its task
         try {
@@ -130,6 +132,24 @@ std::string Lab::finish_build_now(Build& b) {
     live.open(std::move(b.live), seed);
     note("opened " + b.name + " (" + live.task().preset() + "), " + b.source);
     if (b.then) b.then();
+    return "";
+}
+
+std::string Lab::open_recording(const std::string& path) {
+    std::unique_ptr<Task> t;
+    try {
+        t = std::make_unique<RecordingTask>(read_recording(path), path);
+    } catch (const std::exception& e) {
+        return e.what();
+    }
+    training.adopt(nullptr, "recording " + path, 1);
+    task_name_ = "recording";
+    curves.invalidate();
+    staged.clear();
+    view.reset_for_new_task();
+    panel_.reset();
+    live.open(std::move(t), seed);
+    note("opened the recording " + path);
     return "";
 }
 
@@ -299,7 +319,7 @@ void Lab::track_cell(const std::string& matrix, int row, int col) {
 
 std::map<std::string, std::string> Lab::ui_state() const {
     std::map<std::string, std::string> s;
-    if (live.has_task()) {
+    if (live.has_task() && task_name_ != "recording") {   // a recording is not a task to reopen
         s["task"] = task_name_;
         s["preset"] = live.task().preset();
     }

@@ -55,6 +55,8 @@ public:
                           bool use_pretrained, const std::string& error_title = "Error",
                           std::function<void()> then = {});
     void enable_async_builds() { async_builds_ = true; }
+    // Plays back a recording (docs/recording-format.md) in place of a task; "" or the error.
+    std::string open_recording(const std::string& path);
     bool building() const { return builder.building(); }
     std::string rebuild(const std::string& error_title = "Cannot rebuild", std::function<void()> then = {});
     std::string edit_field(const std::string& key, const std::string& text);   // as the panel does

@@ -75,6 +75,7 @@ GuiOptions parse_gui_options(const std::vector<std::string>& args) {
         else if (flag == "--checkpoint") o.checkpoint = need();
         else if (flag == "--config") o.config = need();
         else if (flag == "--lesson") o.lesson = need();
+        else if (flag == "--recording") o.recording = need();
         else if (flag == "--frames") o.frames = int(to_int(flag, need(), 1, 100000000));
         else if (flag == "--screenshot") o.screenshot = need();
         else if (flag == "--bench-frames") o.bench_frames = int(to_int(flag, need(), 1, 1000000));

@@ -16,6 +16,7 @@ struct ScriptStep {
 struct GuiOptions {
     std::string task, preset, checkpoint, config;
     std::string lesson;          // a lesson to follow (docs/lessons.md)
+    std::string recording;       // a recording to play back (`plastiscope view FILE.npz`)
     int frames = 0;              // > 0: render this many frames, then exit
     std::string screenshot;      // PNG of the last frame (with --frames)
     int bench_frames = 0;        // > 0: frame-time benchmark (plays + trains), prints median and p95

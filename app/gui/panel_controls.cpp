@@ -303,6 +303,10 @@ void draw_transport_panel(Lab& lab) {
         ImGui::TextColored(kStaged, " (CPU-limited)");
     }
     ImGui::Checkbox("Loop episodes", &live.loop);
+    if (!lab.training.has()) {   // a recording: no trainer, no twin
+        ImGui::End();
+        return;
+    }
     ImGui::SameLine();
     ImGui::Checkbox("Follow training", &lab.follow_training);
     if (ImGui::IsItemHovered())
@@ -328,6 +332,12 @@ void draw_transport_panel(Lab& lab) {
 void draw_training_contents(Lab& lab) {
     TrainerLink& tr = lab.training;
     if (!tr.has() || !lab.live.has_task()) {
+        if (lab.live.has_task()) {
+            ImGui::PushTextWrapPos(0);
+            ImGui::TextColored(kDim, "This is a recording: it shows what one network did, step by step, and cannot be "
+                                     "trained.");
+            ImGui::PopTextWrapPos();
+        }
         return;
     }
     Task& task = lab.live.task();

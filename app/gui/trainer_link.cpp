@@ -60,13 +60,13 @@ void TrainerLink::adopt(std::unique_ptr<BackgroundTrainer> t, const std::string&
     baseline_job_.cancel_and_join();
     retire(baseline_);
     retire(trainer_);
-    trainer_ = std::move(t);
+    trainer_ = std::move(t);   // null: a network that cannot be trained (a recording)
     release_freed_memory();
     baseline_preset_.clear();
     eps_per_step_ = std::max(1, eps_per_step);
-    seen_version_ = trainer_->snapshot()->version;
+    seen_version_ = trainer_ ? trainer_->snapshot()->version : 0;
     params_source_ = source;
-    params_iter_ = trainer_->iterations();
+    params_iter_ = trainer_ ? trainer_->iterations() : 0;
     hist_.clear();
     base_hist_.clear();
     marks_ = std::move(marks);

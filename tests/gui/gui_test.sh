@@ -167,6 +167,21 @@ case "$case_" in
     grep -q "bad.md line 7: unknown action 'plya'" "$work/err" || fail "the error does not name line 7"
     [ "$(wc -l <"$work/err")" = 1 ] || fail "expected one line of error output"
     ;;
+  view)   # a recording in the lab: scrub, track; a bad recording is one line naming the array
+    "$app" record --task patterns --seed 2 --out "$work/r.npz" >/dev/null || fail "record failed"
+    run view "$work/r.npz" --frames 30 --at 2 scrub=50 --at 4 track=3,7 --at 6 scrub=20 --screenshot "$work/view.png"
+    expect_ok
+    [ "$(field task)" = recording ] || fail "opened $(field task), not the recording"
+    [ "$(field shown_step)" = 20 ] || fail "scrub=20 shows step $(field shown_step)"
+    [ "$(field tracked)" -ge 3 ] || fail "tracked series: $(field tracked)"
+    heatmap_check "$work/view.png"
+    /usr/bin/python3 -c "import numpy as np; d = dict(np.load('$work/r.npz')); d['x'][3, 4] = np.nan; np.savez('$work/nan.npz', **d)" \
+      || fail "numpy could not write the bad recording"
+    run view "$work/nan.npz" --frames 3
+    [ "$rc" = 2 ] || fail "a recording with NaN: exit code $rc, expected 2"
+    grep -q "array 'x' holds NaN" "$work/err" || fail "the error does not name the array"
+    [ "$(wc -l <"$work/err")" = 1 ] || fail "expected one line of error output"
+    ;;
   corrupt_flag)   # --checkpoint on a corrupt file: one clear line, exit 2
     printf 'PK\003\004 not really a zip' >"$work/corrupt.npz"
     run --frames 5 --checkpoint "$work/corrupt.npz"

@@ -3,7 +3,9 @@
 // view/H[t-1] = H(t); and the same recording twice is identical (a seed names the episode).
 #include <catch2/catch.hpp>
 #include <cmath>
+#include "live_run.hpp"
 #include "record.hpp"
+#include "recording_task.hpp"
 
 using namespace ps;
 
@@ -100,4 +102,56 @@ TEST_CASE("record: every task records an episode", "[record]") {
             CHECK(any_view);
         }
     }
+}
+
+TEST_CASE("recordings play back as a live task, step for step", "[record][recording]") {
+    auto t = make_task("patterns");
+    t->init(4);
+    const ArrayMap r = record_episode(*t, 9);
+    check_recording(r, "r.npz");
+    RecordingTask rt(r, "r.npz");
+    REQUIRE(rt.steps() == int(r.at("x").shape[0]) - 1);
+    // Stepping the recording shows what stepping the network showed.
+    t->live_reset(9);
+    LiveRun run(rt);
+    run.begin(1);
+    for (int s = 1; s <= 20; ++s) {
+        t->live_step();
+        run.step();
+        LiveViews a, b;
+        t->live_views(a);
+        rt.live_views(b);
+        REQUIRE(b.t == s);
+        for (const auto& m : a.matrices)
+            for (const auto& n : b.matrices)
+                if (m.name == n.name) REQUIRE(*m.m == *n.m);
+        REQUIRE(a.activity->row(s - 1) == b.activity->row(s - 1));
+    }
+    // Scrubbing back works on a recording too.
+    run.seek(5);
+    LiveViews b;
+    rt.live_views(b);
+    CHECK(b.t == 5);
+    CHECK_THROWS_WITH(rt.train_step(), Catch::Contains("cannot be trained"));
+}
+
+TEST_CASE("recordings: a bad file is refused, naming the array", "[record][recording]") {
+    auto t = make_task("patterns");
+    t->init(4);
+    RecordOptions o;
+    o.max_steps = 10;
+    ArrayMap r = record_episode(*t, 9, o);
+    ArrayMap bad = r;
+    bad.erase("x");
+    CHECK_THROWS_WITH(check_recording(bad, "f.npz"), Catch::Contains("'x'") && Catch::StartsWith("f.npz"));
+    bad = r;
+    bad["view/H"].shape[0] = 9;
+    bad["view/H"].f32.resize(size_t(9 * bad["view/H"].shape[1] * bad["view/H"].shape[2]));
+    CHECK_THROWS_WITH(check_recording(bad, "f.npz"), Catch::Contains("'view/H' has 9 steps"));
+    bad = r;
+    bad["x"].f32[7] = std::nanf("");
+    CHECK_THROWS_WITH(check_recording(bad, "f.npz"), Catch::Contains("'x' holds NaN"));
+    bad = r;
+    bad["inputs"].shape = {int64_t(bad["inputs"].size())};
+    CHECK_THROWS_WITH(check_recording(bad, "f.npz"), Catch::Contains("'inputs' must have 2 dimensions"));
 }
