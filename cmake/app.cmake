@@ -1,4 +1,16 @@
 # The plastiscope executable: CLI subcommands always; the GUI when PS_BUILD_GUI is on.
+# Object libraries pass their usage requirements on but not their object files, so every
+# executable names each object library it uses (ps_engine, ps_render, ps_gui).
+
+# Pictures drawn on the CPU, without a window (the canvas, the frames of exported episodes, the
+# GIF and MP4 writers): the CLI's figures and the GUI's File > Export share them.
+find_package(GIF 5 REQUIRED)
+file(GLOB PS_RENDER_SRC CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/app/render/*.cpp)
+add_library(ps_render OBJECT ${PS_RENDER_SRC})
+target_include_directories(ps_render PUBLIC ${CMAKE_SOURCE_DIR}/app)
+target_link_libraries(ps_render PUBLIC ps_engine GIF::GIF ZLIB::ZLIB)
+target_compile_options(ps_render PRIVATE ${PS_WARN})
+
 file(GLOB PS_CLI_SRC CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/app/cli/*.cpp)
 set(PS_APP_SRC ${CMAKE_SOURCE_DIR}/app/main.cpp ${PS_CLI_SRC})
 
@@ -40,7 +52,7 @@ if(PS_BUILD_GUI)
   # GL + ImGui code shared by the windowed app and the EGL (display-free) renderer.
   add_library(ps_gui OBJECT ${PS_GUI_SRC} ${PS_SHADER_CPP})
   target_include_directories(ps_gui PUBLIC ${CMAKE_SOURCE_DIR}/app ${IMGUI_INCLUDEDIR}/backends)
-  target_link_libraries(ps_gui PUBLIC ps_engine PkgConfig::IMGUI PkgConfig::STB OpenGL::GL OpenGL::EGL imgui_backends)
+  target_link_libraries(ps_gui PUBLIC ps_engine ps_render PkgConfig::IMGUI PkgConfig::STB OpenGL::GL OpenGL::EGL imgui_backends)
   target_compile_options(ps_gui PRIVATE ${PS_WARN})
   target_compile_definitions(ps_gui PUBLIC PS_HAVE_GUI=1)
 endif()
@@ -49,8 +61,8 @@ add_executable(plastiscope ${PS_APP_SRC})
 target_include_directories(plastiscope PRIVATE ${CMAKE_SOURCE_DIR}/app)
 target_compile_options(plastiscope PRIVATE ${PS_WARN})
 if(PS_BUILD_GUI)
-  target_link_libraries(plastiscope PRIVATE ps_gui ps_engine)   # object libs: name both
+  target_link_libraries(plastiscope PRIVATE ps_gui ps_render ps_engine)
 else()
-  target_link_libraries(plastiscope PRIVATE ps_engine)
+  target_link_libraries(plastiscope PRIVATE ps_render ps_engine)
 endif()
 set_target_properties(plastiscope PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR})

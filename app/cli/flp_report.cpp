@@ -19,7 +19,7 @@
 #include <string>
 #include <vector>
 #include "checkpoint.hpp"
-#include "cli/canvas.hpp"
+#include "render/canvas.hpp"
 #include "cli/commands.hpp"
 #include "flp/flp_analysis.hpp"
 #include "npz.hpp"
@@ -28,7 +28,7 @@
 namespace ps {
 namespace {
 
-// ---- plotting (cli/canvas.hpp)
+// ---- plotting (render/canvas.hpp)
 const Rgb kPalette[] = {{31, 119, 180}, {214, 39, 40}, {44, 160, 44}, {148, 103, 189}, {255, 127, 14}, {23, 190, 207}};
 const Rgb kBlack{0, 0, 0}, kGrey{190, 190, 190}, kLight{235, 235, 235};
 

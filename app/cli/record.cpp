@@ -1,11 +1,14 @@
 // `plastiscope record`: one live episode written down step by step (engine/record.hpp), the
-// format of docs/recording-format.md, for numpy users and for `plastiscope view`.
+// format of docs/recording-format.md, for numpy users and for `plastiscope view`; or, with
+// --out FILE.gif / FILE.mp4, the same episode as an animation of the chosen views
+// (render/episode_export.hpp).
 #include <cstdio>
 #include <string>
 #include "checkpoint.hpp"
 #include "cli/commands.hpp"
 #include "npz.hpp"
 #include "record.hpp"
+#include "render/episode_export.hpp"
 
 namespace ps {
 namespace {
@@ -19,7 +22,10 @@ const std::vector<ArgSpec> kRecordSpec = {
     {"--track", true, "[VIEW:]I,J  follow one cell of a view (repeatable; default view H)"},
     {"--full", false, "          every matrix view at every step, even above 512 x 512"},
     {"--tracked-only", false, "  only the tracked cells, not the full views"},
-    {"--out", true, "FILE.npz   where to write"},
+    {"--out", true, "FILE       where to write: .npz (the arrays), .gif or .mp4 (an animation)"},
+    {"--views", true, "A,B,...  the views of an animation: matrix or image names, or activity (default: H, W+A*H, the output)"},
+    {"--size", true, "PX        the side of each view in an animation (default 256)"},
+    {"--fps", true, "N          frames per second of an animation (default 12)"},
     {"--help", false, "          this help"},
 };
 
@@ -65,8 +71,15 @@ int cmd_record(const std::vector<std::string>& args) {
         }
         if (!a.has("--out")) throw UsageError("--out FILE.npz is required");
         const std::string out_path = a.get("--out");
-        if (out_path.size() < 4 || out_path.substr(out_path.size() - 4) != ".npz")
-            throw UsageError("--out must name a .npz file, got '" + out_path + "'");
+        auto ends = [&](const char* e) {
+            const std::string x = e;
+            return out_path.size() > x.size() && out_path.compare(out_path.size() - x.size(), x.size(), x) == 0;
+        };
+        const bool animation = ends(".gif") || ends(".mp4");
+        if (!animation && !ends(".npz"))
+            throw UsageError("--out must name a .npz, .gif or .mp4 file, got '" + out_path + "'");
+        if (!animation && (a.has("--views") || a.has("--size") || a.has("--fps")))
+            throw UsageError("--views, --size and --fps are for a .gif or .mp4 --out");
         std::string name = a.get("--task");
         if (name.empty() && a.has("--checkpoint")) name = checkpoint_task(a.get("--checkpoint"));
         if (name.empty()) throw UsageError("--task is required (tasks: " + task_names() + ")");
@@ -98,6 +111,31 @@ int cmd_record(const std::vector<std::string>& args) {
         for (const auto& [f, v] : a.flags)
             if (f == "--track") o.track.push_back(parse_cell(v));
         const uint64_t seed = uint64_t(a.get_int("--seed", 1, 0, 1LL << 62));
+        if (animation) {
+            ExportOptions eo;
+            eo.cell = int(a.get_int("--size", 256, 64, 2048));
+            eo.fps = int(a.get_int("--fps", 12, 1, 60));
+            if (a.has("--views")) {
+                std::string v = a.get("--views"), cur;
+                for (char ch : v + ",") {
+                    if (ch == ',') {
+                        if (cur.empty()) throw UsageError("--views: an empty name in '" + v + "'");
+                        eo.views.push_back(cur);
+                        cur.clear();
+                    } else {
+                        cur += ch;
+                    }
+                }
+            }
+            LiveRun run(*t);
+            run.begin(seed);
+            if (o.max_steps > 0)   // the animation stops there
+                while (run.t() < o.max_steps && run.step()) {}
+            export_episode(run, eo, out_path);
+            std::printf("wrote %s: %d steps of %s (%s)\n", out_path.c_str(), run.frontier() > 0 ? run.frontier() : run.length(),
+                        name.c_str(), source.c_str());
+            return 0;
+        }
         const ArrayMap rec = record_episode(*t, seed, o);
         npz_write(out_path, rec);
         int views = 0;

@@ -1,6 +1,6 @@
 // `plastiscope sweep`: trains one task over many seeds in parallel threads (engine/sweep.hpp)
 // and writes DIR/curves.csv (median and inter-quartile range of the training loss over windows of
-// episodes), DIR/curves.png (the same, drawn on cli/canvas.hpp), DIR/losses.npz (every
+// episodes), DIR/curves.png (the same, drawn on render/canvas.hpp), DIR/losses.npz (every
 // seed's per-episode loss) and DIR/summary.txt. The BOHP protocol's frozen tail (the last
 // episodes run without updates) is on by default. `--curve metric` summarises the task's metric
 // (e.g. the maze's reward per episode) instead of the loss; losses.npz then also holds it.
@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 #include "sweep.hpp"
-#include "cli/canvas.hpp"
+#include "render/canvas.hpp"
 #include "cli/commands.hpp"
 #include "npz.hpp"
 #include "task.hpp"

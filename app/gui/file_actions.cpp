@@ -164,6 +164,14 @@ void FileActions::dialog_export_tracked() {
     });
 }
 
+void FileActions::dialog_export(const std::string& ext) {
+    dialog_.open("Export", true, ext, last_dir_ + "/" + lab_.task_name() + ext, [this](const std::string& p) {
+        last_dir_ = parent(p);
+        const std::string err = lab_.exporter.start(p);
+        if (!err.empty()) lab_.show_error("Cannot export", err);
+    });
+}
+
 void FileActions::dialog_open_lesson() {
     dialog_.open("Open lesson", false, ".md", std::string(PS_ASSETS_DIR) + "/lessons", [this](const std::string& p) {
         const std::string err = lab_.lessons.open(p);

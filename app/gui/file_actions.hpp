@@ -34,6 +34,7 @@ public:
     void dialog_screenshot();
     void dialog_export_tracked();
     void dialog_open_lesson();
+    void dialog_export(const std::string& ext);   // .gif, .mp4 or .png: then File > Export's job
     // The lessons that ship (title, path), read once.
     const std::vector<std::pair<std::string, std::string>>& shipped_lessons();
     void look(const std::string& dir);   // open a dialog only to look (figures, tests)

@@ -18,6 +18,7 @@ Lab::Lab(const GuiOptions& opt)
                [this](const std::string& t, const std::string& x) { show_error(t, x); }),
       files(*this),
       lessons(*this),
+      exporter(*this),
       opt_(opt) {
     live.set_prepare([this] { return prepare_episode(); });
 }
@@ -190,6 +191,7 @@ void Lab::update(double dt) {
         else note("could not use the trained parameters: " + err, true);
     }
     curves.update(training, clock_);
+    exporter.poll();
     lessons.update();
     live.update(dt);
 }

@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 #include "gui/curve_model.hpp"
+#include "gui/exporter.hpp"
 #include "gui/file_actions.hpp"
 #include "gui/lesson_player.hpp"
 #include "gui/live_session.hpp"
@@ -96,6 +97,7 @@ public:
     TaskBuilder builder;
     FileActions files;
     LessonPlayer lessons;
+    Exporter exporter;
     Messages log;
     ViewState view;
     uint64_t seed = 1;            // initialisation seed for "Train from scratch" and rebuilds

@@ -206,6 +206,7 @@ void Lab::draw() {
     }
     draw_status_bar(lab);
     if (show_help) draw_help(lab);
+    exporter.draw_window();
     files.draw();
     draw_error_popup(lab);
     reset_layout = false;

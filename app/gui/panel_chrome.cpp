@@ -27,6 +27,10 @@ void draw_status_bar(Lab& lab) {
         ImGui::SameLine();
         ImGui::TextColored(kStaged, "building the network... %.1f s |", lab.clock() - lab.builder.started_at());
     }
+    if (lab.exporter.busy()) {
+        ImGui::SameLine();
+        ImGui::TextColored(kStaged, "exporting %.0f %% |", double(lab.exporter.progress()) * 100);
+    }
     const auto& log = lab.log.lines();
     if (!log.empty()) {
         const auto& l = log.back();

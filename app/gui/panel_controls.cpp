@@ -41,6 +41,8 @@ void draw_menu(Lab& lab) {
         }
         ImGui::Separator();
         if (ImGui::MenuItem("Save screenshot...", nullptr, false, files)) lab.files.dialog_screenshot();
+        if (ImGui::MenuItem("Export episode (GIF, MP4) or a view (PNG)...", nullptr, false, lab.live.has_task()))
+            lab.exporter.open = true;
         ImGui::Separator();
         if (ImGui::MenuItem("Quit", "Ctrl+Q", false, !lab.monkey)) lab.quit_ = true;
         ImGui::EndMenu();

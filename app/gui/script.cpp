@@ -219,6 +219,32 @@ const std::vector<ScriptAction>& table() {
              l.set_ui_scale(float(v));
              return std::string();
          }},
+        {"export", "=FILE.gif|.mp4|.png: the episode (or, .png, one view) with File > Export's settings",
+         [](L& l, S a) { return popup(l, "Cannot export", l.exporter.start(a)); }},
+        {"export-views", "=A,B,...: the views of an exported animation",
+         [](L& l, S a) {
+             l.exporter.options.views.clear();
+             std::string cur;
+             for (char c : a + ",") {
+                 if (c == ',') {
+                     if (!cur.empty()) l.exporter.options.views.push_back(cur);
+                     cur.clear();
+                 } else {
+                     cur += c;
+                 }
+             }
+             return std::string();
+         }},
+        {"export-png", "=VIEW:PX: the view and size of an exported PNG",
+         [](L& l, S a) {
+             const auto c = a.rfind(':');
+             const int px = c == std::string::npos ? 0 : std::atoi(a.c_str() + c + 1);
+             if (c == std::string::npos || px < 64 || px > 8192) return "export-png: expected VIEW:PX (64..8192), got '" + a + "'";
+             l.exporter.png_view = a.substr(0, c);
+             l.exporter.png_px = px;
+             return std::string();
+         }},
+        {"wait-export", "wait until the export is written", [](L& l, S) { l.exporter.wait(); return std::string(); }},
         {"quit", "end the app", [](L& l, S) { l.quit_ = true; return std::string(); }},
     };
     return t;

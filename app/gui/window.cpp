@@ -169,7 +169,7 @@ int run_gui(const std::vector<std::string>& args) {
             else glfwPollEvents();
             if (glfwWindowShouldClose(win) || lab.quit_requested()) break;
             while (!held && si < script.size() && script[si].frame <= sframe) {
-                if (script[si].action == "wait-train") unmeasured_until = std::max(unmeasured_until, frame);
+                if (script[si].action.rfind("wait-", 0) == 0) unmeasured_until = std::max(unmeasured_until, frame);
                 if (script[si].action == "panel") unmeasured_until = std::max(unmeasured_until, frame + 1);
                 const std::string e = gui::run_script(lab, script[si]);
                 if (!e.empty()) {

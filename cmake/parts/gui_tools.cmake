@@ -1,13 +1,8 @@
 # GUI test tools (built with the GUI): the display-free EGL colormap check and a PNG region
 # checker used by the Xvfb tests; `bench_gui` runs the frame-time benchmark (bench/README.md).
 if(TARGET ps_gui)
-  # ps_gui is an OBJECT library: whoever links it gets its objects but not those of ps_engine
-  # (CMake passes on only directly linked object libraries' files), so the app links the engine
-  # itself as well. This belongs in cmake/app.cmake; linking it twice is harmless.
-  target_link_libraries(plastiscope PRIVATE ps_engine)
-
   add_executable(ps_egl_colormap ${CMAKE_SOURCE_DIR}/tests/gui/egl_colormap.cpp)
-  target_link_libraries(ps_egl_colormap PRIVATE ps_gui ps_engine)
+  target_link_libraries(ps_egl_colormap PRIVATE ps_gui ps_render ps_engine)   # object libraries: all named
   target_compile_options(ps_egl_colormap PRIVATE ${PS_WARN})
 
   add_executable(ps_png_region ${CMAKE_SOURCE_DIR}/tests/gui/png_region.cpp)

@@ -182,6 +182,19 @@ case "$case_" in
     grep -q "array 'x' holds NaN" "$work/err" || fail "the error does not name the array"
     [ "$(wc -l <"$work/err")" = 1 ] || fail "expected one line of error output"
     ;;
+  export)   # File > Export: the episode as it was shown (a branch included) as GIF and MP4, a view as PNG
+    run --task images --frames 30 --at 2 scrub=60 --at 3 set=eta_override=0.02 --at 4 export="$work/e.gif" \
+        --at 5 wait-export --at 6 export-views=H,activity --at 7 export="$work/e.mp4" --at 8 wait-export \
+        --at 9 export-png=W+A*H:1024 --at 10 export="$work/v.png" --at 11 wait-export --at 12 expect-no-error \
+        --at 14 export="$work/x.txt" --at 15 expect-error --at 16 dismiss-error
+    expect_ok
+    for f in e.gif e.mp4 v.png; do [ -s "$work/$f" ] || fail "no $f"; done
+    if command -v ffprobe >/dev/null; then
+      n=$(ffprobe -v error -count_frames -show_entries stream=nb_read_frames -of csv=p=0 "$work/e.gif")
+      [ "$n" = 61 ] || fail "e.gif has $n frames, expected 61 (t = 0..60: the branch at 60 ends the episode)"
+    fi
+    "$png" "$work/v.png" 20 40 900 900 || fail "the exported view is uniform"
+    ;;
   corrupt_flag)   # --checkpoint on a corrupt file: one clear line, exit 2
     printf 'PK\003\004 not really a zip' >"$work/corrupt.npz"
     run --frames 5 --checkpoint "$work/corrupt.npz"

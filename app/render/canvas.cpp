@@ -1,5 +1,5 @@
-// The CLI's RGB canvas and its PNG writer (canvas.hpp).
-#include "cli/canvas.hpp"
+// The RGB canvas and its PNG writer (canvas.hpp).
+#include "render/canvas.hpp"
 #include <zlib.h>
 #include <algorithm>
 #include <cmath>

@@ -1,6 +1,6 @@
-// The CLI's figures (sweep's curves.png, flp-report's plots): an RGB canvas with rectangles,
-// thick dashed lines and stb_easy_font text, written as PNG with zlib. Plot helpers (a "nice"
-// tick step, short number text) sit beside it.
+// Pictures drawn on the CPU, without a window (sweep's curves.png, flp-report's plots, the frames
+// of exported episodes): an RGB canvas with rectangles, thick dashed lines and stb_easy_font
+// text, written as PNG with zlib. Plot helpers (a "nice" tick step, short number text) beside it.
 #pragma once
 #include <cstdint>
 #include <string>
