@@ -18,9 +18,6 @@
 
 namespace ps {
 
-// Old spelling of MatR<float>, still used by app/gui (remove once it says MatR<float>).
-using MatRf = MatR<float>;
-
 struct PresetInfo {
     std::string name;
     std::string help;      // one line: what it is and how long it trains (e.g. "~40 s on one core")
