@@ -7,9 +7,9 @@
 // Every row runs in a child process of its own (fork), so its peak resident memory is its own and
 // one row's heap does not slow the next; a peer row runs the Python script as a child too. Each
 // figure is the median of repeated runs (5, or 3 with --quick) with the min-max beside it. The
-// peers are the scripts of ../shared/peer (and bench/peer), run with /usr/bin/python3;
+// peers are the scripts of bench/peer (bench/peer/README.md), run with /usr/bin/python3;
 // PS_PEER_LD_LIBRARY_PATH, if set, becomes their LD_LIBRARY_PATH (e.g. the private OpenBLAS of
-// ../shared/peer/get_openblas.sh, the peers' faster configuration).
+// bench/peer/get_openblas.sh, the peers' faster configuration).
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -182,13 +182,12 @@ struct PeerSpec {
     std::string key = "episodes_per_s";   // or "ms_per_episode" (converted)
 };
 
-// The PyTorch peer of each (task, preset), where one exists. Paths are relative to the source tree.
+// The PyTorch peer of each (task, preset), where one exists (scripts in bench/peer).
 PeerSpec peer_for(const std::string& task, const std::string& preset, int episodes) {
-    const std::string shared = std::string(PS_ASSETS_DIR) + "/../../shared/peer/";
-    const std::string ours = std::string(PS_ASSETS_DIR) + "/../bench/peer/";
+    const std::string ours = std::string(PS_PEER_DIR) + "/";
     const std::string e = " --episodes " + std::to_string(episodes);
-    if (task == "patterns" && preset == "paper") return {shared + "torch_patterns.py", e + " --print-every 1000000"};
-    if (task == "images" && preset == "paper") return {shared + "torch_images.py", e + " --print-every 1000000"};
+    if (task == "patterns" && preset == "paper") return {ours + "torch_patterns.py", e + " --print-every 1000000"};
+    if (task == "images" && preset == "paper") return {ours + "torch_images.py", e + " --print-every 1000000"};
     const std::string e8 = " --episodes " + std::to_string(std::max(8, episodes / 8 * 8));
     if (task == "omniglot" && preset == "paper") return {ours + "torch_omniglot.py", e + " --warmup 20 --report 1000000", "ms_per_episode"};
     if (task == "omniglot" && preset == "quick")
@@ -239,7 +238,7 @@ int main(int argc, char** argv) {
                       s.med * bytes / 1e9, 100.0 * s.med * bytes / 1e9 / std::max(bw.med, 1e-9), 12.0 * n * n / 1e6);
         row(name.c_str(), s, "steps/s", note);
         if (with_peer) {
-            const std::string script = std::string(PS_ASSETS_DIR) + "/../../shared/peer/torch_forward.py";
+            const std::string script = std::string(PS_PEER_DIR) + "/torch_forward.py";
             const Stat p = peer(script, "--n " + std::to_string(n) + " --threads 1 --steps " + std::to_string(quick ? steps / 2 : steps * 2),
                                 "steps_per_s", reps);
             char pn[128];

@@ -1,4 +1,4 @@
-// The differentiable-plasticity recurrent network of SPEC section 1 (Miconi, Clune & Stanley
+// The differentiable-plasticity recurrent network of docs/science.md §1 (Miconi, Clune & Stanley
 // 2018): forward stepping one timestep at a time, and exact hand-written BPTT.
 //
 // Row-vector convention of the DP code: x(t) is a row of N activities; matrices are (pre, post).

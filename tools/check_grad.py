@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Checks a `plastiscope grad` dump of the patterns task with an independent numpy model.
 
-Re-implements the plastic network's forward pass (SPEC section 1) from the dumped inputs and
+Re-implements the plastic network's forward pass (docs/science.md §1) from the dumped inputs and
 parameters in float64, checks that it gives the dumped loss, then compares the dumped analytic
 gradient with central finite differences on up to 25 entries of every parameter.
 

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Independent check of an FLP gradient dump (`plastiscope grad --task flp-sine|flp-classify ...`).
 
-Re-implements the FLP / OML inner loop of SPEC section 4 in numpy (float64) straight from the
+Re-implements the FLP / OML inner loop of docs/science.md §4 in numpy (float64) straight from the
 equations, recomputes the query loss from the dumped inputs and parameters, and compares the
 dumped exact gradients with central differences of this independent forward pass on a random
 sample of elements of every parameter (fourth-order central differences). Exit code 0 if the
@@ -38,7 +38,7 @@ def loss_fn(kind, yh, y):
 
 
 def query_loss(cfg, p, ep):
-    """The episode of SPEC 4: representation layers fixed, head layers learn in the inner loop."""
+    """The episode of docs/science.md §4: representation layers fixed, head layers learn in the inner loop."""
     learner = cfg["learner"]
     kind = "xent" if "ways" in cfg else "mse"
     L = cfg["rep_layers"] + cfg["head_layers"]

@@ -18,7 +18,7 @@ eps="${OMNI_EPISODES:-250000}"
 real_eps="${OMNI_REAL_EPISODES:-60000}"
 neval="${OMNI_EVAL:-2000}"
 seed="${OMNI_SEED:-1}"
-export PS_OMNIGLOT_DIR="${PS_OMNIGLOT_DIR:-$root/../shared/omniglot}"
+# Real data: $PS_OMNIGLOT_DIR if set, else the packed small subsets in assets/omniglot/.
 
 train() {   # dir episodes extra-args...
     local dir=$1 n=$2; shift 2

@@ -29,21 +29,7 @@ import time
 import numpy as np
 import torch
 
-
-def tune_runtime(threads, flush_denormal=True, malloc_tuning=True):
-    """Thread count, denormal flushing and glibc malloc settings (as the other peer scripts)."""
-    torch.set_num_threads(threads)
-    if flush_denormal:
-        torch.set_flush_denormal(True)
-    msg = "malloc=default"
-    if malloc_tuning:
-        import ctypes
-        libc = ctypes.CDLL("libc.so.6")
-        ok = libc.mallopt(-3, 1 << 30) or libc.mallopt(-3, 32 << 20)   # M_MMAP_THRESHOLD
-        ok2 = libc.mallopt(-1, 2 ** 31 - 1)                              # M_TRIM_THRESHOLD
-        msg = f"malloc=tuned({ok},{ok2})"
-    blas = sorted({l.split()[-1] for l in open("/proc/self/maps") if "blas" in l and ".so" in l})
-    return f"{msg} ftz={int(flush_denormal)} blas={','.join(b.split('/')[-2] + '/' + b.split('/')[-1] for b in blas) or 'none'}"
+from peer_runtime import add_runtime_flags, setup_runtime
 
 
 def parse_args():
@@ -58,8 +44,7 @@ def parse_args():
     p.add_argument("--size", type=int, default=9)
     p.add_argument("--steps", type=int, default=250)
     p.add_argument("--alpha", choices=["independent", "shared", "none"], default="independent")
-    p.add_argument("--no-malloc-tuning", action="store_true")
-    p.add_argument("--no-flush-denormal", action="store_true")
+    add_runtime_flags(p)
     return p.parse_args()
 
 
@@ -125,7 +110,7 @@ class Mazes:
 
 def main():
     a = parse_args()
-    rt = tune_runtime(a.threads, not a.no_flush_denormal, not a.no_malloc_tuning)
+    rt = setup_runtime(a.threads, not a.no_flush_denormal, not a.no_malloc_tuning)
     torch.manual_seed(a.seed)
     rng = np.random.default_rng(a.seed)
     N, K, B, T = a.hidden, 16, a.batch, a.steps

@@ -1,4 +1,4 @@
-// Episodes for the FLP tasks (SPEC section 4):
+// Episodes for the FLP tasks (docs/science.md §4):
 //  - continual sine regression: 10 functions y = A sin(x + phase), A ~ U[0.1, 5.1],
 //    phase ~ U[0, pi], x ~ U[-5, 5]; input = onehot(function id, 10) ++ x; the inner loop sees
 //    `steps_per_func` minibatches of `batch` points of function 1, then of function 2, ...

@@ -1,4 +1,4 @@
-// Feedback and local plasticity (Lindsey & Litwin-Kumar 2020, SPEC section 4) and its gradient
+// Feedback and local plasticity (Lindsey & Litwin-Kumar 2020, docs/science.md §4) and its gradient
 // baselines (OML: inner SGD on the head; plain online SGD), with exact hand-written
 // meta-gradients through the whole unrolled inner loop.
 //
@@ -127,7 +127,7 @@ private:
 };
 
 struct InitOptions {
-    double p_init = 0.0;           // initial plasticity rate (SPEC: 0)
+    double p_init = 0.0;           // initial plasticity rate (docs/science.md: 0)
     double beta_init = 0.5;        // initial feedback mix
     double lr_init = 0.03;         // initial inner SGD rate
     double feedback_gain = 1.0;    // B ~ feedback_gain * N(0, 2 / n_out) (He, as the authors' code)

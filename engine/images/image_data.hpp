@@ -1,4 +1,4 @@
-// Natural-image data for the images task (DP 2018 image completion, SPEC sections 3 and 5):
+// Natural-image data for the images task (DP 2018 image completion, docs/science.md §3 and §5):
 // grayscale decoding (stb_image), area-average rescaling, the random patch cutter shared by the
 // asset builder (tools/images/make_images) and the user-folder loader, the committed patch set
 // (assets/images/patches.npz), and CIFAR-10 binary batches converted to grayscale.

@@ -1,4 +1,4 @@
-// The maze of the DP 2018 reinforcement-learning experiment (SPEC section 3): a square labyrinth
+// The maze of the DP 2018 reinforcement-learning experiment (docs/science.md §3): a square labyrinth
 // with border walls and pillars at every (even row, even column), the centre cell cleared (an
 // irregularity the agent can localise itself with, as in the authors' code). Each episode draws a
 // reward cell (a free cell other than the centre); the agent starts in the centre. Reaching the

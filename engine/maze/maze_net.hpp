@@ -1,4 +1,4 @@
-// The maze agent of DP 2018 / Backpropamine 2019 (SPEC sections 1 and 3): a recurrent tanh network
+// The maze agent of DP 2018 / Backpropamine 2019 (docs/science.md §1 and §3): a recurrent tanh network
 // with plastic recurrent connections, a linear policy head (softmax over 4 actions outside) and a
 // linear value head, run on a batch of B independent episodes, with exact hand-written BPTT
 // through the whole episode including the traces.
@@ -51,7 +51,7 @@ struct NetConfig {
     TraceRule rule = TraceRule::Oja;
     double clip = 0;              // |H| <= clip after each update (0 = off; Neuromod needs > 0)
     double w_init = 1.0;          // W ~ w_init · N(0,1) / √n
-    double a_init = 0.01;         // A ~ a_init · U(0,1)   (SPEC: α ~ 0.01·U)
+    double a_init = 0.01;         // A ~ a_init · U(0,1)   (docs/science.md: α ~ 0.01·U)
     double eta_init = 0.01;
     bool plastic() const { return alpha != AlphaMode::None; }
 };

@@ -179,10 +179,73 @@ CharSet group(std::vector<Item>& items, int side, const std::string& source) {
 }
 }  // namespace
 
+namespace {
+bool ends_with_npz(const std::string& p) {
+    if (p.size() < 4) return false;
+    std::string ext = p.substr(p.size() - 4);
+    std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+    return ext == ".npz";
+}
+
+// The project's packed asset (assets/omniglot/README.md, made by tools/omniglot/make_omniglot.py):
+// 1-bit drawings unpacked to 0/1 ink and reduced as a PNG would be, so both give the same bytes.
+std::vector<Item> read_packed(const std::string& path, int side) {
+    const std::string label = printable(path);
+    auto fail = [&](const std::string& why) { return DataError("Omniglot asset '" + label + "': " + why); };
+    ArrayMap am;
+    try {
+        am = npz_read(path, int64_t(256) << 20);
+    } catch (const std::exception& e) {
+        throw fail(std::string(e.what()) + " (rebuild it with tools/omniglot/make_omniglot.py, see assets/omniglot/README.md)");
+    }
+    auto get = [&](const std::string& n, size_t ndim) -> const Array& {
+        auto it = am.find(n);
+        if (it == am.end()) throw fail("array '" + n + "' is missing");
+        if (it->second.dtype != Array::Dtype::U8 || it->second.shape.size() != ndim)
+            throw fail("array '" + n + "' is not a " + std::to_string(ndim) + "-D uint8 array");
+        return it->second;
+    };
+    std::map<std::string, std::string> meta;
+    try {
+        meta = parse_flat_json(array_text(get("meta", 1)));
+    } catch (const ConfigError& e) {
+        throw fail(std::string("meta: ") + e.what());
+    }
+    if (meta["format"] != "plastiscope-omniglot-1") throw fail("unknown format '" + printable(meta["format"]) + "'");
+    const int in_side = std::atoi(meta["side"].c_str());
+    if (in_side < side || in_side > 4096)
+        throw fail("meta has side=" + printable(meta["side"]) + " (expected " + std::to_string(side) + " to 4096)");
+    const Array& ink = get("ink", 2);
+    const int64_t npx = int64_t(in_side) * in_side, nbytes = (npx + 7) / 8;
+    std::vector<std::string> paths;
+    {
+        const std::string s = array_text(get("paths", 1));
+        size_t a = 0;
+        for (size_t b; (b = s.find('\n', a)) != std::string::npos; a = b + 1) paths.push_back(s.substr(a, b - a));
+        paths.push_back(s.substr(a));
+    }
+    if (ink.shape[1] != nbytes || ink.shape[0] != int64_t(paths.size()))
+        throw fail("ink has shape (" + std::to_string(ink.shape[0]) + ", " + std::to_string(ink.shape[1]) + "), expected (" +
+                   std::to_string(paths.size()) + ", " + std::to_string(nbytes) + ") for " + std::to_string(paths.size()) +
+                   " paths of " + std::to_string(in_side) + " px");
+    std::vector<Item> items(paths.size());
+    std::vector<float> v(static_cast<size_t>(npx));
+    for (size_t i = 0; i < paths.size(); ++i) {
+        if (!split3(paths[i], items[i])) throw fail("path " + std::to_string(i) + " '" + printable(paths[i]) + "' is not alphabet/character/file.png");
+        const uint8_t* src = &ink.u8[i * size_t(nbytes)];
+        for (int64_t k = 0; k < npx; ++k) v[size_t(k)] = float((src[k >> 3] >> (7 - (k & 7))) & 1);
+        items[i].img = to_bytes(area_downsample(v, in_side, side));
+    }
+    return items;
+}
+}  // namespace
+
 CharSet load_omniglot(const std::string& path, int side) {
     std::error_code ec;
     std::vector<Item> items;
-    if (fs::is_directory(path, ec)) {
+    if (fs::is_regular_file(path, ec) && ends_with_npz(path)) {
+        items = read_packed(path, side);
+    } else if (fs::is_directory(path, ec)) {
         for (auto it = fs::recursive_directory_iterator(path, ec); !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
             if (!it->is_regular_file(ec)) continue;
             Item item;
@@ -256,15 +319,16 @@ std::string default_glyphs_path() {
 
 std::string default_omniglot_root() {
     if (const char* e = std::getenv("PS_OMNIGLOT_DIR"); e && *e) return e;
-    return std::string(PS_ASSETS_DIR) + "/../../shared/omniglot";
+    return std::string(PS_ASSETS_DIR) + "/omniglot";
 }
 
 std::string find_omniglot_part(const std::string& root, const std::string& name) {
     std::error_code ec;
-    const std::string dir = root + "/" + name, zip = dir + ".zip";
+    const std::string dir = root + "/" + name, zip = dir + ".zip", npz = dir + ".npz";
     if (fs::is_directory(dir, ec)) return dir;
     if (fs::is_regular_file(zip, ec)) return zip;
-    throw DataError("Omniglot data not found: neither the folder '" + dir + "' nor '" + zip +
+    if (fs::is_regular_file(npz, ec)) return npz;
+    throw DataError("Omniglot data not found: none of the folder '" + dir + "', '" + zip + "' or '" + npz +
                     "' exists (set PS_OMNIGLOT_DIR to the folder holding images_background[.zip] etc.)");
 }
 

@@ -1,7 +1,8 @@
 // Character data for the one-shot task: the project's glyph set (assets/glyphs/glyphs.npz, made by
 // tools/glyphs/make_glyphs from Noto fonts) and the real Omniglot in its standard layout
 // <root>/<alphabet>/<character>/<drawer>.png, as folders or as the zips Lake et al. distribute
-// (read in place through libzip; PNGs decoded by stb_image). Every image is reduced to the
+// (read in place through libzip; PNGs decoded by stb_image), or packed by the project
+// (assets/omniglot/*.npz: the two small subsets, 1-bit drawings, see assets/omniglot/README.md). Every image is reduced to the
 // network's side (31 px) by area averaging and kept as ink in [0, 1] (0 = paper), one byte a pixel.
 // Also: N-way K-shot episode sampling with random 90-degree rotations as new classes.
 #pragma once
@@ -42,8 +43,9 @@ enum class GlyphSplit { Background = 0, Evaluation = 1, All = 2 };
 // naming the file and what is wrong with it.
 CharSet load_glyphs(const std::string& path, GlyphSplit split);
 // Real Omniglot from a folder or a .zip: every *.png whose path ends in alphabet/character/file
-// (any leading folders, e.g. images_background/, are ignored). Characters with fewer than 2
-// drawings are dropped. Sorted by alphabet, character and file name. Throws DataError.
+// (any leading folders, e.g. images_background/, are ignored); or from the project's packed .npz
+// (the same drawings, so the same bytes). Characters with fewer than 2 drawings are dropped.
+// Sorted by alphabet, character and file name. Throws DataError.
 CharSet load_omniglot(const std::string& path, int side = 31);
 // One PNG (any bit depth, grey or colour, square) -> side² ink values in [0, 1]. The ink is the
 // minority colour, so black-on-white (Omniglot) and white-on-black both work.
@@ -52,11 +54,11 @@ std::vector<float> decode_png_ink(const void* data, size_t size, int side, const
 CharSet without_alphabets(const CharSet& cs, const std::vector<std::string>& names);
 
 // Default locations: $PS_GLYPHS or <assets>/glyphs/glyphs.npz; $PS_OMNIGLOT_DIR or
-// <repo>/../shared/omniglot (where the project keeps the small real subset).
+// <assets>/omniglot (the two small real subsets the project ships, packed).
 std::string default_glyphs_path();
 std::string default_omniglot_root();
-// <root>/<name> if that folder exists, else <root>/<name>.zip if that file exists, else throws
-// DataError listing both.
+// <root>/<name> if that folder exists, else <root>/<name>.zip, else <root>/<name>.npz if that file
+// exists, else throws DataError listing all three.
 std::string find_omniglot_part(const std::string& root, const std::string& name);
 // Loads once per key and shares the result (thread-safe); loader errors propagate.
 std::shared_ptr<const CharSet> cached_charset(const std::string& key, const std::function<CharSet()>& load);

@@ -26,7 +26,7 @@ struct BinImage {
 // Result: an 8-connected skeleton one pixel wide (a few 2-pixel corners may remain).
 void thin_zhang_suen(BinImage& img);
 
-// One synthetic drawer. Ranges follow SPEC section 5.
+// One synthetic drawer. Ranges follow docs/science.md §5.
 struct DrawerRanges {
     double rot_deg = 10;      // rotation U(-rot, rot) degrees
     double shear = 0.2;       // x-shear U(-s, s)

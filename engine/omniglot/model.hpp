@@ -11,7 +11,7 @@
 //            = H(t) ⊙ 1 (1 - η y(t)²)ᵀ + η x(t) y(t)ᵀ
 // and the loss is the cross-entropy of the query step, -log y(T-1)[target].
 //
-// Backward through the trace, with g_H the gradient on H(t+1) (SPEC section 1, Oja variant):
+// Backward through the trace, with g_H the gradient on H(t+1) (docs/science.md §1, Oja variant):
 //     g_η     += Σ g_H ⊙ (x yᵀ - H(t) ⊙ 1 (y²)ᵀ)
 //     g_x(t)  += η g_H y
 //     g_y(t)_j = η (g_Hᵀ x)_j - 2 η y_j Σ_i g_H,ij H(t)_ij

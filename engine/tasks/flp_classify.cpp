@@ -1,4 +1,4 @@
-// Continual few-shot classification (Lindsey & Litwin-Kumar 2020; SPEC section 4). Each episode
+// Continual few-shot classification (Lindsey & Litwin-Kumar 2020; docs/science.md §4). Each episode
 // picks 5 classes and gives them random labels 0..4; the inner loop sees 5 images of label 0 one
 // at a time, then 5 of label 1, ... (25 inner steps of one image), and the query asks for 5 more
 // images of each (25).

@@ -1,4 +1,4 @@
-// Continual sine regression (Lindsey & Litwin-Kumar 2020, after OML's benchmark; SPEC section 4).
+// Continual sine regression (Lindsey & Litwin-Kumar 2020, after OML's benchmark; docs/science.md §4).
 // Each episode draws 10 functions y = A sin(x + phase); the inner loop sees minibatches of
 // function 1, then of function 2, ... (input = onehot(function id) ++ x), and the query asks for
 // fresh points of all ten. Learners: flp (feedback + local Oja plasticity), oml (inner SGD on

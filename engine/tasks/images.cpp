@@ -1,4 +1,4 @@
-// Natural-image completion (DP 2018 "images" experiment, SPEC sections 3 and 5).
+// Natural-image completion (DP 2018 "images" experiment, docs/science.md §3 and §5).
 // Each episode shows three grayscale patches (minus their mean, divided by their max |value|),
 // each for `prestime` steps followed by `delay` zero steps, for `cycles` cycles (order shuffled
 // per cycle), then one of them with its top or bottom half zeroed for `prestime_test` steps (the

@@ -1,4 +1,4 @@
-// Maze exploration (DP 2018 section "maze", Backpropamine 2019; SPEC section 3): a recurrent
+// Maze exploration (DP 2018 section "maze", Backpropamine 2019; docs/science.md §3): a recurrent
 // agent with plastic connections, trained with advantage actor-critic, must find a hidden reward
 // cell in a labyrinth and, after each teleport, get back to it. Plasticity lets it remember within
 // the episode where the reward was; the slow weights only learn how to explore and how to use the

@@ -87,7 +87,7 @@ public:
             Field::choice("data", &cfg_.data, kDataChoices,
                           "Training data. glyphs: background alphabets of assets/glyphs/glyphs.npz. omniglot: "
                           "images_background of $PS_OMNIGLOT_DIR (folder or .zip); omniglot-small1/2: "
-                          "images_background_small1/2 there (default folder: ../shared/omniglot).",
+                          "images_background_small1/2 there (default: the packed copies in assets/omniglot).",
                           Apply::Episode),
             Field::choice("eval_data", &cfg_.eval_data, kEvalChoices,
                           "Evaluation and live-view data. held-out: the alphabets the training data keeps out "

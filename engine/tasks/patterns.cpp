@@ -1,4 +1,4 @@
-// Binary pattern memorisation (DP 2018, SPEC section 3; authors' simple/simple.py defaults).
+// Binary pattern memorisation (DP 2018, docs/science.md §3; authors' simple/simple.py defaults).
 // Each episode shows a few random ±1 patterns, each for `prestime` steps followed by `delay`
 // zero steps, for `cycles` cycles (order shuffled per cycle), then one of them with a fraction
 // of its bits zeroed for `prestime_test` steps (the layout, the loss and everything else a

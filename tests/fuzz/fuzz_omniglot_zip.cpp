@@ -1,5 +1,6 @@
 // libFuzzer target: real Omniglot as a .zip (load_omniglot in engine/omniglot/dataset.cpp: member
-// names -> alphabet/character/drawer, PNG members decoded) on arbitrary bytes.
+// names -> alphabet/character/drawer, PNG members decoded) and, from the same bytes, as the
+// project's packed .npz (assets/omniglot: meta, paths, 1-bit ink) on arbitrary bytes.
 // Properties: a CharSet of >= 2 characters with >= 2 drawings each and consistent indices, or one
 // DataError naming the file on one line.
 #include "omniglot/dataset.hpp"
@@ -7,8 +8,8 @@
 
 using namespace ps;
 
-extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-    const std::string path = fuzz::scratch_file("images_background.zip", data, size);
+namespace {
+void try_load(const std::string& path) {
     try {
         const omni::CharSet cs = omni::load_omniglot(path, 31);
         if (cs.num_chars() < 2 || cs.pixels.size() != size_t(cs.num_images()) * 31 * 31)
@@ -20,5 +21,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     } catch (const std::exception& e) {
         fuzz::fuzz_fail(std::string("load_omniglot threw something other than DataError: ") + e.what());
     }
+}
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+    try_load(fuzz::scratch_file("images_background.zip", data, size));
+    try_load(fuzz::scratch_file("images_background.npz", data, size));
     return 0;
 }

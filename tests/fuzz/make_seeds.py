@@ -9,7 +9,8 @@ Small valid inputs of every loader, in the variants each accepts, plus a few nea
   fuzz_glyphs       tiny glyph sets (format plastiscope-glyphs-1, side 8, 2 drawers)
   fuzz_png          character images: grey 8-bit, 1-bit, RGB, grey+alpha 16-bit, palette,
                     interlaced; white-on-black and black-on-white
-  fuzz_omniglot_zip a 2-alphabet, 3-character Omniglot zip (stored and deflated)
+  fuzz_omniglot_zip a 2-alphabet, 3-character Omniglot zip (stored and deflated), and the same
+                    drawings packed by tools/omniglot/make_omniglot.py (the assets' format)
   fuzz_digits       a minimal digits.bin (1000 images of 1x1: 100 per digit)
   fuzz_image_file   photos of an image folder: PNG (RGB, grey, RGBA, flat, too small), BMP, TGA
   fuzz_cifar        CIFAR-10 batches of 3, 6 and 8 records (with and without test_batch.bin)
@@ -188,6 +189,16 @@ def seeds_omniglot():
                                 png(glyph_image(33, rng))))
     out("fuzz_omniglot_zip", "background.zip", zip_of(members))
     out("fuzz_omniglot_zip", "deflated.zip", zip_of(members[:4], deflate=True))
+    # The packed form of real Omniglot (assets/omniglot): 1-bit drawings of 31 px.
+    sys.path.insert(0, os.path.join(HERE, "..", "..", "tools", "omniglot"))
+    import make_omniglot
+    with tempfile.TemporaryDirectory() as tmp:
+        src = os.path.join(tmp, "images_background_small1.zip")
+        bits = [("images_background/%s" % m[0].split("/", 1)[1], png((glyph_image(31, rng) > 127).astype(np.uint8), bit_depth=1))
+                for m in members]
+        with open(src, "wb") as f:
+            f.write(zip_of(bits))
+        out("fuzz_omniglot_zip", "packed.npz", make_omniglot.npz_bytes(make_omniglot.pack(src)))
 
 
 def seeds_digits():

@@ -85,7 +85,7 @@ TEST_CASE("BOHP tasks are registered with presets, fields and clear config error
     CHECK_THROWS_AS(r->train_step(), ConfigError);   // no step left after the swap
 }
 
-TEST_CASE("BOHP episodes follow the SPEC layout", "[bohp]") {
+TEST_CASE("BOHP episodes follow the layout of docs/science.md §2", "[bohp]") {
     Rng rng(5);
     Episode<double> ep;
     {

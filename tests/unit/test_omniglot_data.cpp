@@ -1,10 +1,11 @@
 // Omniglot data: the glyph synthesis (thinning, drawers, downsampling, determinism), the committed
-// glyph set, the real Omniglot loaders (zip and folder, from ../shared/omniglot when present) and
-// the episode sampler.
+// glyph set, the real Omniglot loaders (the shipped packed subsets, and the same drawings as PNG
+// folders and zips) and the episode sampler.
 #include <catch2/catch.hpp>
 
 #include <stb_image_write.h>
 #include <unistd.h>
+#include <zip.h>
 
 #include <cstdio>
 #include <cstdlib>
@@ -199,16 +200,11 @@ TEST_CASE("omniglot png: decoding, polarity, bad input", "[omniglot]") {
     CHECK_THROWS_WITH(decode_png_ink(wide.data(), wide.size(), 31, "wide.png"), Catch::Contains("40x20"));
 }
 
-TEST_CASE("omniglot loader: real subset from the zip and from the unpacked folder", "[omniglot]") {
-    const std::string root = default_omniglot_root();
-    std::string zip;
-    try {
-        zip = find_omniglot_part(root, "images_background_small1");
-    } catch (const DataError&) {
-        WARN("no real Omniglot subset under " << root << ": skipped");
-        return;
-    }
-    const CharSet z = load_omniglot(zip);
+TEST_CASE("omniglot loader: the shipped real subsets, and the same drawings as PNG folder and zip", "[omniglot]") {
+    const std::string root = std::string(PS_ASSETS_DIR) + "/omniglot";
+    const std::string packed = find_omniglot_part(root, "images_background_small1");
+    CHECK(packed == root + "/images_background_small1.npz");
+    const CharSet z = load_omniglot(packed);
     CHECK(z.alphabets == std::vector<std::string>{"Balinese", "Early_Aramaic", "Greek", "Korean", "Latin"});
     CHECK(z.num_chars() == 136);
     CHECK(z.num_images() == 2720);
@@ -218,19 +214,89 @@ TEST_CASE("omniglot loader: real subset from the zip and from the unpacked folde
     ink /= double(z.pixels.size());
     CHECK(ink > 0.02);   // strokes on paper: a few percent of the area
     CHECK(ink < 0.3);
-    if (zip.size() > 4 && zip.substr(zip.size() - 4) == ".zip" && std::system("command -v unzip >/dev/null 2>&1") == 0) {
-        const std::string dir = tmp_dir("unzip");
-        REQUIRE(std::system(("unzip -q -o '" + zip + "' -d '" + dir + "'").c_str()) == 0);
-        const CharSet d = load_omniglot(dir);   // <dir>/images_background_small1/<alphabet>/<character>/*.png
-        CHECK(d.char_name == z.char_name);
-        CHECK(d.char_first == z.char_first);
-        CHECK(d.pixels == z.pixels);
-        fs::remove_all(dir);
-    } else {
-        WARN("unzip not available: folder layout not compared with the zip");
+    const CharSet z2 = load_omniglot(find_omniglot_part(root, "images_background_small2"));
+    CHECK(z2.num_chars() == 156);
+    CHECK(z2.num_images() == 3120);
+    CHECK(z2.alphabets == std::vector<std::string>{"Greek", "Japanese_(katakana)", "Latin", "Sanskrit", "Tagalog"});
+
+    // Two alphabets written out as PNGs (black ink on white, as Omniglot's files) in the standard
+    // layout, read back from the folder and from a zip of it: the same bytes as from the asset.
+    const ArrayMap am = npz_read(packed);
+    const Array& bits = am.at("ink");
+    const std::string paths = array_text(am.at("paths"));
+    const std::string dir = tmp_dir("png");
+    const std::string zip = dir + "/subset.zip";
+    int err = 0;
+    zip_t* za = zip_open(zip.c_str(), ZIP_CREATE | ZIP_TRUNCATE, &err);
+    REQUIRE(za);
+    std::vector<std::string> keep_bytes;   // libzip reads the buffers at zip_close
+    keep_bytes.reserve(1000);
+    size_t row = 0, a = 0;
+    for (size_t b; a <= paths.size(); a = b + 1, ++row) {
+        b = paths.find('\n', a);
+        if (b == std::string::npos) b = paths.size();
+        const std::string rel = paths.substr(a, b - a);
+        if (rel.rfind("Greek/", 0) != 0 && rel.rfind("Latin/", 0) != 0) continue;
+        std::vector<unsigned char> px(105 * 105);
+        for (size_t k = 0; k < px.size(); ++k) px[k] = ((bits.u8[row * 1379 + k / 8] >> (7 - k % 8)) & 1) ? 0 : 255;
+        keep_bytes.push_back(png_bytes(px, 105, 105));
+        const fs::path f = fs::path(dir) / "images_background_small1" / rel;
+        fs::create_directories(f.parent_path());
+        std::ofstream(f, std::ios::binary) << keep_bytes.back();
+        zip_source_t* src = zip_source_buffer(za, keep_bytes.back().data(), keep_bytes.back().size(), 0);
+        REQUIRE(zip_file_add(za, ("images_background_small1/" + rel).c_str(), src, ZIP_FL_OVERWRITE) >= 0);
     }
+    REQUIRE(zip_close(za) == 0);
+    CHECK(row == 2720);
+    const CharSet want = without_alphabets(z, {"Balinese", "Early_Aramaic", "Korean"});
+    REQUIRE(want.num_chars() == 50);
+    for (const std::string& from : {dir + "/images_background_small1", zip}) {
+        INFO(from);
+        const CharSet d = load_omniglot(from);
+        CHECK(d.alphabets == want.alphabets);
+        CHECK(d.char_name == want.char_name);
+        CHECK(d.char_first == want.char_first);
+        CHECK(d.pixels == want.pixels);
+    }
+    fs::remove_all(dir);
+
+    // Where the original zips are at hand (CI: PS_OMNIGLOT_SOURCE), the asset equals them whole.
+    if (const char* src = std::getenv("PS_OMNIGLOT_SOURCE"); src && *src) {
+        for (const char* part : {"images_background_small1", "images_background_small2"}) {
+            const CharSet orig = load_omniglot(find_omniglot_part(src, part));
+            const CharSet mine = load_omniglot(root + "/" + part + ".npz");
+            CHECK(orig.char_name == mine.char_name);
+            CHECK(orig.char_first == mine.char_first);
+            CHECK(orig.pixels == mine.pixels);
+        }
+    }
+
     CHECK_THROWS_WITH(load_omniglot(root + "/no-such-thing"), Catch::Contains("no such folder or zip"));
     CHECK_THROWS_WITH(find_omniglot_part(root, "images_nowhere"), Catch::Contains("PS_OMNIGLOT_DIR"));
+}
+
+TEST_CASE("omniglot loader: a damaged packed subset is one error naming the file and the array", "[omniglot]") {
+    const std::string dir = tmp_dir("bad");
+    const ArrayMap good = npz_read(std::string(PS_ASSETS_DIR) + "/omniglot/images_background_small1.npz");
+    auto write = [&](const std::string& name, ArrayMap m) {
+        const std::string p = dir + "/" + name + ".npz";
+        npz_write(p, m);
+        return p;
+    };
+    ArrayMap m = good;
+    m.erase("paths");
+    CHECK_THROWS_WITH(load_omniglot(write("nopaths", m)), Catch::Contains("nopaths.npz") && Catch::Contains("'paths' is missing"));
+    m = good;
+    m["ink"].shape[0] -= 1;
+    m["ink"].u8.resize(size_t(m["ink"].shape[0] * m["ink"].shape[1]));
+    CHECK_THROWS_WITH(load_omniglot(write("short", m)), Catch::Contains("ink has shape (2719, 1379)"));
+    m = good;
+    m["meta"] = text_array("{\"format\":\"plastiscope-omniglot-1\",\"side\":\"9999\"}");
+    CHECK_THROWS_WITH(load_omniglot(write("side", m)), Catch::Contains("side=9999"));
+    m = good;
+    m["meta"] = text_array("{\"format\":\"something-else\"}");
+    CHECK_THROWS_WITH(load_omniglot(write("format", m)), Catch::Contains("unknown format 'something-else'"));
+    fs::remove_all(dir);
 }
 
 TEST_CASE("omniglot episodes: distinct classes, a fresh drawing for the query", "[omniglot]") {

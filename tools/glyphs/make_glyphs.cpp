@@ -36,7 +36,7 @@ using ps::omni::BinImage;
 namespace {
 
 constexpr int kSide = 105;    // Omniglot's image size
-constexpr int kNet = 31;      // what the network sees (SPEC: 105 -> 31)
+constexpr int kNet = 31;      // what the network sees (docs/science.md: 105 -> 31)
 constexpr int kDup = 28;      // near-duplicate test resolution
 
 struct Options {

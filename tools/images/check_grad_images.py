@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Checks a `plastiscope grad` dump of the images task with an independent numpy model.
 
-Re-implements the clamped plastic network (SPEC section 1; DP 2018 images experiment) from the
+Re-implements the clamped plastic network (docs/science.md §1; DP 2018 images experiment) from the
 dumped inputs and parameters in float64: a unit whose input is nonzero outputs that input, the
 others tanh(x(t-1) (W + A*H(t))); the last unit is the bias, clamped to info/bias_value; plain
 Hebb H(t+1) = (1-eta) H(t) + eta x(t-1)^T x(t) (or Oja). It checks that this gives the dumped

@@ -1,0 +1,164 @@
+#!/usr/bin/python3
+"""PyTorch peer of the `patterns` task (paper preset): binary pattern memorisation, trained by autograd.
+
+The speed reference for Plastiscope's hand-written BPTT on the same problem (docs/science.md,
+"Binary pattern memorisation"). The network and the episode follow the DP 2018 paper and the
+settings of its authors' experiment:
+
+    x(t)      = tanh( x(t-1) (W + alpha * H(t)) + u(t) )        rows are activities; (pre, post)
+    H(t+1)    = (1 - eta) H(t) + eta x(t-1)^T x(t)              plain Hebb, no clipping
+
+N = 1000 pattern units + 1 bias unit. W and alpha per connection, one trained eta. An episode:
+5 balanced +-1 patterns, 2 cycles in a fresh random order, each shown 6 steps then 4 empty steps,
+then one of them with exactly half its bits zeroed for 6 steps (T = 106). Inputs, the bias
+unit's 1 included, are multiplied by 20 and added. Loss: squared error summed over the pattern
+units at the last step; batch 1, Adam 3e-4.
+
+--ops chooses how the same function is computed: `fast` (default) keeps W, alpha and H transposed
+([post, pre]) so the recurrent product is one BLAS gemv; `addmm` keeps the paper's layout;
+`official` is the plain op sequence (w + alpha * hebb, mm, a bmm outer product). The weights are
+always drawn in the paper's orientation, so all three give the same losses.
+
+Output: one line every --print-every episodes, then `episodes_per_s=<float> final_loss=<float>`
+(final_loss: mean training loss over the last window). bench/bench_engine.cpp reads that line.
+"""
+import argparse
+import sys
+import time
+
+import numpy as np
+import torch
+
+from peer_runtime import add_runtime_flags, setup_runtime
+
+
+def parse_args():
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--episodes", type=int, default=2000, help="training episodes (the paper's run: 2000)")
+    p.add_argument("--threads", type=int, default=2, help="torch.set_num_threads")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--print-every", type=int, default=100)
+    p.add_argument("--lr", type=float, default=3e-4, help="Adam learning rate")
+    p.add_argument("--pattern-size", type=int, default=1000)
+    p.add_argument("--nb-patterns", type=int, default=5)
+    p.add_argument("--nb-prescycles", type=int, default=2)
+    p.add_argument("--prestime", type=int, default=6, help="steps each pattern is shown")
+    p.add_argument("--prestime-test", type=int, default=6, help="steps the probe is shown")
+    p.add_argument("--interpres-delay", type=int, default=4, help="empty steps after each presentation")
+    p.add_argument("--proba-degrade", type=float, default=0.5, help="fraction of the probe's bits zeroed")
+    p.add_argument("--input-boost", type=float, default=20.0)
+    p.add_argument("--eta-init", type=float, default=0.01)
+    p.add_argument("--clip", type=float, default=0.0, help="clamp H to [-clip, clip] after each update (0: off)")
+    p.add_argument("--ops", choices=["fast", "addmm", "official"], default="fast",
+                   help="how the step is computed (same function, same losses)")
+    add_runtime_flags(p)
+    return p.parse_args()
+
+
+class Episodes:
+    """Draws the input sequence and the target of one episode (numpy float32)."""
+
+    def __init__(self, args, rng):
+        self.args, self.rng = args, rng
+        self.bits = args.pattern_size
+        self.n = self.bits + 1
+        self.block = args.prestime + args.interpres_delay
+        self.steps = args.nb_prescycles * args.nb_patterns * self.block + args.prestime_test
+        self.balanced = np.ones(self.bits, dtype=np.float32)
+        self.balanced[: self.bits // 2] = -1.0
+
+    def __call__(self):
+        a, rng, bits = self.args, self.rng, self.bits
+        patterns = np.stack([rng.permutation(self.balanced) for _ in range(a.nb_patterns)])
+        target = patterns[rng.integers(a.nb_patterns)].copy()
+        kept = np.ones(bits, dtype=np.float32)
+        kept[: int(a.proba_degrade * bits)] = 0.0
+        rng.shuffle(kept)
+        u = np.zeros((self.steps, 1, self.n), dtype=np.float32)
+        for cycle in range(a.nb_prescycles):
+            for slot, k in enumerate(rng.permutation(a.nb_patterns)):
+                t0 = (cycle * a.nb_patterns + slot) * self.block
+                u[t0 : t0 + a.prestime, 0, :bits] = patterns[k]
+        u[self.steps - a.prestime_test :, 0, :bits] = target * kept
+        u[:, 0, -1] = 1.0   # the bias unit
+        u *= a.input_boost
+        return torch.from_numpy(u), torch.from_numpy(target)
+
+
+def forward(w, alpha, eta, u, bits, clip, ops):
+    """One episode; returns the pattern units' activity at the last step."""
+    n = w.shape[0]
+    hebb = torch.zeros(n, n)
+    if ops == "fast":   # transposed storage: x (W + alpha H) is (W + alpha H)^T x, a gemv
+        x = torch.zeros(n)
+        for t in range(u.shape[0]):
+            x_new = torch.tanh(torch.addmv(u[t, 0], torch.addcmul(w, alpha, hebb), x))
+            hebb = torch.addcmul(hebb * (1.0 - eta), x_new.unsqueeze(1), (eta * x).unsqueeze(0))
+            if clip > 0:
+                hebb = torch.clamp(hebb, -clip, clip)
+            x = x_new
+        return x[:bits]
+    x = torch.zeros(1, n)
+    for t in range(u.shape[0]):
+        if ops == "addmm":
+            x_new = torch.tanh(torch.addmm(u[t], x, torch.addcmul(w, alpha, hebb)))
+            hebb = torch.addcmul(hebb * (1.0 - eta), (eta * x).t(), x_new)   # (n,1)*(1,n): outer product
+        else:
+            x_new = torch.tanh(x.mm(w + alpha * hebb) + u[t])
+            hebb = (1.0 - eta) * hebb + eta * torch.bmm(x.unsqueeze(2), x_new.unsqueeze(1))[0]
+        if clip > 0:
+            hebb = torch.clamp(hebb, -clip, clip)
+        x = x_new
+    return x[0, :bits]
+
+
+def main():
+    a = parse_args()
+    runtime = setup_runtime(a.threads, not a.no_flush_denormal, not a.no_malloc_tuning)
+    torch.manual_seed(a.seed)
+    episodes = Episodes(a, np.random.default_rng(a.seed))
+    n, bits = episodes.n, episodes.bits
+
+    w = 0.01 * torch.randn(n, n)
+    alpha = 0.01 * torch.randn(n, n)
+    if a.ops == "fast":
+        w, alpha = w.t().contiguous(), alpha.t().contiguous()
+    w.requires_grad_()
+    alpha.requires_grad_()
+    eta = torch.full((1,), a.eta_init).requires_grad_()
+    opt = torch.optim.Adam([w, alpha, eta], lr=a.lr)
+
+    print(f"# torch {torch.__version__} threads={torch.get_num_threads()} N={n} steps/episode={episodes.steps} "
+          f"episodes={a.episodes} lr={a.lr} clip={a.clip} ops={a.ops} seed={a.seed}", flush=True)
+    print(f"# {runtime}", flush=True)
+    sum_loss = sum_err = 0.0
+    count = 0
+    last_loss = last_err = float("nan")
+    start = window_start = time.perf_counter()
+    for ep in range(1, a.episodes + 1):
+        u, target = episodes()
+        opt.zero_grad(set_to_none=True)
+        out = forward(w, alpha, eta, u, bits, a.clip, a.ops)
+        loss = (out - target).pow(2).sum()
+        loss.backward()
+        opt.step()
+        with torch.no_grad():
+            sum_err += (torch.sign(out) != target).float().mean().item()
+        sum_loss += loss.item()
+        count += 1
+        if ep % a.print_every == 0 or ep == a.episodes:
+            now = time.perf_counter()
+            last_loss, last_err = sum_loss / count, sum_err / count
+            print(f"episode={ep} mean_loss={last_loss:.4f} mean_err={last_err:.4f} eta={eta.item():.5f} "
+                  f"window_s={now - window_start:.2f} elapsed_s={now - start:.1f}", flush=True)
+            sum_loss = sum_err = 0.0
+            count = 0
+            window_start = now
+    wall = time.perf_counter() - start
+    print(f"# wall_s={wall:.2f} s_per_episode={wall / a.episodes:.4f} final_err={last_err:.4f} eta={eta.item():.5f}")
+    print(f"episodes_per_s={a.episodes / wall:.5f} final_loss={last_loss:.5f}", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
