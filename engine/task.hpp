@@ -64,6 +64,13 @@ struct LiveEvent {
     std::string path;        // "open-images": a folder or file
 };
 
+// A task's own live state for its task view, as typed data (the maze's agent, reward cell and
+// policy, ...): the task's panel reads it with LiveViews::payload_as<T>() instead of parsing
+// scalars. The struct lives in the task's engine header, beside the task.
+struct LivePayload {
+    virtual ~LivePayload() = default;
+};
+
 struct LiveViews {
     int t = 0, T = 0;                     // timestep reached, episode length
     int64_t episode = 0;                  // live episode counter
@@ -75,6 +82,9 @@ struct LiveViews {
     std::map<std::string, double> scalars;   // "eta", "loss", ...
     std::vector<std::pair<int, std::string>> marks;   // timeline marks: (step, label)
     std::string status;                   // one line shown under the views
+    std::shared_ptr<const LivePayload> payload;   // the task view's typed state, if it has one
+    template <class T>
+    const T* payload_as() const { return dynamic_cast<const T*>(payload.get()); }
 };
 
 // A copy of a live episode's dynamic state (not the parameters, not the episode's data), for

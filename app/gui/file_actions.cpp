@@ -36,7 +36,7 @@ void FileActions::save_checkpoint(const std::string& path) {
     const int eps = lab_.training.eps_per_step();
     BackgroundTrainer* tr = &lab_.training.trainer();   // the action runs on its thread, while it lives
     std::vector<TrainMark> marks = lab_.training.marks();
-    tr->post([path, eps, tr, marks](Task& t, int64_t iter) -> std::string {
+    tr->post([path, eps, tr, marks](Task& t, int64_t iter) -> TrainerNote {
         try {
             TrainingRecord rec;   // how it was trained: the curves, the settings changed, the timeline
             rec.history = tr->history();
@@ -49,7 +49,7 @@ void FileActions::save_checkpoint(const std::string& path) {
             }
             ps::save_checkpoint(path, t, iter * eps, &rec);
         } catch (const std::exception& e) {
-            return std::string("error: cannot save checkpoint ") + path + ": " + e.what();
+            return TrainerNote(std::string("cannot save checkpoint ") + path + ": " + e.what(), true);
         }
         return "saved checkpoint " + path + " (iteration " + std::to_string(iter) + ")";
     });
