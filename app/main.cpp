@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 #include "cli/commands.hpp"
+#include "data_dir.hpp"
 #ifdef PS_HAVE_GUI
 #include "gui/gui.hpp"
 #endif
@@ -17,7 +18,8 @@ void usage() {
         "usage: plastiscope [--task NAME] [--preset P] [--checkpoint FILE] [--config FILE.json]   open the live lab\n"
         "       plastiscope --headless [--task NAME] [--preset P] [--episodes N] [key=value ...]   train in a terminal\n"
         "       plastiscope view FILE.npz                                                         a recording in the lab\n"
-        "       plastiscope COMMAND [--help]\n\ncommands:\n");
+        "       plastiscope COMMAND [--help]\n"
+        "       plastiscope --version                                                              version and data folder\n\ncommands:\n");
     for (const auto& c : ps::command_registry()) std::printf("  %-8s %s\n", c.name.c_str(), c.summary.c_str());
 }
 }  // namespace
@@ -25,6 +27,11 @@ void usage() {
 int main(int argc, char** argv) {
     std::vector<std::string> args(argv + 1, argv + argc);
     if (!args.empty() && (args[0] == "--help" || args[0] == "-h" || args[0] == "help")) { usage(); return 0; }
+    if (!args.empty() && args[0] == "--version") {
+        // The data folder too: where an installed or moved copy reads its assets (data_dir.hpp).
+        std::printf("plastiscope %s\ndata: %s (%s)\n", PS_VERSION, ps::data_dir().c_str(), ps::data_dir_origin());
+        return 0;
+    }
     if (!args.empty() && args[0] == "--headless") return ps::run_headless(std::vector<std::string>(args.begin() + 1, args.end()));
 #ifdef PS_HAVE_GUI
     if (!args.empty() && args[0] == "view") {   // a recording in the lab (docs/recording-format.md)

@@ -2,11 +2,12 @@
 #include "gui/task_builder.hpp"
 #include <filesystem>
 #include "checkpoint.hpp"
+#include "data_dir.hpp"
 
 namespace ps::gui {
 
 std::string pretrained_file(const std::string& task, const std::string& preset) {
-    return std::string(PS_ASSETS_DIR) + "/checkpoints/" + task + "-" + preset + ".npz";
+    return data_path("checkpoints/" + task + "-" + preset + ".npz");
 }
 
 namespace {

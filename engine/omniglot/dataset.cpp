@@ -14,13 +14,10 @@
 #include <tuple>
 
 #include "fields.hpp"
+#include "data_dir.hpp"
 #include "glyph_synth.hpp"
 #include "image_decode.hpp"
 #include "npz.hpp"
-
-#ifndef PS_ASSETS_DIR
-#define PS_ASSETS_DIR "assets"
-#endif
 
 namespace ps::omni {
 
@@ -314,12 +311,12 @@ CharSet without_alphabets(const CharSet& cs, const std::vector<std::string>& nam
 // ---------------------------------------------------------------- locations and cache
 std::string default_glyphs_path() {
     if (const char* e = std::getenv("PS_GLYPHS"); e && *e) return e;
-    return std::string(PS_ASSETS_DIR) + "/glyphs/glyphs.npz";
+    return data_path("glyphs/glyphs.npz");
 }
 
 std::string default_omniglot_root() {
     if (const char* e = std::getenv("PS_OMNIGLOT_DIR"); e && *e) return e;
-    return std::string(PS_ASSETS_DIR) + "/omniglot";
+    return data_path("omniglot");
 }
 
 std::string find_omniglot_part(const std::string& root, const std::string& name) {

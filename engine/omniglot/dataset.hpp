@@ -53,8 +53,8 @@ std::vector<float> decode_png_ink(const void* data, size_t size, int side, const
 // The set without the named alphabets (to keep evaluation alphabets out of the training ones).
 CharSet without_alphabets(const CharSet& cs, const std::vector<std::string>& names);
 
-// Default locations: $PS_GLYPHS or <assets>/glyphs/glyphs.npz; $PS_OMNIGLOT_DIR or
-// <assets>/omniglot (the two small real subsets the project ships, packed).
+// Default locations: $PS_GLYPHS or <data folder, data_dir.hpp>/glyphs/glyphs.npz; $PS_OMNIGLOT_DIR or
+// <data folder, data_dir.hpp>/omniglot (the two small real subsets the project ships, packed).
 std::string default_glyphs_path();
 std::string default_omniglot_root();
 // <root>/<name> if that folder exists, else <root>/<name>.zip, else <root>/<name>.npz if that file
