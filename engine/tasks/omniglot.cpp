@@ -508,7 +508,7 @@ private:
     // a thread of its own: the view waits at most kLiveWaitMs for it, then shows the characters it
     // had (or the training set) until it is there. Reading the small real subsets took ~0.4 s and
     // the zips of the full set many seconds, once a frame stood still for 17 s on a loaded machine.
-    static constexpr int kLiveWaitMs = 100;
+    static constexpr int kLiveWaitMs = 50;
     const CharSet& live_charset() {
         if (!t_interactive) {
             try {
