@@ -25,6 +25,7 @@
 #include "gui/settings.hpp"
 #include "gui/style.hpp"
 #include "interactive.hpp"
+#include "omniglot/dataset.hpp"
 
 namespace ps {
 
@@ -322,6 +323,7 @@ int run_gui(const std::vector<std::string>& args) {
         }
         lab.training.stop();
     }   // the lab's GL objects go while the context is current
+    omni::charset_wait_all();   // a data set still loading for the live view (interactive.hpp)
     gui::gl_shutdown_shared();
     ImGui_ImplOpenGL3_Shutdown();
     ImGui_ImplGlfw_Shutdown();

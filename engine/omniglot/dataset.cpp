@@ -336,15 +336,16 @@ using CharsetPtr = std::shared_ptr<const CharSet>;
 thread_local int64_t t_loads = 0;
 
 // One slot per key: the shared result of its load (the set, or the loader's exception). A slot
-// made by charset_if_ready holds the future of a std::async thread: at exit, its destructor waits
-// for a load still running instead of leaving the thread behind.
+// made by charset_if_ready holds the future of a std::async thread. The cache is never destroyed:
+// a loader thread still running at exit must not find it half gone (the program waits for its
+// loads first: charset_wait_all).
 struct Cache {
     std::mutex mu;
     std::map<std::string, std::shared_future<CharsetPtr>> slots;
 };
 Cache& cache() {
-    static Cache c;
-    return c;
+    static Cache* c = new Cache;
+    return *c;
 }
 
 CharsetPtr run_load(const std::function<CharSet()>& load) {
@@ -416,6 +417,16 @@ CharsetStatus charset_wait_for(const std::string& key, const std::function<CharS
 }
 
 int64_t charset_loads_on_this_thread() { return t_loads; }
+
+void charset_wait_all() {
+    std::vector<std::shared_future<CharsetPtr>> all;
+    {
+        Cache& c = cache();
+        std::lock_guard<std::mutex> lk(c.mu);
+        for (const auto& [k, f] : c.slots) all.push_back(f);
+    }
+    for (const auto& f : all) f.wait();
+}
 
 // ---------------------------------------------------------------- episodes
 Episode sample_episode(const CharSet& cs, int ways, int shots, bool rotate, Rng& rng) {

@@ -78,6 +78,8 @@ CharsetStatus charset_wait_for(const std::string& key, const std::function<CharS
 // How many loads (glyph sets, Omniglot folders, zips or packed files) ran on the calling thread
 // through the cache (tests check that a live view never loads on its own thread).
 int64_t charset_loads_on_this_thread();
+// Waits for every load under way (a program that started some waits before it exits).
+void charset_wait_all();
 
 // One N-way K-shot episode: T = ways·shots support steps in a random order, then the query.
 // The label of a support step is its class (0..ways-1); classes are distinct random characters,
