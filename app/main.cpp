@@ -5,6 +5,7 @@
 #include <vector>
 #include "cli/commands.hpp"
 #include "recording_task.hpp"
+#include "data_dir.hpp"
 #ifdef PS_HAVE_GUI
 #include "gui/gui.hpp"
 #endif
@@ -19,7 +20,8 @@ void usage() {
         "       plastiscope --headless [--task NAME] [--preset P] [--episodes N] [key=value ...]   train in a terminal\n"
         "       plastiscope view FILE.npz                                                         a recording in the lab\n"
         "       plastiscope view --check FILE.npz                                                 check a recording, no window\n"
-        "       plastiscope COMMAND [--help]\n\ncommands:\n");
+        "       plastiscope COMMAND [--help]\n"
+        "       plastiscope --version                                                              version and data folder\n\ncommands:\n");
     for (const auto& c : ps::command_registry()) std::printf("  %-8s %s\n", c.name.c_str(), c.summary.c_str());
 }
 
@@ -45,6 +47,11 @@ int check_recording_file(const std::string& path) {
 int main(int argc, char** argv) {
     std::vector<std::string> args(argv + 1, argv + argc);
     if (!args.empty() && (args[0] == "--help" || args[0] == "-h" || args[0] == "help")) { usage(); return 0; }
+    if (!args.empty() && args[0] == "--version") {
+        // The data folder too: where an installed or moved copy reads its assets (data_dir.hpp).
+        std::printf("plastiscope %s\ndata: %s (%s)\n", PS_VERSION, ps::data_dir().c_str(), ps::data_dir_origin());
+        return 0;
+    }
     if (!args.empty() && args[0] == "--headless") return ps::run_headless(std::vector<std::string>(args.begin() + 1, args.end()));
     if (args.size() == 3 && args[0] == "view" && args[1] == "--check") return check_recording_file(args[2]);
 #ifdef PS_HAVE_GUI

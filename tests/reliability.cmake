@@ -15,14 +15,33 @@ if(PS_SOAK_SECONDS LESS 600)
 else()
   set(ps_soak_growth 5)
 endif()
+# Frames (tools/soak.py scores every frame but screenshots): the GUI thread's own CPU time in a
+# frame stays under 150 ms wherever the soak runs (the work done in a frame); its wall time under
+# 250 ms on an idle machine (tools/soak.py's default, checked by hand: docs/reliability.md), and
+# under PS_SOAK_BUSY_FRAME_MS when other work takes the cores. The ctests below never run on an
+# idle machine (the test command builds in another lane meanwhile; soak_busy adds two busy loops),
+# so they use the looser bound. Measured beside two busy loops and other jobs (load 6-8 on the 2
+# cores): longest frames 320-853 ms, each with at most ~60 ms of GUI-thread CPU; the rest of such a
+# frame is waiting for a core (the app and the X server each get a share of one), which no change
+# in the app can remove. 2000 ms is twice the worst measured.
+set(PS_SOAK_BUSY_FRAME_MS 2000 CACHE STRING "Longest frame allowed in the soak ctests (ms), machine under load")
 find_program(PS_SOAK_PYTHON python3 PATHS /usr/bin NO_DEFAULT_PATH)
 find_program(PS_REL_XVFB Xvfb)   # the GUI runs below get a private server each (tools/xvfb.sh)
 if(TARGET ps_gui AND NOT PS_SANITIZE AND PS_SOAK_PYTHON AND PS_REL_XVFB)
+  math(EXPR ps_soak_timeout "${PS_SOAK_SECONDS} * 3 + 120")
   add_test(NAME soak_monkey
            COMMAND ${PS_SOAK_PYTHON} ${CMAKE_SOURCE_DIR}/tools/soak.py $<TARGET_FILE:plastiscope>
-                   ${CMAKE_BINARY_DIR}/soak ${PS_SOAK_SECONDS} --max-growth ${ps_soak_growth})
-  math(EXPR ps_soak_timeout "${PS_SOAK_SECONDS} * 3 + 120")
-  set_tests_properties(soak_monkey PROPERTIES LABELS "soak;gui" TIMEOUT ${ps_soak_timeout})
+                   ${CMAKE_BINARY_DIR}/soak ${PS_SOAK_SECONDS} --max-growth ${ps_soak_growth}
+                   --max-frame-ms ${PS_SOAK_BUSY_FRAME_MS} --max-frame-cpu-ms 150)
+  set_tests_properties(soak_monkey PROPERTIES LABELS "soak;gui" TIMEOUT ${ps_soak_timeout} RESOURCE_LOCK soak)
+  # The same soak with both cores taken by busy loops (tools/soak.py --busy 2): memory and frames
+  # must hold on a machine busy with other work. Its own label: tools/test.sh runs it as a step of
+  # its own, not beside the other tests.
+  add_test(NAME soak_busy
+           COMMAND ${PS_SOAK_PYTHON} ${CMAKE_SOURCE_DIR}/tools/soak.py $<TARGET_FILE:plastiscope>
+                   ${CMAKE_BINARY_DIR}/soak-busy ${PS_SOAK_SECONDS} --busy 2 --max-growth ${ps_soak_growth}
+                   --max-frame-ms ${PS_SOAK_BUSY_FRAME_MS} --max-frame-cpu-ms 150)
+  set_tests_properties(soak_busy PROPERTIES LABELS "soak-busy" TIMEOUT ${ps_soak_timeout} RESOURCE_LOCK soak)
 endif()
 
 # A bad number in a script step (--at F wait-train=N) is a clear script error (exit 3, naming the

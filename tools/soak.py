@@ -2,7 +2,8 @@
 """Soak test of the GUI: `plastiscope --monkey SECONDS` under Xvfb, with a seeded
 random script of UI actions on top of the monkey's random clicks, drags, wheel and keys.
 
-    tools/soak.py APP WORKDIR SECONDS [--seed S] [--max-growth PERCENT]
+    tools/soak.py APP WORKDIR SECONDS [--seed S] [--max-growth PERCENT] [--max-frame-ms MS]
+                  [--max-frame-cpu-ms MS] [--busy N]
 
 The script (the app's --at FRAME ACTION hook, the same functions as the buttons and menus) visits
 every task, switches presets, plays / pauses / steps / restarts, starts / pauses / stops training,
@@ -14,11 +15,24 @@ Resident memory (VmRSS of the app) is sampled every 0.25 s into WORKDIR/rss.csv.
 opens every task (playing and training each), then writes shot-visited.png; from that moment on
 what memory does is growth, not first use. Growth = peak RSS of the last quarter of the rest of
 the run over the peak of everything before it (a random walk over tasks, presets and settings
-revisits its heavy states; a leak makes every later peak higher than all earlier ones). Fails (exit 1) on a non-zero
-exit, any error output, no summary line, or growth over --max-growth (default 5 %).
-Prints one line: soak: S s, F frames, A scripted actions run, RSS ..., growth G %, PASS/FAIL.
+revisits its heavy states; a leak makes every later peak higher than all earlier ones).
+
+Frames: the app logs every frame (--frame-log WORKDIR/frames.csv: its time, phases and the
+scripted actions it ran). The longest frame and the 99.9th percentile leave out start-up, frames
+that wrote a screenshot (the user's own wait) and scripted waits; the longest must stay under
+--max-frame-ms (default 250). The GUI thread's own CPU time in every such frame must stay under
+--max-frame-cpu-ms (default 150): the work done in a frame, whatever else the machine runs (on a
+busy machine a frame also waits for a core, for itself and for the X server). The slowest frames
+are listed with what they ran, to find a cause.
+--busy N runs N busy loops (processes spinning on a core each) beside the app for the whole run:
+the soak on a machine whose cores are taken by other work.
+
+Fails (exit 1) on a non-zero exit, any error output, no summary line, growth over --max-growth
+(default 5 %) or a frame over --max-frame-ms.
+Prints: soak: S s, A scripted actions run, RSS ..., growth G %, frames ..., PASS/FAIL.
 """
 import argparse
+import csv
 import os
 import random
 import re
@@ -148,6 +162,43 @@ def rss_kb(pid):
     return None
 
 
+def start_busy(n):
+    """n processes that each spin on a core until killed (nice 0, like the work of another user)."""
+    return [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(n)]
+
+
+def slow_frames(path, count=5):
+    """(longest, p99.9, most GUI-thread CPU in a frame, the slowest measured frames as text) from
+    the app's frame log."""
+    try:
+        with open(path) as f:
+            rows = list(csv.DictReader(f))
+    except OSError:
+        return None, None, None, "no frame log"
+    measured = [r for r in rows if r["measured"] == "1"]
+    if not measured:
+        return None, None, None, "no measured frame"
+    cpu = max(float(r["cpu_ms"]) for r in measured)
+    ms = sorted(float(r["total_ms"]) for r in measured)
+    idx = 0.999 * (len(ms) - 1)
+    i = int(idx)
+    p999 = ms[i] if i + 1 >= len(ms) else ms[i] * (1 - (idx - i)) + ms[i + 1] * (idx - i)
+    by_frame = {int(r["frame"]): r for r in rows}
+    worst = sorted(measured, key=lambda r: -float(r["total_ms"]))[:count]
+    worst += [r for r in sorted(measured, key=lambda r: -float(r["cpu_ms"]))[:2] if r not in worst]
+    lines = []
+    for r in worst:
+        fr = int(r["frame"])
+        # What ran just before: builds and trainer swaps finish a few frames after their action.
+        before = [by_frame[k]["actions"] for k in range(fr - 3, fr) if k in by_frame and by_frame[k]["actions"]]
+        phases = ", ".join("%s %.0f" % (k[:-3], float(r[k])) for k in
+                           ("wait_ms", "script_ms", "prep_ms", "update_ms", "widgets_ms", "render_ms", "swap_ms"))
+        lines.append("frame %d at %.1f s, %s: %.0f ms, GUI thread CPU %.0f ms (%s%s) actions [%s] after [%s]" % (
+            fr, float(r["t_s"]), r["task"], float(r["total_ms"]), float(r["cpu_ms"]), phases,
+            ", building" if r["building"] == "1" else "", r["actions"], " | ".join(before)))
+    return ms[-1], p999, cpu, "\n".join(lines)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("app")
@@ -155,10 +206,15 @@ def main():
     ap.add_argument("seconds", type=float)
     ap.add_argument("--seed", type=int, default=9)
     ap.add_argument("--max-growth", type=float, default=5.0)
+    ap.add_argument("--max-frame-ms", type=float, default=250.0)
+    ap.add_argument("--max-frame-cpu-ms", type=float, default=150.0)
+    ap.add_argument("--busy", type=int, default=0, help="busy loops beside the app")
     a = ap.parse_args()
+    if a.busy < 0 or a.busy > 64:
+        ap.error("--busy must be 0..64, got %d" % a.busy)
     os.makedirs(a.work, exist_ok=True)
     for f in os.listdir(a.work):
-        if f.startswith(("soak-", "shot-", "rss")):
+        if f.startswith(("soak-", "shot-", "rss", "frames")):
             os.remove(os.path.join(a.work, f))
     script = make_script(a.app, a.work, a.seconds, a.seed)
     env = dict(os.environ, XDG_CONFIG_HOME=os.path.join(a.work, "config"))
@@ -170,7 +226,8 @@ def main():
     # GUI tests or another soak).
     xvfb = os.path.join(os.path.dirname(os.path.abspath(__file__)), "xvfb.sh")
     cmd = ["bash", xvfb, "sh", "-c", 'echo $$ > "$0"; exec "$@"', pidfile,
-           a.app, "--monkey", str(a.seconds)] + script
+           a.app, "--monkey", str(a.seconds), "--frame-log", os.path.join(a.work, "frames.csv")] + script
+    busy = start_busy(a.busy)
     t0 = time.time()
     with open(os.path.join(a.work, "out"), "w") as out, open(os.path.join(a.work, "err"), "w") as err:
         proc = subprocess.Popen(cmd, stdout=out, stderr=err, env=env)
@@ -191,6 +248,9 @@ def main():
             time.sleep(0.25)
         rc = proc.returncode
     wall = time.time() - t0
+    for b in busy:
+        b.kill()
+        b.wait()
     with open(os.path.join(a.work, "rss.csv"), "w") as f:
         f.write("t_s,rss_kb\n" + "".join("%.2f,%d\n" % s for s in samples))
     out = open(os.path.join(a.work, "out")).read()
@@ -218,6 +278,14 @@ def main():
                 problems.append("resident memory grew %.1f %% (limit %.1f %%)" % (growth, a.max_growth))
         else:
             problems.append("under 10 s left after every task was opened (%.0f s): no memory figure" % span)
+    longest, p999, cpu, worst = slow_frames(os.path.join(a.work, "frames.csv"))
+    if longest is None:
+        problems.append("no frame figures (%s)" % worst)
+    else:
+        if longest > a.max_frame_ms:
+            problems.append("a frame took %.0f ms (limit %.0f ms)" % (longest, a.max_frame_ms))
+        if cpu > a.max_frame_cpu_ms:
+            problems.append("a frame used %.0f ms of the GUI thread's CPU (limit %.0f ms)" % (cpu, a.max_frame_cpu_ms))
     # Progress: scripted actions up to the last screenshot mark the app wrote.
     steps = [(int(script[i + 1]), script[i + 2]) for i in range(0, len(script), 3)]
     marks = [f for f, act in steps if act.startswith("screenshot=")]
@@ -226,12 +294,18 @@ def main():
         last_mark_frame = marks[min(shots, len(marks)) - 1]
         actions_run = sum(1 for f, _ in steps if f <= last_mark_frame)
     rss = [r for _, r in samples]
-    print("soak: %.0f s, %d scripted actions run (of %d generated), %d memory samples, RSS min %.0f / max %.0f MB, "
-          "all tasks opened at %s s, growth %s (peak before the last quarter -> peak of the last quarter); %s; %s" % (
-              wall, actions_run, len(steps), len(samples), min(rss) / 1024 if rss else 0,
-              max(rss) / 1024 if rss else 0, "%.0f" % t_visited if t_visited is not None else "never",
+    print("soak: %.0f s%s, %d scripted actions run (of %d generated), %d memory samples, RSS min %.0f / max %.0f MB, "
+          "all tasks opened at %s s, growth %s (peak before the last quarter -> peak of the last quarter); "
+          "frames: longest %s, 99.9th percentile %s, most GUI-thread CPU %s (screenshots excluded); %s; %s" % (
+              wall, " beside %d busy loop(s)" % a.busy if a.busy else "", actions_run, len(steps), len(samples),
+              min(rss) / 1024 if rss else 0, max(rss) / 1024 if rss else 0,
+              "%.0f" % t_visited if t_visited is not None else "never",
               "%.2f %%" % growth if growth is not None else "n/a",
+              "%.0f ms" % longest if longest is not None else "n/a", "%.0f ms" % p999 if p999 is not None else "n/a",
+              "%.0f ms" % cpu if cpu is not None else "n/a",
               summary.group(0) if summary else "no summary", "FAIL: " + "; ".join(problems) if problems else "PASS"))
+    if longest is not None:
+        print("slowest frames:\n" + worst)
     sys.exit(1 if problems else 0)
 
 

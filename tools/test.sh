@@ -3,6 +3,7 @@
 #   setup        tools/setup.sh: the missing Debian packages (tools/deps.txt), Release build in build/
 #                (gcc, -march=native)
 #   release      ctest in build/: unit, learning, CLI and GUI (Xvfb) tests, the 60 s GUI soak
+#   soak-busy    ctest -L soak-busy in build/: the 60 s GUI soak beside two busy loops
 #   tsan-build   tools/tsan.sh --build-only: build-tsan/, the engine and the threaded tests
 #   tsan         the threaded tests under ThreadSanitizer
 #   asan-build-fuzz  clang Debug -O1 -fsanitize=address,undefined in build-asan/: the engine and
@@ -101,7 +102,8 @@ else
   # GUI tests run without LeakSanitizer: the GL driver is dlopen'ed and unloaded before the
   # leak check, so its one-time allocations cannot be told from ours (nor suppressed by name).
   lane_a() {
-    step release ctest --test-dir build --output-on-failure -j"$jobs" --timeout 900
+    step release ctest --test-dir build --output-on-failure -j"$jobs" --timeout 900 -LE soak-busy
+    step soak-busy ctest --test-dir build --output-on-failure -L soak-busy
     step tsan-build env JOBS=1 bash tools/tsan.sh --build-only
     if ! grep -q '^tsan-build .*FAILED' "$times"; then step tsan bash tools/tsan.sh; fi
     while [ ! -e "$marker" ]; do sleep 2; done

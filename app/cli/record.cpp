@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <string>
 #include "checkpoint.hpp"
+#include "data_dir.hpp"
 #include "cli/commands.hpp"
 #include "npz.hpp"
 #include "record.hpp"
@@ -92,7 +93,7 @@ int cmd_record(const std::vector<std::string>& args) {
         // The given checkpoint, else the one shipped for the preset (unless settings change the net).
         std::string ck = a.get("--checkpoint");
         if (ck.empty() && a.overrides.empty()) {
-            const std::string shipped = std::string(PS_ASSETS_DIR) + "/checkpoints/" + name + "-" + t->preset() + ".npz";
+            const std::string shipped = data_path("checkpoints/" + name + "-" + t->preset() + ".npz");
             if (std::FILE* f = std::fopen(shipped.c_str(), "rb")) {
                 std::fclose(f);
                 ck = shipped;

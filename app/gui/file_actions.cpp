@@ -5,6 +5,7 @@
 #include <fstream>
 #include <sstream>
 #include "checkpoint.hpp"
+#include "data_dir.hpp"
 #include "gui/lab.hpp"
 #include "npz.hpp"
 
@@ -173,7 +174,7 @@ void FileActions::dialog_export(const std::string& ext) {
 }
 
 void FileActions::dialog_open_lesson() {
-    dialog_.open("Open lesson", false, ".md", std::string(PS_ASSETS_DIR) + "/lessons", [this](const std::string& p) {
+    dialog_.open("Open lesson", false, ".md", data_path("lessons"), [this](const std::string& p) {
         const std::string err = lab_.lessons.open(p);
         if (!err.empty()) lab_.show_error("Cannot open the lesson", err);
     });
@@ -184,7 +185,7 @@ const std::vector<std::pair<std::string, std::string>>& FileActions::shipped_les
     lessons_read_ = true;
     std::error_code ec;
     std::vector<std::string> files;
-    for (const auto& e : std::filesystem::directory_iterator(std::string(PS_ASSETS_DIR) + "/lessons", ec))
+    for (const auto& e : std::filesystem::directory_iterator(data_path("lessons"), ec))
         if (e.path().extension() == ".md" && e.path().filename() != "README.md") files.push_back(e.path().string());
     std::sort(files.begin(), files.end());
     for (const auto& f : files) {

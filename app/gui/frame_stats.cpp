@@ -24,10 +24,43 @@ void FrameStats::add(int frame, double total_ms, double update_ms, double widget
         phase_ms_[2] += render_ms;
         phase_ms_[3] += swap_ms;
     }
+    if (measured) measured_ms_.push_back(total_ms);
     if (measured && total_ms > stall_ms_) {
         stall_ms_ = total_ms;
         stall_frame_ = frame;
     }
+}
+
+FrameStats::~FrameStats() {
+    if (log_) std::fclose(log_);
+}
+
+std::string FrameStats::open_log(const std::string& path) {
+    log_ = std::fopen(path.c_str(), "w");
+    if (!log_) return "--frame-log: cannot write '" + path + "'";
+    std::fputs("frame,t_s,total_ms,wait_ms,script_ms,prep_ms,update_ms,widgets_ms,render_ms,swap_ms,cpu_ms,measured,"
+               "building,task,actions\n", log_);
+    return "";
+}
+
+void FrameStats::log(const FrameRecord& r) {
+    if (!log_) return;
+    std::string actions = r.actions;   // the last field: no commas or line breaks in it
+    std::replace_if(actions.begin(), actions.end(), [](char c) { return c == ',' || c == '\n' || c == '\r'; }, ' ');
+    std::fprintf(log_, "%d,%.3f,%.2f,%.2f,%.2f,%.2f,%.2f,%.2f,%.2f,%.2f,%.2f,%d,%d,%s,%s\n", r.frame, r.t_s, r.total_ms,
+                 r.wait_ms, r.script_ms, r.prep_ms, r.update_ms, r.widgets_ms, r.render_ms, r.swap_ms, r.cpu_ms,
+                 r.measured ? 1 : 0, r.building ? 1 : 0, r.task.c_str(), actions.c_str());
+    std::fflush(log_);   // a frame that never ends (a hang) still leaves the ones before it
+}
+
+double FrameStats::measured_percentile(double p) const {
+    if (measured_ms_.empty()) return 0;
+    std::vector<double> v = measured_ms_;
+    std::sort(v.begin(), v.end());
+    const double idx = p * double(v.size() - 1);
+    const size_t i = size_t(idx);
+    const double f = idx - double(i);
+    return i + 1 < v.size() ? v[i] * (1 - f) + v[i + 1] * f : v[i];
 }
 
 void FrameStats::mark_warmup_cpu() { cpu_at_warmup_ = thread_cpu_ms(); }

@@ -47,6 +47,14 @@ public:
     }
     bool finished() const { return state_ && state_->done.load(); }
     const std::string& error() const { return error_; }
+    // Leaves the job to end by itself: asks it to stop and hands its thread to the caller, who
+    // joins it elsewhere (AsideThreads); the result, if any, is freed on that thread. The job is
+    // empty again at once.
+    std::thread abandon() {
+        if (state_) state_->cancel.store(true);
+        state_.reset();
+        return std::move(thread_);
+    }
     void cancel_and_join() {
         if (state_) state_->cancel.store(true);
         if (thread_.joinable()) thread_.join();

@@ -32,10 +32,18 @@ uint64_t episode_seed(uint64_t a, uint64_t b) {
 }
 
 void LiveSession::open(std::unique_ptr<Task> task, uint64_t seed) {
-    twin_.reset();
-    ghost_.reset();
+    drop(twin_);
+    drop(ghost_);
     twin_spec_ = TwinSpec();
-    run_.reset();
+    if (run_ || task_) {   // the run reads the task: both go, in that order, on a thread of their own
+        std::shared_ptr<LiveRun> run(std::move(run_));
+        std::shared_ptr<Task> old(std::move(task_));
+        aside_.run([run = std::move(run), old = std::move(old)]() mutable {
+            run.reset();
+            old.reset();
+            release_freed_memory();
+        });
+    }
     task_ = std::move(task);
     run_ = std::make_unique<LiveRun>(*task_);
     seed_ = seed;
@@ -65,7 +73,7 @@ void LiveSession::begin_episode(bool fresh) {
     } else {
         run_->restart();
     }
-    ghost_.reset();
+    drop(ghost_);
     if (twin_) {
         // The twin uses the parameters the main network now has (changed as its spec says).
         if (twin_spec_.kind != TwinSpec::Kind::Checkpoint) {
@@ -244,10 +252,11 @@ std::string LiveSession::act(LiveAction a) {
             g->label = "before the change";
             g->run->follow(old, std::min(run_->t(), old.frontier));
             ghost_history_ = std::move(old);
+            drop(ghost_);
             ghost_ = std::move(g);
         } catch (const std::exception& e) {
             note_(std::string("no ghost of the old continuation: ") + e.what(), true);
-            ghost_.reset();
+            drop(ghost_);
         }
     }
     if (twin_) follow_history(*twin_);
@@ -367,7 +376,7 @@ void LiveSession::sync_followers() {
 
 std::string LiveSession::set_twin(const TwinSpec& spec) {
     if (spec.kind == TwinSpec::Kind::None) {
-        twin_.reset();
+        drop(twin_);
         twin_spec_ = spec;
         return "";
     }
@@ -385,6 +394,7 @@ std::string LiveSession::set_twin(const TwinSpec& spec) {
                 return true;
             });
         f->run->follow(run_->history(), run_->t());
+        drop(twin_);
         twin_ = std::move(f);
         twin_spec_ = spec;
         views_changed_ = true;

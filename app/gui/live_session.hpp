@@ -7,6 +7,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include "gui/aside.hpp"
 #include "live_run.hpp"
 #include "task.hpp"
 
@@ -101,7 +102,7 @@ public:
     const Follower* twin() const { return twin_ && twin_->ok ? twin_.get() : nullptr; }
     const TwinSpec& twin_spec() const { return twin_spec_; }
     const Follower* ghost() const { return ghost_ && ghost_->ok ? ghost_.get() : nullptr; }
-    void dismiss_ghost() { ghost_.reset(); }
+    void dismiss_ghost() { drop(ghost_); }
 
     // Runs f; a throw stops playing, marks the task unusable until an episode begins cleanly and
     // shows the error (a bad combination of settings must not take the app down).
@@ -115,6 +116,11 @@ private:
     void follow_history(Follower& f);          // after the main history changed
     void step_follower(Follower& f, const LiveHistory& h);
 
+    // Replaced networks (the task, its run and snapshots, twin and ghost: up to a few hundred MB)
+    // are freed on threads of their own, not in the frame that replaced them.
+    void drop(std::unique_ptr<Follower>& f) { aside_.free(std::move(f)); }
+
+    AsideThreads aside_;   // declared first: joined after everything below is gone
     ErrorFn error_;
     NoteFn note_;
     PrepareFn prepare_;

@@ -45,6 +45,7 @@ std::string gui_usage() {
            "  --bench-frames N      play and train for N frames; print the frame-time median and p95\n"
            "  --size WxH            window size in pixels (default 1600x960)\n"
            "  --monkey SECONDS      random clicks, drags and keys for SECONDS, then exit (robustness test)\n"
+           "  --frame-log FILE.csv  one line per frame: its time, phases and scripted actions (slow frames)\n"
            "  --help                this text\n"
            "keys in the window: Space play/pause, Right step, Left back a step (paused), R restart the episode,\n"
            "  N new episode, F1 help, F5 presentation mode, Ctrl +/-/0 text size, PageDown/PageUp lesson steps\n";
@@ -80,6 +81,7 @@ GuiOptions parse_gui_options(const std::vector<std::string>& args) {
         else if (flag == "--screenshot") o.screenshot = need();
         else if (flag == "--bench-frames") o.bench_frames = int(to_int(flag, need(), 1, 1000000));
         else if (flag == "--monkey") o.monkey_seconds = to_double(flag, need(), 0, 1e6);
+        else if (flag == "--frame-log") o.frame_log = need();
         else if (flag == "--size") {
             const std::string v = need();
             const auto x = v.find('x');

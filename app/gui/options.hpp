@@ -21,6 +21,7 @@ struct GuiOptions {
     std::string screenshot;      // PNG of the last frame (with --frames)
     int bench_frames = 0;        // > 0: frame-time benchmark (plays + trains), prints median and p95
     double monkey_seconds = 0;   // random clicking for robustness
+    std::string frame_log;       // one CSV line per frame (FrameStats::log), to find slow frames
     int width = 1600, height = 960;
     bool help = false;
     bool list_tasks = false;     // hidden: print the registered task names, one per line (tests)

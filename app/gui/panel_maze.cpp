@@ -14,6 +14,7 @@
 #include <cstdlib>
 #include <memory>
 #include <string>
+#include "data_dir.hpp"
 #include "gui/plot.hpp"
 #include "gui/task_panel.hpp"
 #include "maze/maze_live.hpp"
@@ -173,7 +174,7 @@ struct CurvePlot {
 };
 
 struct CurvesState {
-    std::string path = std::string(PS_ASSETS_DIR) + "/maze/curves.csv";
+    std::string path = data_path("maze/curves.csv");
     bool loaded = false;           // a load was attempted
     std::string error;             // why the file could not be used
     std::unique_ptr<maze::RewardCurves> curves;

@@ -2,11 +2,13 @@
 #include "gui/task_builder.hpp"
 #include <filesystem>
 #include "checkpoint.hpp"
+#include "data_dir.hpp"
+#include "interactive.hpp"
 
 namespace ps::gui {
 
 std::string pretrained_file(const std::string& task, const std::string& preset) {
-    return std::string(PS_ASSETS_DIR) + "/checkpoints/" + task + "-" + preset + ".npz";
+    return data_path("checkpoints/" + task + "-" + preset + ".npz");
 }
 
 namespace {
@@ -79,6 +81,7 @@ std::string TaskBuilder::start(std::unique_ptr<Build> b, double clock) {
     started_ = clock;
     std::shared_ptr<Build> shared(std::move(b));
     job_.start([this, shared](const std::atomic<bool>&) {
+        t_interactive = true;   // init() starts loading what the live view will show (interactive.hpp)
         run_now(*shared);
         return std::make_unique<Build>(std::move(*shared));
     });

@@ -2,23 +2,9 @@
 #include "gui/trainer_link.hpp"
 #include <algorithm>
 #include <filesystem>
-#if defined(__GLIBC__)
-#include <malloc.h>
-#endif
 #include "checkpoint.hpp"
 
 namespace ps::gui {
-
-// glibc keeps freed heap pages (its mmap threshold rises after the first large free), so
-// without this the app's resident memory ratchets up over a long session although nothing
-// leaks. Trimming here, and not by forcing every large allocation through mmap, leaves the
-// training loops' allocations fast (a fixed 1 MB mmap threshold made Omniglot training spend a
-// third of its time in page faults).
-void release_freed_memory() {
-#if defined(__GLIBC__)
-    malloc_trim(0);
-#endif
-}
 
 TrainerLink::~TrainerLink() {
     // Both stop at once (a long step is cancelled), then the threads are joined before the tasks go.
@@ -28,40 +14,34 @@ TrainerLink::~TrainerLink() {
     baseline_job_.cancel_and_join();
     baseline_.reset();
     trainer_.reset();
-    reap(true);
+    aside_.reap(true);
 }
 
 void TrainerLink::retire(std::unique_ptr<BackgroundTrainer>& t) {
     if (!t) return;
     t->request_stop();
-    auto done = std::make_shared<std::atomic<bool>>(false);
-    std::thread th([p = std::move(t), done]() mutable {
+    std::shared_ptr<BackgroundTrainer> p(std::move(t));
+    aside_.run([p = std::move(p)]() mutable {
         p.reset();               // joins the trainer's thread: the rest of its step, if any
         release_freed_memory();  // its task's pages go back to the system
-        done->store(true);
     });
-    retired_.push_back({std::move(th), std::move(done)});
 }
 
-void TrainerLink::reap(bool all) {
-    for (size_t i = 0; i < retired_.size();) {
-        if (all || retired_[i].done->load()) {
-            retired_[i].th.join();
-            retired_.erase(retired_.begin() + std::ptrdiff_t(i));
-        } else {
-            ++i;
-        }
-    }
+void TrainerLink::retire(Job<Restart>& j) {
+    if (!j.running() && !j.finished()) return;
+    auto th = std::make_shared<std::thread>(j.abandon());   // a build under way ends (and is freed) there
+    aside_.run([th] {
+        if (th->joinable()) th->join();
+    });
 }
 
 void TrainerLink::adopt(std::unique_ptr<BackgroundTrainer> t, const std::string& source, int eps_per_step,
                         std::vector<TrainMark> marks) {
-    restart_job_.cancel_and_join();
-    baseline_job_.cancel_and_join();
+    retire(restart_job_);
+    retire(baseline_job_);
     retire(baseline_);
     retire(trainer_);
     trainer_ = std::move(t);   // null: a network that cannot be trained (a recording)
-    release_freed_memory();
     baseline_preset_.clear();
     eps_per_step_ = std::max(1, eps_per_step);
     seen_version_ = trainer_ ? trainer_->snapshot()->version : 0;
@@ -136,14 +116,13 @@ void TrainerLink::restart_from_last_good(const std::string& task, std::map<std::
 // ---------------------------------------------------------------- baseline
 
 void TrainerLink::set_baseline(const std::string& task, const std::string& preset, uint64_t seed) {
-    baseline_job_.cancel_and_join();
+    retire(baseline_job_);
     retire(baseline_);
     base_hist_.clear();
     base_gen_ = 0;
     base_n_ = 0;
     ++gen_;
     baseline_preset_.clear();
-    release_freed_memory();
     if (preset.empty()) return;
     pending_baseline_ = preset;
     baseline_job_.start([task, preset, seed](const std::atomic<bool>&) {
@@ -183,7 +162,7 @@ void TrainerLink::use_latest_now(double clock) {
 }
 
 std::shared_ptr<const ParamSnapshot> TrainerLink::sync(double clock) {
-    reap(false);
+    aside_.reap(false);
     if (restart_job_.finished()) {
         auto r = restart_job_.take();
         if (!r) {
@@ -191,7 +170,6 @@ std::shared_ptr<const ParamSnapshot> TrainerLink::sync(double clock) {
         } else {
             retire(trainer_);
             trainer_ = std::move(r->trainer);
-            release_freed_memory();
             hist_.clear();
             hist_gen_ = 0;
             hist_n_ = 0;

@@ -11,6 +11,7 @@
 #include <thread>
 #include <vector>
 #include "background_trainer.hpp"
+#include "gui/aside.hpp"
 #include "gui/job.hpp"
 
 namespace ps::gui {
@@ -79,22 +80,20 @@ public:
     const std::string& message() const { return message_; }
 
 private:
-    void retire(std::unique_ptr<BackgroundTrainer>& t);
-    void reap(bool all);
     struct Restart {
         std::unique_ptr<BackgroundTrainer> trainer;
         int64_t iter = 0;
     };
+    // Stopping and freeing happen on threads of their own (aside_): a trainer in the middle of a
+    // step, a build under way, the pages of a freed network.
+    void retire(std::unique_ptr<BackgroundTrainer>& t);
+    void retire(Job<Restart>& j);
 
     NoteFn note_;
     ErrorFn error_;
     std::unique_ptr<BackgroundTrainer> trainer_, baseline_;
     std::string baseline_preset_;
-    struct Retired {
-        std::thread th;
-        std::shared_ptr<std::atomic<bool>> done;
-    };
-    std::vector<Retired> retired_;
+    AsideThreads aside_;   // joined by the destructor, after the trainers are stopped
     Job<Restart> restart_job_;
     Job<Restart> baseline_job_;   // Restart::iter holds the baseline's episodes per step
     std::string pending_baseline_;
@@ -112,9 +111,5 @@ private:
     size_t hist_n_ = 0, base_n_ = 0;
     std::string message_;
 };
-
-// After a task switch or a trainer restart has freed the old matrices: their pages go back to
-// the system (glibc keeps freed heap pages otherwise, and resident memory ratchets up).
-void release_freed_memory();
 
 }  // namespace ps::gui

@@ -24,6 +24,8 @@
 #include "gui/script.hpp"
 #include "gui/settings.hpp"
 #include "gui/style.hpp"
+#include "interactive.hpp"
+#include "omniglot/dataset.hpp"
 
 namespace ps {
 
@@ -35,16 +37,23 @@ double now_ms() {
 }
 
 // Keys act on the lab unless the user is typing in a field.
-void handle_keys(gui::Lab& lab) {
+// Returns what the keys did, for the frame log ("" if nothing).
+std::string handle_keys(gui::Lab& lab) {
     const ImGuiIO& io = ImGui::GetIO();
-    if (io.WantTextInput || ImGui::IsAnyItemActive()) return;
-    if (ImGui::IsKeyPressed(GLFW_KEY_SPACE, false)) lab.live.play(!lab.live.playing());
-    if (!lab.keys_captured() && ImGui::IsKeyPressed(GLFW_KEY_RIGHT, true)) lab.live.step_once();
+    if (io.WantTextInput || ImGui::IsAnyItemActive()) return "";
+    std::string did;
+    auto key = [&](int k, bool repeat, const char* name) {
+        const bool p = ImGui::IsKeyPressed(k, repeat);
+        if (p) did += std::string(did.empty() ? "" : ";") + "key " + name;
+        return p;
+    };
+    if (key(GLFW_KEY_SPACE, false, "space")) lab.live.play(!lab.live.playing());
+    if (!lab.keys_captured() && key(GLFW_KEY_RIGHT, true, "right")) lab.live.step_once();
     // Back one step of the recorded episode (while paused: playing moves on by itself).
-    if (!lab.keys_captured() && !lab.live.playing() && ImGui::IsKeyPressed(GLFW_KEY_LEFT, true))
+    if (!lab.keys_captured() && !lab.live.playing() && key(GLFW_KEY_LEFT, true, "left"))
         lab.live.seek(lab.live.t() - 1);
-    if (ImGui::IsKeyPressed(GLFW_KEY_R, false) && !io.KeyCtrl) lab.live.restart();
-    if (ImGui::IsKeyPressed(GLFW_KEY_N, false) && !io.KeyCtrl) lab.live.new_episode();
+    if (!io.KeyCtrl && key(GLFW_KEY_R, false, "R")) lab.live.restart();
+    if (!io.KeyCtrl && key(GLFW_KEY_N, false, "N")) lab.live.new_episode();
     if (ImGui::IsKeyPressed(GLFW_KEY_F1, false)) lab.show_help = !lab.show_help;
     if (ImGui::IsKeyPressed(GLFW_KEY_F5, false)) lab.view.presentation = !lab.view.presentation;
     if (ImGui::IsKeyPressed(GLFW_KEY_PAGE_DOWN, false)) lab.lessons.next();
@@ -55,6 +64,7 @@ void handle_keys(gui::Lab& lab) {
         lab.set_ui_scale(lab.ui_scale() - 0.25f);
     if (io.KeyCtrl && ImGui::IsKeyPressed(GLFW_KEY_0, false)) lab.set_ui_scale(1.0f);
     if (ImGui::IsKeyPressed(GLFW_KEY_Q, false) && io.KeyCtrl) lab.request_quit();
+    return did;
 }
 
 // Writes a requested screenshot from the back buffer; returns false if the batch run must fail.
@@ -76,6 +86,7 @@ bool take_screenshot(gui::Lab& lab, const std::string& shot, bool required, bool
 }  // namespace
 
 int run_gui(const std::vector<std::string>& args) {
+    t_interactive = true;   // this thread draws frames: live views never wait for data (interactive.hpp)
     gui::GuiOptions opt;
     try {
         opt = gui::parse_gui_options(args);
@@ -150,8 +161,16 @@ int run_gui(const std::vector<std::string>& args) {
         gui::Monkey monkey(opt.width, opt.height);
         const double monkey_end = now_ms() + opt.monkey_seconds * 1000.0;
         gui::FrameStats stats(warmup);
+        if (!opt.frame_log.empty()) {
+            const std::string e = stats.open_log(opt.frame_log);
+            if (!e.empty()) {
+                std::fprintf(stderr, "plastiscope: %s\n", e.c_str());
+                rc = 2;
+            }
+        }
+        const double t_start = now_ms();
         std::string window_task;
-        double t_prev = now_ms(), t_last_update = t_prev;
+        double t_prev = now_ms(), t_last_update = t_prev, cpu_prev = gui::thread_cpu_ms();
         bool updated_early = false;
         // The longest frame leaves out the first frames (start-up) and frames that ran a scripted
         // wait-train (a test's own deliberate block).
@@ -168,7 +187,11 @@ int run_gui(const std::vector<std::string>& args) {
             if (!batch && !lab.animating() && si >= script.size()) glfwWaitEventsTimeout(0.25);
             else glfwPollEvents();
             if (glfwWindowShouldClose(win) || lab.quit_requested()) break;
+            const double t_script = now_ms();   // events done
+            std::string actions;   // for the frame log
             while (!held && si < script.size() && script[si].frame <= sframe) {
+                if (!opt.frame_log.empty())
+                    actions += (actions.empty() ? "" : ";") + script[si].action + (script[si].arg.empty() ? "" : "=" + script[si].arg);
                 if (script[si].action.rfind("wait-", 0) == 0) unmeasured_until = std::max(unmeasured_until, frame);
                 if (script[si].action == "panel") unmeasured_until = std::max(unmeasured_until, frame + 1);
                 const std::string e = gui::run_script(lab, script[si]);
@@ -180,6 +203,7 @@ int run_gui(const std::vector<std::string>& args) {
                 ++si;
             }
 
+            const double script_ms = now_ms() - t_script;
             if (lab.take_ui_scale_change()) {   // a new text size: fonts and spacing rebuilt between frames
                 gui::setup_style(lab.ui_scale());
                 gui::load_fonts(lab.ui_scale());
@@ -205,7 +229,8 @@ int run_gui(const std::vector<std::string>& args) {
                 monkey.feed(io);
             }
             ImGui::NewFrame();
-            handle_keys(lab);
+            const std::string keys = handle_keys(lab);
+            if (!keys.empty() && !opt.frame_log.empty()) actions += (actions.empty() ? "" : ";") + keys;
             // The lab's clock runs from one update to the next (an update may run early, below).
             auto update_lab = [&] {
                 const double t = now_ms();
@@ -213,6 +238,7 @@ int run_gui(const std::vector<std::string>& args) {
                 t_last_update = t;
                 return now_ms() - t;
             };
+            const double t_prep_end = now_ms();
             double update_ms = 0;
             if (!updated_early) update_ms = update_lab();
             updated_early = false;
@@ -239,7 +265,8 @@ int run_gui(const std::vector<std::string>& args) {
             std::string shot = lab.files.take_screenshot_request();
             const bool required = last && !opt.screenshot.empty();
             if (required) shot = opt.screenshot;
-            if (!shot.empty() && !take_screenshot(lab, shot, required, batch, fbw, fbh)) rc = 1;
+            const bool wrote_shot = !shot.empty();
+            if (wrote_shot && !take_screenshot(lab, shot, required, batch, fbw, fbh)) rc = 1;
             double t_d = now_ms();
             // Overlap: glFlush hands the frame to llvmpipe's rasteriser threads, and this thread
             // steps the network for the next frame meanwhile (Lab::update makes no GL call),
@@ -254,15 +281,38 @@ int run_gui(const std::vector<std::string>& args) {
             glfwSwapBuffers(win);
             const double t_end = now_ms();
             if (frame + 1 == warmup) stats.mark_warmup_cpu();
-            stats.add(frame, t_end - t_prev, update_ms, t_c - t_b, t_d - t_c - (updated_early ? update_ms : 0),
-                      t_end - t_d, frame > unmeasured_until);
+            // Writing a screenshot (a PNG of the whole window) is the user's own wait, not a stall.
+            const bool measured = frame > unmeasured_until && !wrote_shot;
+            const double render_ms = t_d - t_c - (updated_early ? update_ms : 0);
+            stats.add(frame, t_end - t_prev, update_ms, t_c - t_b, render_ms, t_end - t_d, measured);
+            if (!opt.frame_log.empty()) {
+                gui::FrameStats::FrameRecord r;
+                r.frame = frame;
+                r.t_s = (t_end - t_start) / 1000.0;
+                r.total_ms = t_end - t_prev;
+                r.wait_ms = t_script - t_prev;
+                r.script_ms = script_ms;
+                r.prep_ms = t_prep_end - t_script - script_ms;
+                r.update_ms = update_ms;
+                r.widgets_ms = t_c - t_b;
+                r.render_ms = render_ms;
+                r.swap_ms = t_end - t_d;
+                const double cpu = gui::thread_cpu_ms();
+                r.cpu_ms = cpu - cpu_prev;
+                cpu_prev = cpu;
+                r.measured = measured;
+                r.building = held;
+                r.task = lab.task_name() + (lab.live.has_task() ? "/" + lab.live.task().preset() : "");
+                r.actions = actions + (wrote_shot ? (actions.empty() ? "" : ";") + std::string("(screenshot)") : "");
+                stats.log(r);
+            }
             t_prev = t_end;
             if (!held) ++sframe;
             if (last) break;
         }
         if (batch && rc != 3) {
-            std::printf("%s longest_frame_ms=%.0f longest_frame=%d\n", lab.summary().c_str(), stats.longest_ms(),
-                        stats.longest_frame());
+            std::printf("%s longest_frame_ms=%.0f longest_frame=%d p999_frame_ms=%.0f\n", lab.summary().c_str(),
+                        stats.longest_ms(), stats.longest_frame(), stats.measured_percentile(0.999));
             for (const auto& r : lab.view_rects()) std::printf("%s\n", r.c_str());
         }
         if (opt.bench_frames > 0)
@@ -273,6 +323,7 @@ int run_gui(const std::vector<std::string>& args) {
         }
         lab.training.stop();
     }   // the lab's GL objects go while the context is current
+    omni::charset_wait_all();   // a data set still loading for the live view (interactive.hpp)
     gui::gl_shutdown_shared();
     ImGui_ImplOpenGL3_Shutdown();
     ImGui_ImplGlfw_Shutdown();

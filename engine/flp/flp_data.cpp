@@ -1,5 +1,6 @@
 // Episode generators of the FLP tasks (see flp_data.hpp) and the digits.bin reader.
 #include "flp/flp_data.hpp"
+#include "data_dir.hpp"
 #include "omniglot/dataset.hpp"
 #include <cmath>
 #include <cstring>
@@ -7,10 +8,6 @@
 #include <mutex>
 #include <numeric>
 #include <stdexcept>
-
-#ifndef PS_ASSETS_DIR
-#define PS_ASSETS_DIR "assets"
-#endif
 
 namespace ps::flp {
 
@@ -111,7 +108,7 @@ const DigitSet& default_glyph_classes() {
     return d;
 }
 
-std::string default_digits_path() { return std::string(PS_ASSETS_DIR) + "/mnist/digits.bin"; }
+std::string default_digits_path() { return data_path("mnist/digits.bin"); }
 
 const DigitSet& default_digits() {
     static std::once_flag once;

@@ -53,7 +53,7 @@ struct DigitSet {
     const uint8_t* image(int i) const { return &pixels[size_t(i) * size_t(rows * cols)]; }
 };
 // Loads digits.bin (layout in tools/make_mnist.sh); throws std::runtime_error naming the file and
-// the problem. The default path is PS_ASSETS_DIR/mnist/digits.bin.
+// the problem. The default path is mnist/digits.bin in the data folder (data_dir.hpp).
 DigitSet load_digits(const std::string& path);
 const DigitSet& default_digits();      // loaded once, thread-safe
 std::string default_digits_path();

@@ -21,6 +21,7 @@ void FlpTaskBase::init(uint64_t seed) {
     data_rng_.reseed(seed ^ kDataSalt);
     init_rng_.reseed(seed ^ kInitSalt);
     run_ = RunState{seed, 0};
+    stream_behind_ = 0;
     built_ = true;
     live_ = Live{};
     reset_live(0);
@@ -40,8 +41,16 @@ void FlpTaskBase::apply_live_changes() {
     learner_.apply_live();
 }
 
+void FlpTaskBase::catch_up_stream() {
+    for (; stream_behind_ > 0; --stream_behind_) {
+        make_episode(data_rng_, true, nullptr);
+        if (learner_.kind() == Learner::Sgd) init_rng_.split();     // FlpLearner::train: one init per episode
+    }
+}
+
 StepStats FlpTaskBase::train_step() {
     ensure_built();
+    catch_up_stream();
     std::vector<Episode<float>> eps;
     for (int k = 0; k < lc_.meta_batch; ++k) eps.push_back(make_episode(data_rng_, true, nullptr));
     run_.episode += lc_.meta_batch;
@@ -67,18 +76,16 @@ void FlpTaskBase::save(ArrayMap& out, bool with_optimizer) const {
 void FlpTaskBase::load(const ArrayMap& in, bool with_optimizer) {
     // The caller has set the config: (re)build to its shapes, then overwrite the parameters.
     // The data stream position is optional (a parameters-only file starts a fresh stream); when
-    // present, the stream is replayed to it, so a resumed run sees the episodes a straight run would.
+    // present, the next train_step replays the stream to it first, so a resumed run sees the
+    // episodes a straight run would, and a load that is not followed by training costs nothing.
     RunState run;
     run.load(in);
     if (run.episode > (int64_t(1) << 40)) throw std::runtime_error("array 'state/episode' is out of range");
     init(run.seed);
     learner_.load(in, with_optimizer);
     lc_.inner_lr = learner_.lc.inner_lr;
-    for (int64_t k = 0; k < run.episode; ++k) {
-        make_episode(data_rng_, true, nullptr);
-        if (learner_.kind() == Learner::Sgd) init_rng_.split();     // FlpLearner::train: one init per episode
-    }
     run_ = run;
+    stream_behind_ = run.episode;
 }
 
 void FlpTaskBase::grad_dump(uint64_t seed, ArrayMap& out) {

@@ -15,10 +15,7 @@
 #include "fields.hpp"
 #include "image_decode.hpp"
 #include "npz.hpp"
-
-#ifndef PS_ASSETS_DIR
-#define PS_ASSETS_DIR "assets"
-#endif
+#include "data_dir.hpp"
 
 namespace ps::images {
 
@@ -157,7 +154,7 @@ std::vector<uint8_t> cut_patches(const Gray& g, const CutOptions& o, Rng& rng) {
 // ---------------------------------------------------------------- the committed set
 std::string default_patch_set_path() {
     if (const char* e = std::getenv("PS_IMAGES_SET"); e && *e) return e;
-    return std::string(PS_ASSETS_DIR) + "/images/patches.npz";
+    return data_path("images/patches.npz");
 }
 
 PatchSet load_patch_set(const std::string& path) {

@@ -70,7 +70,7 @@ struct PatchSet {
 
 // The committed set (format plastiscope-images-1). Throws DataError.
 PatchSet load_patch_set(const std::string& path);
-// $PS_IMAGES_SET, else PS_ASSETS_DIR/images/patches.npz.
+// $PS_IMAGES_SET, else images/patches.npz in the data folder (data_dir.hpp).
 std::string default_patch_set_path();
 
 // CIFAR-10 binary batches: every data_batch_*.bin in dir (sorted) -> train, test_batch.bin ->

@@ -8,19 +8,18 @@
 #include <cctype>
 #include <cstdio>
 #include <cstdlib>
+#include <chrono>
 #include <filesystem>
+#include <future>
 #include <map>
 #include <mutex>
 #include <tuple>
 
 #include "fields.hpp"
+#include "data_dir.hpp"
 #include "glyph_synth.hpp"
 #include "image_decode.hpp"
 #include "npz.hpp"
-
-#ifndef PS_ASSETS_DIR
-#define PS_ASSETS_DIR "assets"
-#endif
 
 namespace ps::omni {
 
@@ -314,12 +313,12 @@ CharSet without_alphabets(const CharSet& cs, const std::vector<std::string>& nam
 // ---------------------------------------------------------------- locations and cache
 std::string default_glyphs_path() {
     if (const char* e = std::getenv("PS_GLYPHS"); e && *e) return e;
-    return std::string(PS_ASSETS_DIR) + "/glyphs/glyphs.npz";
+    return data_path("glyphs/glyphs.npz");
 }
 
 std::string default_omniglot_root() {
     if (const char* e = std::getenv("PS_OMNIGLOT_DIR"); e && *e) return e;
-    return std::string(PS_ASSETS_DIR) + "/omniglot";
+    return data_path("omniglot");
 }
 
 std::string find_omniglot_part(const std::string& root, const std::string& name) {
@@ -332,17 +331,101 @@ std::string find_omniglot_part(const std::string& root, const std::string& name)
                     "' exists (set PS_OMNIGLOT_DIR to the folder holding images_background[.zip] etc.)");
 }
 
-std::shared_ptr<const CharSet> cached_charset(const std::string& key, const std::function<CharSet()>& load) {
-    static std::mutex mu;
-    static std::map<std::string, std::shared_ptr<const CharSet>> cache;
-    {
-        std::lock_guard<std::mutex> lk(mu);
-        auto it = cache.find(key);
-        if (it != cache.end()) return it->second;
+namespace {
+using CharsetPtr = std::shared_ptr<const CharSet>;
+thread_local int64_t t_loads = 0;
+
+// One slot per key: the shared result of its load (the set, or the loader's exception). A slot
+// made by charset_if_ready holds the future of a std::async thread. The cache is never destroyed:
+// a loader thread still running at exit must not find it half gone (the program waits for its
+// loads first: charset_wait_all).
+struct Cache {
+    std::mutex mu;
+    std::map<std::string, std::shared_future<CharsetPtr>> slots;
+};
+Cache& cache() {
+    static Cache* c = new Cache;
+    return *c;
+}
+
+CharsetPtr run_load(const std::function<CharSet()>& load) {
+    ++t_loads;
+    return std::make_shared<const CharSet>(load());
+}
+
+bool is_ready(const std::shared_future<CharsetPtr>& f) {
+    return f.wait_for(std::chrono::seconds(0)) == std::future_status::ready;
+}
+
+CharsetStatus status_of(const std::shared_future<CharsetPtr>& f) {
+    CharsetStatus st;
+    if (!is_ready(f)) {
+        st.pending = true;
+        return st;
     }
-    auto cs = std::make_shared<const CharSet>(load());   // outside the lock: loading takes seconds
-    std::lock_guard<std::mutex> lk(mu);
-    return cache.emplace(key, cs).first->second;
+    try {
+        st.set = f.get();
+    } catch (const std::exception& e) {
+        st.error = e.what();
+    }
+    return st;
+}
+}  // namespace
+
+std::shared_ptr<const CharSet> cached_charset(const std::string& key, const std::function<CharSet()>& load) {
+    Cache& c = cache();
+    std::shared_future<CharsetPtr> other;
+    std::promise<CharsetPtr> mine;
+    {
+        std::lock_guard<std::mutex> lk(c.mu);
+        auto it = c.slots.find(key);
+        const bool failed = it != c.slots.end() && is_ready(it->second) && !status_of(it->second).error.empty();
+        if (it != c.slots.end() && !failed) other = it->second;   // loaded, or loading on another thread
+        else c.slots[key] = mine.get_future().share();           // ours to load (again, after a failure)
+    }
+    if (other.valid()) return other.get();   // rethrows that load's error
+    try {   // outside the lock: a load takes seconds
+        CharsetPtr p = run_load(load);
+        mine.set_value(p);
+        return p;
+    } catch (...) {
+        mine.set_exception(std::current_exception());
+        throw;
+    }
+}
+
+CharsetStatus charset_if_ready(const std::string& key, const std::function<CharSet()>& load) {
+    Cache& c = cache();
+    std::lock_guard<std::mutex> lk(c.mu);
+    auto it = c.slots.find(key);
+    if (it == c.slots.end())
+        it = c.slots.emplace(key, std::async(std::launch::async, [load] { return run_load(load); }).share()).first;
+    return status_of(it->second);
+}
+
+CharsetStatus charset_wait_for(const std::string& key, const std::function<CharSet()>& load, int ms) {
+    CharsetStatus st = charset_if_ready(key, load);
+    if (!st.pending) return st;
+    std::shared_future<CharsetPtr> f;
+    {
+        Cache& c = cache();
+        std::lock_guard<std::mutex> lk(c.mu);
+        f = c.slots.at(key);
+    }
+    f.wait_for(std::chrono::milliseconds(ms));
+    return status_of(f);
+}
+
+int64_t charset_loads_on_this_thread() { return t_loads; }
+
+void charset_wait_all() {
+    std::vector<std::shared_future<CharsetPtr>> all;
+    {
+        Cache& c = cache();
+        std::lock_guard<std::mutex> lk(c.mu);
+        for (const auto& [k, f] : c.slots) all.push_back(f);
+    }
+    for (const auto& f : all) f.wait();
 }
 
 // ---------------------------------------------------------------- episodes

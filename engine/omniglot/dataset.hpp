@@ -53,15 +53,33 @@ std::vector<float> decode_png_ink(const void* data, size_t size, int side, const
 // The set without the named alphabets (to keep evaluation alphabets out of the training ones).
 CharSet without_alphabets(const CharSet& cs, const std::vector<std::string>& names);
 
-// Default locations: $PS_GLYPHS or <assets>/glyphs/glyphs.npz; $PS_OMNIGLOT_DIR or
-// <assets>/omniglot (the two small real subsets the project ships, packed).
+// Default locations: $PS_GLYPHS or <data folder, data_dir.hpp>/glyphs/glyphs.npz; $PS_OMNIGLOT_DIR or
+// <data folder, data_dir.hpp>/omniglot (the two small real subsets the project ships, packed).
 std::string default_glyphs_path();
 std::string default_omniglot_root();
 // <root>/<name> if that folder exists, else <root>/<name>.zip, else <root>/<name>.npz if that file
 // exists, else throws DataError listing all three.
 std::string find_omniglot_part(const std::string& root, const std::string& name);
-// Loads once per key and shares the result (thread-safe); loader errors propagate.
+// Loads once per key and shares the result (thread-safe); loader errors propagate (and a later
+// call tries again). Waits for a load of the same key already under way on another thread.
 std::shared_ptr<const CharSet> cached_charset(const std::string& key, const std::function<CharSet()>& load);
+
+// The same cache without waiting, for a thread that draws frames: the set if it is loaded; else
+// the load starts on a thread of its own (once per key) and `pending` is set; a failed load gives
+// its error (not retried here: the next blocking cached_charset call tries again).
+struct CharsetStatus {
+    std::shared_ptr<const CharSet> set;
+    bool pending = false;
+    std::string error;
+};
+CharsetStatus charset_if_ready(const std::string& key, const std::function<CharSet()>& load);
+// Waits up to `ms` milliseconds for a load charset_if_ready started; then as charset_if_ready.
+CharsetStatus charset_wait_for(const std::string& key, const std::function<CharSet()>& load, int ms);
+// How many loads (glyph sets, Omniglot folders, zips or packed files) ran on the calling thread
+// through the cache (tests check that a live view never loads on its own thread).
+int64_t charset_loads_on_this_thread();
+// Waits for every load under way (a program that started some waits before it exits).
+void charset_wait_all();
 
 // One N-way K-shot episode: T = ways·shots support steps in a random order, then the query.
 // The label of a support step is its class (0..ways-1); classes are distinct random characters,

@@ -11,6 +11,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "interactive.hpp"
 #include "omniglot/dataset.hpp"
 #include "omniglot/model.hpp"
 #include "optim.hpp"
@@ -129,6 +130,13 @@ public:
         run_ = RunState{seed, 0};
         ++version_;
         train_set();   // fail early, with the data's own message, if the data is missing
+        if (t_interactive) {   // the live view's characters: start loading them now
+            try {
+                const Source ev = eval_source();
+                omni::charset_if_ready(ev.key, ev.load);
+            } catch (const std::exception&) {
+            }
+        }
         reset_live(seed ^ 0x5bd1e995ull);
         live_ready_ = false;
         clear_gallery();
@@ -233,14 +241,7 @@ public:
         Rng r(episode_seed);
         // The live view shows held-out characters; if that data cannot be loaded, it falls back to
         // the training data and says why in the status line.
-        const CharSet* cs = nullptr;
-        try {
-            cs = &eval_set();
-            live_note_.clear();
-        } catch (const std::exception& e) {
-            cs = &train_set();
-            live_note_ = std::string(" [evaluation data unavailable, showing training data: ") + e.what() + "]";
-        }
+        const CharSet* cs = &live_charset();
         live_ep_ = omni::sample_episode(*cs, eval_net().shape.ways, cfg_.shots, cfg_.eval_rotate, r);
         live_ways_ = eval_net().shape.ways;
         scan_failures(*cs, r);
@@ -378,22 +379,26 @@ protected:
 private:
     static MatR<float> to_rf(const MatC<float>& m) { return MatR<float>(m); }
 
-    // Failure gallery: every new live episode also runs kGalleryBatch held-out episodes (one batched
-    // forward, a few ms) and keeps the newest kGalleryKeep wrong answers as film strips: the
+    // Failure gallery: every new live episode also runs up to kGalleryBatch held-out episodes (one
+    // batched forward) and keeps the newest kGalleryKeep wrong answers as film strips: the
     // support images in order, a gap, then the query; the support image of the true class is
     // framed at 0.5, the one the network picked at 1. Cleared when the network is rebuilt or loaded
-    // (while it trains, the newest strips come from the newest weights).
-    static constexpr int kGalleryBatch = 32, kGalleryKeep = 6;
+    // (while it trains, the newest strips come from the newest weights). It runs on the GUI
+    // thread, so its cost is bounded by images, not episodes: kGalleryImages drawings (~20 ms);
+    // 32 episodes of 20-way 5-shot were 3 232 drawings, a frame of half a second.
+    static constexpr int kGalleryBatch = 32, kGalleryKeep = 6, kGalleryImages = 192;
     void scan_failures(const CharSet& cs, Rng& r) {
         const omni::OmniNet<float>& net = eval_net();
+        const int per_episode = net.shape.ways * cfg_.shots + 1;
+        const int batch = std::clamp(kGalleryImages / per_episode, 1, kGalleryBatch);
         std::vector<omni::Episode> eps;
         Rng gr = r.split();
-        for (int e = 0; e < kGalleryBatch; ++e) eps.push_back(omni::sample_episode(cs, net.shape.ways, cfg_.shots, cfg_.eval_rotate, gr));
+        for (int e = 0; e < batch; ++e) eps.push_back(omni::sample_episode(cs, net.shape.ways, cfg_.shots, cfg_.eval_rotate, gr));
         omni::EpisodeBatch<float> eb;
         fill_batch(eps, eb);
         omni::forward(net, eb, float(cfg_.label_boost), gallery_cache_);
-        gallery_scanned_ += kGalleryBatch;
-        for (int e = 0; e < kGalleryBatch; ++e) {
+        gallery_scanned_ += batch;
+        for (int e = 0; e < batch; ++e) {
             const omni::Episode& ep = eps[size_t(e)];
             const int truth = ep.labels.back(), pred = gallery_cache_.pred[size_t(e)];
             if (pred == truth) continue;
@@ -449,54 +454,104 @@ private:
     static std::string omniglot_part(const std::string& name) {
         return omni::find_omniglot_part(omni::default_omniglot_root(), name);
     }
-    // Training data (cached across tasks).
-    const CharSet& train_set() {
-        const std::string& d = kDataChoices[size_t(cfg_.data)];
+    // Where the training and the evaluation characters come from: a cache key and its loader.
+    // Throws DataError when a real Omniglot part is missing.
+    struct Source {
         std::string key;
         std::function<CharSet()> load;
+    };
+    Source train_source() const {
+        const std::string& d = kDataChoices[size_t(cfg_.data)];
         if (d == "glyphs") {
             const std::string p = omni::default_glyphs_path();
-            key = "glyphs-bg:" + p;
-            load = [p] { return omni::load_glyphs(p, omni::GlyphSplit::Background); };
-        } else {
-            const std::string part = d == "omniglot" ? "images_background" : d == "omniglot-small1" ? "images_background_small1"
-                                                                                                     : "images_background_small2";
-            const std::string p = omniglot_part(part);
-            key = "omniglot:" + p;
-            load = [p] { return omni::load_omniglot(p); };
+            return {"glyphs-bg:" + p, [p] { return omni::load_glyphs(p, omni::GlyphSplit::Background); }};
         }
-        if (key != train_key_) { train_ = omni::cached_charset(key, load); train_key_ = key; }
-        return *train_;
+        const std::string part = d == "omniglot" ? "images_background" : d == "omniglot-small1" ? "images_background_small1"
+                                                                                                 : "images_background_small2";
+        const std::string p = omniglot_part(part);
+        return {"omniglot:" + p, [p] { return omni::load_omniglot(p); }};
     }
-    const CharSet& eval_set() {
+    Source eval_source() const {
         std::string e = kEvalChoices[size_t(cfg_.eval_data)];
         const std::string& d = kDataChoices[size_t(cfg_.data)];
         if (e == "held-out")
             e = d == "glyphs" ? "glyphs" : d == "omniglot" ? "omniglot-evaluation" : d == "omniglot-small1" ? "omniglot-small2" : "omniglot-small1";
-        std::string key;
-        std::function<CharSet()> load;
         if (e == "glyphs") {
             const std::string p = omni::default_glyphs_path();
-            key = "glyphs-ev:" + p;
-            load = [p] { return omni::load_glyphs(p, omni::GlyphSplit::Evaluation); };
-        } else {
-            const std::string part = e == "omniglot-evaluation" ? "images_evaluation" : e == "omniglot-small1" ? "images_background_small1"
-                                                                                                                 : "images_background_small2";
-            const std::string p = omniglot_part(part);
-            key = "omniglot:" + p;
-            load = [p] { return omni::load_omniglot(p); };
-            if (d != "glyphs") {
-                // Real-Omniglot training: drop the alphabets the training set holds (small1 and
-                // small2 share Greek and Latin).
-                const CharSet& tr = train_set();
-                const std::string tkey = train_key_;
-                const std::vector<std::string> drop = tr.alphabets;
-                key += " minus " + tkey;
-                load = [p, drop] { return omni::without_alphabets(omni::load_omniglot(p), drop); };
+            return {"glyphs-ev:" + p, [p] { return omni::load_glyphs(p, omni::GlyphSplit::Evaluation); }};
+        }
+        const std::string part = e == "omniglot-evaluation" ? "images_evaluation" : e == "omniglot-small1" ? "images_background_small1"
+                                                                                                             : "images_background_small2";
+        const std::string p = omniglot_part(part);
+        if (d == "glyphs") return {"omniglot:" + p, [p] { return omni::load_omniglot(p); }};
+        // Real-Omniglot training: drop the alphabets the training set holds (small1 and small2
+        // share Greek and Latin).
+        const Source tr = train_source();
+        return {"omniglot:" + p + " minus " + tr.key, [p, tr] {
+                    const auto train = omni::cached_charset(tr.key, tr.load);
+                    return omni::without_alphabets(omni::load_omniglot(p), train->alphabets);
+                }};
+    }
+    // Training data (cached across tasks).
+    const CharSet& train_set() {
+        const Source s = train_source();
+        if (s.key != train_key_) { train_ = omni::cached_charset(s.key, s.load); train_key_ = s.key; }
+        return *train_;
+    }
+    const CharSet& eval_set() {
+        const Source s = eval_source();
+        if (s.key != eval_key_) { eval_ = omni::cached_charset(s.key, s.load); eval_key_ = s.key; }
+        return *eval_;
+    }
+    // The live view's characters: the evaluation set, else (missing data) the training set, with a
+    // note in the status line. On an interactive thread (the GUI) a set not loaded yet is loaded on
+    // a thread of its own: the view waits at most kLiveWaitMs for it, then shows the characters it
+    // had (or the training set) until it is there. Reading the small real subsets took ~0.4 s and
+    // the zips of the full set many seconds, once a frame stood still for 17 s on a loaded machine.
+    static constexpr int kLiveWaitMs = 50;
+    const CharSet& live_charset() {
+        if (!t_interactive) {
+            try {
+                const CharSet& cs = eval_set();
+                live_note_.clear();
+                return cs;
+            } catch (const std::exception& e) {
+                live_note_ = std::string(" [evaluation data unavailable, showing training data: ") + e.what() + "]";
+                return train_set();
             }
         }
-        if (key != eval_key_) { eval_ = omni::cached_charset(key, load); eval_key_ = key; }
-        return *eval_;
+        std::string why;
+        bool pending = false;
+        try {
+            const Source ev = eval_source();
+            const omni::CharsetStatus st = omni::charset_wait_for(ev.key, ev.load, kLiveWaitMs);
+            if (st.set) {
+                live_set_ = st.set;
+                live_note_.clear();
+                return *live_set_;
+            }
+            pending = st.pending;
+            why = st.error;
+        } catch (const std::exception& e) {
+            why = e.what();
+        }
+        if (pending && live_set_) {
+            live_note_ = " [loading the evaluation data: the characters shown so far meanwhile]";
+            return *live_set_;
+        }
+        live_note_ = pending ? " [loading the evaluation data: showing training data meanwhile]"
+                             : " [evaluation data unavailable, showing training data: " + why + "]";
+        try {
+            const Source tr = train_source();
+            const omni::CharsetStatus st = omni::charset_wait_for(tr.key, tr.load, kLiveWaitMs);
+            if (st.set) {
+                live_set_ = st.set;
+                return *live_set_;
+            }
+        } catch (const std::exception&) {
+        }
+        if (live_set_) return *live_set_;
+        return train_set();   // nothing shown yet and nothing loaded: the one wait left (init loads it first)
     }
     // The network evaluation uses: the trained one, or (eval_ways != ways) one whose every output
     // column holds the mean trained column of w and alpha.
@@ -524,7 +579,7 @@ private:
     omni::EpisodeBatch<float> batch_;
     omni::NetCache<float> cache_, eval_cache_, live_cache_;
     std::vector<MatC<float>> grads_;
-    std::shared_ptr<const CharSet> train_, eval_;
+    std::shared_ptr<const CharSet> train_, eval_, live_set_;
     std::string train_key_, eval_key_;
 
     // live

@@ -1,0 +1,136 @@
+// The live view must never hold the GUI thread: what a task does when the lab begins an episode
+// or hands it the trainer's newest parameters is bounded, whatever the run's length or the
+// settings. Each case reproduces a stall the 60 s GUI soak met (docs/reliability.md):
+//   - FLP: loading parameters replayed the training data stream to the run's episode count
+//     (half a second after 2 500 episodes, and growing with every episode trained);
+//   - Omniglot: a changed evaluation set was read on the calling thread at the next episode
+//     (0.4 s for a small real subset, many seconds for a folder of PNGs);
+//   - Omniglot: the failure gallery ran 32 episodes whatever their size (3 232 drawings at
+//     20-way 5-shot).
+#include <catch2/catch.hpp>
+
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <thread>
+
+#include "fields.hpp"
+#include "interactive.hpp"
+#include "omniglot/dataset.hpp"
+#include "task.hpp"
+#include "task_state.hpp"
+
+using namespace ps;
+namespace fs = std::filesystem;
+
+namespace {
+
+double seconds_since(std::chrono::steady_clock::time_point a) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - a).count();
+}
+
+// Marks the calling thread interactive for the scope (as the GUI thread is).
+struct InteractiveScope {
+    bool old = t_interactive;
+    InteractiveScope() { t_interactive = true; }
+    ~InteractiveScope() { t_interactive = old; }
+};
+
+struct EnvScope {
+    std::string name, old;
+    bool had;
+    EnvScope(const std::string& n, const std::string& v) : name(n) {
+        const char* o = std::getenv(n.c_str());
+        had = o != nullptr;
+        if (had) old = o;
+        ::setenv(n.c_str(), v.c_str(), 1);
+    }
+    ~EnvScope() {
+        if (had) ::setenv(name.c_str(), old.c_str(), 1);
+        else ::unsetenv(name.c_str());
+    }
+};
+
+}  // namespace
+
+TEST_CASE("live view: loading a long FLP run's parameters does not replay its data stream", "[live][flp]") {
+    for (const char* name : {"flp-sine", "flp-classify"}) {
+        INFO(name);
+        auto a = make_task(name);
+        a->set_preset("quick");
+        a->init(3);
+        a->train_step();
+        ArrayMap m;
+        a->save(m, false);
+        // As the trainer's snapshot of a run 50 000 episodes long: replaying the stream took ~10 s.
+        m["state/episode"] = scalar_array(50000);
+        auto live = make_task(name);
+        live->set_preset("quick");
+        live->init(1);
+        const auto t0 = std::chrono::steady_clock::now();
+        live->load(m, false);
+        const double s = seconds_since(t0);
+        CHECK(s < 0.5);
+        ArrayMap back;
+        live->save(back, false);
+        CHECK(count_from(back, "state/episode") == 50000);   // the position is kept for training
+    }
+}
+
+TEST_CASE("live view: a new Omniglot evaluation set is loaded beside an interactive thread", "[live][omniglot]") {
+    // A copy of the packed subsets under a new path: a cache key no other test has loaded.
+    const fs::path dir = fs::temp_directory_path() / ("ps_live_omni_" + std::to_string(::getpid()));
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    for (const char* part : {"images_background_small1.npz", "images_background_small2.npz"})
+        fs::copy_file(fs::path(PS_ASSETS_DIR) / "omniglot" / part, dir / part);
+    EnvScope env("PS_OMNIGLOT_DIR", dir.string());
+    InteractiveScope gui;
+
+    auto t = make_task("omniglot");
+    t->set_preset("quick");
+    apply_overrides(t->fields(), {"channels=8", "ways=3", "eval_ways=0"});
+    t->init(1);
+    LiveViews v;
+    t->live_views(v);   // the first episode, on the glyphs
+    const int64_t loads = omni::charset_loads_on_this_thread();
+
+    apply_overrides(t->fields(), {"eval_data=omniglot-small2"});   // as a staged next-episode setting
+    const auto t0 = std::chrono::steady_clock::now();
+    t->live_reset(77);
+    CHECK(seconds_since(t0) < 2.0);   // at most the short wait, not a load (generous for a loaded machine)
+    CHECK(omni::charset_loads_on_this_thread() == loads);   // not read here
+    t->live_views(v);
+    // Until it is there the view says so; once it is, the next episode shows it, with no note.
+    bool shown = false;
+    for (int i = 0; i < 200 && !shown; ++i) {
+        t->live_reset(78 + uint64_t(i));
+        t->live_views(v);
+        shown = v.status.find('[') == std::string::npos;
+        if (!shown) {
+            CHECK(v.status.find("loading") != std::string::npos);
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        }
+    }
+    CHECK(shown);
+    CHECK(v.status.find("omniglot-small2") != std::string::npos);
+    CHECK(omni::charset_loads_on_this_thread() == loads);
+    fs::remove_all(dir);
+}
+
+TEST_CASE("live view: the Omniglot failure gallery's work is bounded per episode", "[live][omniglot]") {
+    auto scanned = [](const std::vector<std::string>& kv) {
+        auto t = make_task("omniglot");
+        t->set_preset("quick");
+        apply_overrides(t->fields(), {"channels=8"});
+        apply_overrides(t->fields(), kv);
+        t->init(1);
+        LiveViews v;
+        t->live_views(v);
+        return int(v.scalars.at("gallery_episodes"));
+    };
+    CHECK(scanned({"ways=5", "eval_ways=0", "shots=1"}) == 32);   // 6 drawings an episode: 32 episodes
+    CHECK(scanned({"ways=20", "eval_ways=0", "shots=5"}) == 1);   // 101 drawings: one episode
+    CHECK(scanned({"ways=10", "eval_ways=4", "shots=3"}) == 14);  // the 4-way evaluation net: 13 drawings
+}
