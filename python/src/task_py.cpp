@@ -67,6 +67,7 @@ struct PyTask {
     std::vector<ps::TrainMark> marks;            // settings changed after training began
     std::vector<ps::TimelineEntry> timeline;     // a loaded checkpoint's, written back by save()
     bool live = false;                           // reset() began an episode that nothing has clobbered since
+    int live_t = 0, live_T = 0;                  // its step and length (tasks differ in what live_step returns)
     Clock::time_point t0 = Clock::now();
     std::mutex busy;
 
@@ -82,6 +83,14 @@ struct PyTask {
             return ps::divergence_message(*t, "episode " + std::to_string(episode), st.loss, bad);
         history.add({iter(), 1, st.loss, st.metric, st.extra, seconds()});
         return "";
+    }
+    // The live episode's length, and its step now (after a reset or a recording).
+    void start_live(int t) {
+        ps::LiveViews v;
+        this->t->live_views(v);
+        live = true;
+        live_t = t;
+        live_T = v.T;
     }
     void need_live() const {
         if (!live)
@@ -345,7 +354,7 @@ py::dict views(PyTask& pt) {
     for (const auto& mv : v.matrices)
         if (mv.m) d[py::str(mv.name)] = matrix_copy(*mv.m);
     if (v.activity) {   // x[0] = 0, x[t] after step t, as in a recording
-        const int64_t N = v.activity->cols(), t = std::min<int64_t>(v.t, v.activity->rows());
+        const int64_t N = v.activity->cols(), t = std::min<int64_t>(pt.live_t, v.activity->rows());
         std::vector<float> x(size_t((t + 1) * N), 0.f);
         std::copy(v.activity->data(), v.activity->data() + t * N, x.begin() + N);
         d["x"] = owned_array(std::move(x), {t + 1, N});
@@ -393,7 +402,7 @@ py::dict record(PyTask& pt, int64_t seed, int steps, const std::string& views_mo
         pt.live = false;
         throw py::value_error(e.what());
     }
-    pt.live = true;
+    pt.start_live(int(rec.at("x").shape[0]) - 1);
     return to_dict(std::move(rec));
 }
 
@@ -537,33 +546,28 @@ void bind_task(py::module_& m) {
         .def("reset", [](PyTask& p, int64_t seed) {
             const uint64_t s = checked_seed(seed);
             BusyGuard g(p.busy, "Task");
-            py::gil_scoped_release nogil;
-            p.t->live_reset(s);
-            p.live = true;
+            {
+                py::gil_scoped_release nogil;
+                p.t->live_reset(s);
+            }
+            p.start_live(0);
         }, py::arg("seed") = 1, "Begins a live episode drawn from seed, at t = 0.")
         .def("step", [](PyTask& p) {
             BusyGuard g(p.busy, "Task");
             p.need_live();
-            py::gil_scoped_release nogil;
-            return p.t->live_step();
-        }, "One timestep of the live episode; False once it is over.")
+            if (p.live_t >= p.live_T) return false;
+            {
+                py::gil_scoped_release nogil;
+                p.t->live_step();
+            }
+            return ++p.live_t < p.live_T;
+        }, "One timestep of the live episode (none once it is over); whether steps remain: `while t.step(): ...` "
+           "runs the episode to its end.")
         .def("views", &views,
              "What the lab shows now: every matrix view by its name (H, W, A, W+A*H, ...), x (t+1, N), inputs, target, "
              "image/NAME and scalars/NAME (copies).")
-        .def_property_readonly("t", [](PyTask& p) {
-            BusyGuard g(p.busy, "Task");
-            p.need_live();
-            ps::LiveViews v;
-            p.t->live_views(v);
-            return v.t;
-        }, "The live episode's step.")
-        .def_property_readonly("T", [](PyTask& p) {
-            BusyGuard g(p.busy, "Task");
-            p.need_live();
-            ps::LiveViews v;
-            p.t->live_views(v);
-            return v.T;
-        }, "The live episode's length.")
+        .def_property_readonly("t", [](PyTask& p) { p.need_live(); return p.live_t; }, "The live episode's step.")
+        .def_property_readonly("T", [](PyTask& p) { p.need_live(); return p.live_T; }, "The live episode's length.")
         .def("event", [](PyTask& p, const std::string& kind, int key, const std::string& target, int row, int col,
                          float value, float radius, const std::string& path) {
             BusyGuard g(p.busy, "Task");
