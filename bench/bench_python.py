@@ -28,6 +28,8 @@ import time
 CASES = [  # task, preset, episodes of the long run (a few seconds; a multiple of 4 batches)
     ("patterns", "paper", 24),
     ("maze", "plastic", 256),
+    # ~6 us a step: what the module adds per step, where it would show most
+    ("bohp-completion", "paper", 40000),
 ]
 
 
@@ -65,7 +67,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--binary", default=os.path.join("build", "plastiscope"))
-    ap.add_argument("--only", help="one task of the list (patterns, maze)")
+    ap.add_argument("--only", help="one task of the list (patterns, maze, bohp-completion)")
     a = ap.parse_args()
     rows = []
     with tempfile.TemporaryDirectory() as tmp:

@@ -191,7 +191,10 @@ py::dict train(PyTask& pt, int64_t episodes, bool progress) {
         double loss = 0, metric = 0, eta = 0;   // smoothed like the CLI's progress
         std::atomic<bool> cancel{false};
     } sh;
-    std::vector<ps::StepStats> steps;
+    // Every step's numbers, by column (an extra a step lacks is NaN there).
+    std::vector<int64_t> col_ep;
+    std::vector<double> col_loss, col_metric;
+    std::map<std::string, std::vector<double>> col_extra;
     std::string divergence;
     std::exception_ptr error;
     const auto start = Clock::now();
@@ -206,6 +209,14 @@ py::dict train(PyTask& pt, int64_t episodes, bool progress) {
                 done += t.episodes_per_step();
                 divergence = pt.account(st);
                 if (!divergence.empty()) break;
+                col_ep.push_back(pt.episode);
+                col_loss.push_back(st.loss);
+                col_metric.push_back(st.metric);
+                for (const auto& [k, v] : st.extra) {
+                    auto& c = col_extra[k];
+                    c.resize(col_ep.size() - 1, std::numeric_limits<double>::quiet_NaN());
+                    c.push_back(v);
+                }
                 std::lock_guard<std::mutex> lk(sh.m);
                 const double a = first ? 1.0 : 0.02;
                 first = false;
@@ -214,7 +225,6 @@ py::dict train(PyTask& pt, int64_t episodes, bool progress) {
                 auto it = st.extra.find("eta");
                 sh.eta = it != st.extra.end() ? it->second : 0;
                 sh.episodes = done;
-                steps.push_back(std::move(st));
             }
         } catch (const ps::Cancelled&) {
             // Ctrl-C during a step: the step is not taken
@@ -263,15 +273,15 @@ py::dict train(PyTask& pt, int64_t episodes, bool progress) {
         diverged(divergence);
     }
 
-    // Every step's numbers, as arrays (NaN where a step lacks an extra).
-    const size_t n = steps.size();
-    std::vector<ps::TrainPoint> pts(n);
-    const int eps = std::max(1, t.episodes_per_step());
-    for (size_t i = 0; i < n; ++i)
-        pts[i] = {pt.iter() - int64_t(n - 1 - i), 1, steps[i].loss, steps[i].metric, steps[i].extra, 0};
-    py::dict d = history_dict(pts, eps);
-    d.attr("pop")("steps");
-    d.attr("pop")("seconds");
+    const std::vector<int64_t> sh_n = {int64_t(col_ep.size())};
+    py::dict d;
+    d["episode"] = owned_array(std::move(col_ep), sh_n);
+    d["loss"] = owned_array(std::move(col_loss), sh_n);
+    d["metric"] = owned_array(std::move(col_metric), sh_n);
+    for (auto& [k, c] : col_extra) {
+        c.resize(size_t(sh_n[0]), std::numeric_limits<double>::quiet_NaN());
+        d[py::str(k)] = owned_array(std::move(c), sh_n);
+    }
     return d;
 }
 
