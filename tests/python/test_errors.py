@@ -5,6 +5,7 @@ usage: test_errors.py WORK_DIR
 """
 import os
 import sys
+import warnings
 
 import numpy as np
 
@@ -55,6 +56,23 @@ raises(ValueError, "bad value for 'hidden'", lambda: t.set(lr=0.002, hidden=-3))
 assert t.settings() == before, "a failed set() changed settings"
 t.set(lr=0.002)
 assert t.settings()["lr"] == 0.002
+
+# a setting that rebuilds the network says so and starts over; a live one after training is a
+# mark in the checkpoint's history (as `train --resume lr=...`)
+t.train(4, progress=False)
+with warnings.catch_warnings(record=True) as w:
+    warnings.simplefilter("always")
+    t.set(hidden=3)
+assert len(w) == 1 and "hidden=3: rebuilds the network" in str(w[0].message), [str(x.message) for x in w]
+assert t.episode == 0 and t.settings()["hidden"] == 3 and len(t.history()["loss"]) == 0
+t.train(3, progress=False)
+t.set(lr=0.0005)
+t.train(2, progress=False)
+marked = os.path.join(work, "marked.npz")
+t.save(marked)
+marks = bytes(np.load(marked)["history/marks"]).decode()
+assert marks.replace(" ", "") == '[[3,"lr=0.0005"]]', marks
+assert list(ps.Task.load(marked).history()["episode"]) == [1, 2, 3, 4, 5]
 
 # files
 raises(FileNotFoundError, "does not exist", lambda: ps.Task.load(os.path.join(work, "nothere.npz")))
