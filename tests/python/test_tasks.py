@@ -79,3 +79,20 @@ for name in names:
     assert s1 == s2, f"{name}: the step after loading differs: {s1} vs {s2}"
     print(f"ok {name:16s} preset {t.preset:10s} {t.num_params:8d} params, live {steps:4d} steps, "
           f"{len(matrices)} matrix views, {time.time() - t0:.1f} s")
+
+# every shipped checkpoint opens, and a trained one is trained: patterns/quick's network completes
+# patterns (the CLI's eval gives the same figure: tests/python/test_vs_cli.py)
+import glob  # noqa: E402
+
+shipped = sorted(glob.glob(os.path.join(ps.assets_dir, "checkpoints", "*.npz")))
+assert len(shipped) >= 10, shipped
+for path in shipped:
+    t = ps.Task.load(path)
+    assert os.path.basename(path).startswith(t.name + "-" + t.preset), (path, t.name, t.preset)
+    assert t.episode > 0, path
+t = ps.Task.load(os.path.join(ps.assets_dir, "checkpoints", "patterns-quick.npz"))
+mean, (lo, hi) = t.eval(100, seed=3)
+fresh, _ = ps.Task("patterns", preset="quick").eval(100, seed=3)
+assert mean < 0.05 < fresh, (mean, fresh)
+print(f"ok {len(shipped)} shipped checkpoints open; patterns-quick's wrong-sign fraction {mean:.4f} "
+      f"(fresh parameters {fresh:.3f})")
