@@ -42,3 +42,16 @@ get_property(ps_py_tests DIRECTORY PROPERTY TESTS)
 list(FILTER ps_py_tests INCLUDE REGEX "^python_")
 set_tests_properties(${ps_py_tests} PROPERTIES LABELS python ENVIRONMENT "${PS_PY_ENV}")
 set_tests_properties(python_vs_cli python_tasks PROPERTIES TIMEOUT 300)
+# The numpy example's recording opened in the lab itself (Xvfb): it plays, scrubs to the probe,
+# and its H view has content on the screenshot.
+if(TARGET ps_png_region AND PS_XVFB)
+  add_test(NAME python_example_in_lab
+           COMMAND sh -c "set -e; ${Python_EXECUTABLE} ${CMAKE_SOURCE_DIR}/examples/numpy_recorder.py lab.npz >/dev/null; \
+             XDG_CONFIG_HOME=${PS_PY_TMP}/lab-config bash ${CMAKE_SOURCE_DIR}/tools/xvfb.sh $<TARGET_FILE:plastiscope> view lab.npz \
+               --frames 20 --at 2 scrub=14 --screenshot lab.png > lab.out; cat lab.out; \
+             grep -q 'task=recording .*shown_step=14 ' lab.out; \
+             set -- $(grep '^view H ' lab.out); $<TARGET_FILE:ps_png_region> lab.png $3 $4 $5 $6"
+           WORKING_DIRECTORY ${PS_PY_TMP})
+  set_tests_properties(python_example_in_lab PROPERTIES LABELS "python;gui" TIMEOUT 300 RESOURCE_LOCK xvfb
+                       ENVIRONMENT "${PS_PY_ENV}")
+endif()
