@@ -1,7 +1,8 @@
 """Ctrl-C during Task.train: a SIGINT to a Python process training patterns/paper (N = 1001,
-~0.1 s a step) raises KeyboardInterrupt at once (15 ms measured; the test allows 2 s on a loaded machine), the step under way is not taken
-(the task's counters and parameters are those of the last finished step: another step runs),
-and the task goes on training. On a terminal, train() draws the CLI's progress bar.
+~0.1 s a step) raises KeyboardInterrupt at once (15 ms measured; the test allows 2 s on a loaded
+machine), the step under way is not taken (the task's counters and parameters are those of the
+last finished step: another step runs), and the task goes on training. On a terminal, train()
+draws the CLI's progress bar.
 """
 import os
 import pty
