@@ -39,6 +39,9 @@ if(PS_PYTHON)
   file(GLOB PS_PY_SRC CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/python/src/*.cpp)
   pybind11_add_module(_plastiscope MODULE NO_EXTRAS ${PS_PY_SRC})
   target_link_libraries(_plastiscope PRIVATE ps_engine)
+  # Calls between the engine's functions bind inside the module (direct calls, as in the
+  # executable) instead of going through the PLT for a symbol nothing else could provide.
+  target_link_options(_plastiscope PRIVATE -Wl,-Bsymbolic-functions)
   target_compile_options(_plastiscope PRIVATE ${PS_WARN})
   set_target_properties(_plastiscope PROPERTIES LIBRARY_OUTPUT_DIRECTORY ${PS_PY_OUT})
 

@@ -13,7 +13,9 @@
 - PlasticNet: the plastic recurrent network with its exact BPTT, for your own training loop;
 - Recorder: writes your own model's episode in the recording format that `plastiscope view`
   opens (numpy or PyTorch tensors);
-- read_recording: reads a recording with the viewer's checks.
+- read_recording: reads a recording with the viewer's checks;
+- assets_dir: the data sets and the trained checkpoints shipped with the lab
+  (assets_dir + "/checkpoints/patterns-quick.npz" opens with Task.load).
 
 The reference is docs/python.md.
 """
@@ -21,6 +23,7 @@ The reference is docs/python.md.
 from ._plastiscope import (  # noqa: F401  (the compiled engine)
     PlasticNet,
     Task,
+    assets_dir,
     read_recording,
     set_threads,
     task_summaries,
@@ -29,4 +32,4 @@ from ._plastiscope import (  # noqa: F401  (the compiled engine)
 )
 from .recorder import Recorder  # noqa: F401
 
-__all__ = ["tasks", "task_summaries", "Task", "PlasticNet", "Recorder", "read_recording", "set_threads", "threads"]
+__all__ = ["assets_dir", "tasks", "task_summaries", "Task", "PlasticNet", "Recorder", "read_recording", "set_threads", "threads"]

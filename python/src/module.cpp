@@ -106,6 +106,8 @@ PYBIND11_MODULE(_plastiscope, m) {
        "large plastic network (N >= 256) over both cores; results differ from one thread in the last bits.");
     m.def("threads", &ps::kernel_threads, "The kernel thread count (set_threads).");
 
+    m.attr("assets_dir") = std::string(PS_ASSETS_DIR);   // data sets and the shipped checkpoints
+
     m.def("read_recording", [](const std::string& path) {
         pyps::require_file(path, "recording");
         ps::ArrayMap rec;

@@ -140,7 +140,7 @@ py::dict backward(ps::PlasticNet<S>& net, py::handle g_obj) {
         net.backward(*held);
     }
     py::dict d;
-    for (auto& [name, m] : held->list(net.config())) d[py::str(name)] = matrix_view(*m, base, true);
+    for (auto& [name, m] : held->list(net.config())) d[py::str(name)] = matrix_view(*m, base);
     return d;
 }
 

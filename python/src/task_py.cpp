@@ -67,6 +67,7 @@ struct PyTask {
     std::vector<ps::TrainMark> marks;            // settings changed after training began
     std::vector<ps::TimelineEntry> timeline;     // a loaded checkpoint's, written back by save()
     bool live = false;                           // reset() began an episode that nothing has clobbered since
+    int live_t = 0, live_T = 0;                  // its step and length (tasks differ in what live_step returns)
     Clock::time_point t0 = Clock::now();
     std::mutex busy;
 
@@ -82,6 +83,14 @@ struct PyTask {
             return ps::divergence_message(*t, "episode " + std::to_string(episode), st.loss, bad);
         history.add({iter(), 1, st.loss, st.metric, st.extra, seconds()});
         return "";
+    }
+    // The live episode's length, and its step now (after a reset or a recording).
+    void start_live(int t) {
+        ps::LiveViews v;
+        this->t->live_views(v);
+        live = true;
+        live_t = t;
+        live_T = v.T;
     }
     void need_live() const {
         if (!live)
@@ -182,7 +191,10 @@ py::dict train(PyTask& pt, int64_t episodes, bool progress) {
         double loss = 0, metric = 0, eta = 0;   // smoothed like the CLI's progress
         std::atomic<bool> cancel{false};
     } sh;
-    std::vector<ps::StepStats> steps;
+    // Every step's numbers, by column (an extra a step lacks is NaN there).
+    std::vector<int64_t> col_ep;
+    std::vector<double> col_loss, col_metric;
+    std::map<std::string, std::vector<double>> col_extra;
     std::string divergence;
     std::exception_ptr error;
     const auto start = Clock::now();
@@ -197,6 +209,14 @@ py::dict train(PyTask& pt, int64_t episodes, bool progress) {
                 done += t.episodes_per_step();
                 divergence = pt.account(st);
                 if (!divergence.empty()) break;
+                col_ep.push_back(pt.episode);
+                col_loss.push_back(st.loss);
+                col_metric.push_back(st.metric);
+                for (const auto& [k, v] : st.extra) {
+                    auto& c = col_extra[k];
+                    c.resize(col_ep.size() - 1, std::numeric_limits<double>::quiet_NaN());
+                    c.push_back(v);
+                }
                 std::lock_guard<std::mutex> lk(sh.m);
                 const double a = first ? 1.0 : 0.02;
                 first = false;
@@ -205,7 +225,6 @@ py::dict train(PyTask& pt, int64_t episodes, bool progress) {
                 auto it = st.extra.find("eta");
                 sh.eta = it != st.extra.end() ? it->second : 0;
                 sh.episodes = done;
-                steps.push_back(std::move(st));
             }
         } catch (const ps::Cancelled&) {
             // Ctrl-C during a step: the step is not taken
@@ -254,15 +273,15 @@ py::dict train(PyTask& pt, int64_t episodes, bool progress) {
         diverged(divergence);
     }
 
-    // Every step's numbers, as arrays (NaN where a step lacks an extra).
-    const size_t n = steps.size();
-    std::vector<ps::TrainPoint> pts(n);
-    const int eps = std::max(1, t.episodes_per_step());
-    for (size_t i = 0; i < n; ++i)
-        pts[i] = {pt.iter() - int64_t(n - 1 - i), 1, steps[i].loss, steps[i].metric, steps[i].extra, 0};
-    py::dict d = history_dict(pts, eps);
-    d.attr("pop")("steps");
-    d.attr("pop")("seconds");
+    const std::vector<int64_t> sh_n = {int64_t(col_ep.size())};
+    py::dict d;
+    d["episode"] = owned_array(std::move(col_ep), sh_n);
+    d["loss"] = owned_array(std::move(col_loss), sh_n);
+    d["metric"] = owned_array(std::move(col_metric), sh_n);
+    for (auto& [k, c] : col_extra) {
+        c.resize(size_t(sh_n[0]), std::numeric_limits<double>::quiet_NaN());
+        d[py::str(k)] = owned_array(std::move(c), sh_n);
+    }
     return d;
 }
 
@@ -345,7 +364,7 @@ py::dict views(PyTask& pt) {
     for (const auto& mv : v.matrices)
         if (mv.m) d[py::str(mv.name)] = matrix_copy(*mv.m);
     if (v.activity) {   // x[0] = 0, x[t] after step t, as in a recording
-        const int64_t N = v.activity->cols(), t = std::min<int64_t>(v.t, v.activity->rows());
+        const int64_t N = v.activity->cols(), t = std::min<int64_t>(pt.live_t, v.activity->rows());
         std::vector<float> x(size_t((t + 1) * N), 0.f);
         std::copy(v.activity->data(), v.activity->data() + t * N, x.begin() + N);
         d["x"] = owned_array(std::move(x), {t + 1, N});
@@ -393,7 +412,7 @@ py::dict record(PyTask& pt, int64_t seed, int steps, const std::string& views_mo
         pt.live = false;
         throw py::value_error(e.what());
     }
-    pt.live = true;
+    pt.start_live(int(rec.at("x").shape[0]) - 1);
     return to_dict(std::move(rec));
 }
 
@@ -537,33 +556,28 @@ void bind_task(py::module_& m) {
         .def("reset", [](PyTask& p, int64_t seed) {
             const uint64_t s = checked_seed(seed);
             BusyGuard g(p.busy, "Task");
-            py::gil_scoped_release nogil;
-            p.t->live_reset(s);
-            p.live = true;
+            {
+                py::gil_scoped_release nogil;
+                p.t->live_reset(s);
+            }
+            p.start_live(0);
         }, py::arg("seed") = 1, "Begins a live episode drawn from seed, at t = 0.")
         .def("step", [](PyTask& p) {
             BusyGuard g(p.busy, "Task");
             p.need_live();
-            py::gil_scoped_release nogil;
-            return p.t->live_step();
-        }, "One timestep of the live episode; False once it is over.")
+            if (p.live_t >= p.live_T) return false;
+            {
+                py::gil_scoped_release nogil;
+                p.t->live_step();
+            }
+            return ++p.live_t < p.live_T;
+        }, "One timestep of the live episode (none once it is over); whether steps remain: `while t.step(): ...` "
+           "runs the episode to its end.")
         .def("views", &views,
              "What the lab shows now: every matrix view by its name (H, W, A, W+A*H, ...), x (t+1, N), inputs, target, "
              "image/NAME and scalars/NAME (copies).")
-        .def_property_readonly("t", [](PyTask& p) {
-            BusyGuard g(p.busy, "Task");
-            p.need_live();
-            ps::LiveViews v;
-            p.t->live_views(v);
-            return v.t;
-        }, "The live episode's step.")
-        .def_property_readonly("T", [](PyTask& p) {
-            BusyGuard g(p.busy, "Task");
-            p.need_live();
-            ps::LiveViews v;
-            p.t->live_views(v);
-            return v.T;
-        }, "The live episode's length.")
+        .def_property_readonly("t", [](PyTask& p) { p.need_live(); return p.live_t; }, "The live episode's step.")
+        .def_property_readonly("T", [](PyTask& p) { p.need_live(); return p.live_T; }, "The live episode's length.")
         .def("event", [](PyTask& p, const std::string& kind, int key, const std::string& target, int row, int col,
                          float value, float radius, const std::string& path) {
             BusyGuard g(p.busy, "Task");
