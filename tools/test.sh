@@ -110,7 +110,7 @@ else
     if grep -q '^asan-build-fuzz .*FAILED' "$times"; then return 0; fi
     step asan-build asan_build_rest
     if grep -q '^asan-build .*FAILED' "$times"; then return 0; fi
-    step asan ctest --test-dir build-asan --output-on-failure -j1 -LE "fuzz|glyphs|network|gui|learning" --timeout 1500
+    step asan ctest --test-dir build-asan --output-on-failure -j1 -LE "fuzz|glyphs|network|gui|learning|install" --timeout 1500
     # A GUI test that fails is run once more (an X server or llvmpipe hiccup on a loaded machine);
     # its first failure is still printed below as "flaky", with its output.
     ASAN_OPTIONS="$ASAN_OPTIONS:detect_leaks=0" step asan-gui ctest --test-dir build-asan --output-on-failure \
