@@ -90,11 +90,11 @@ bool BackgroundTrainer::thread_alive() const {
 }
 
 void BackgroundTrainer::set_fields(const std::vector<std::string>& kv) {
-    post([kv](Task& t, int64_t) -> std::string {
+    post([kv](Task& t, int64_t) -> TrainerNote {
         try {
             apply_overrides(t.fields(), kv);
             t.apply_live_changes();
-            return "";
+            return {};
         } catch (const std::exception& e) {
             return std::string("trainer rejected a setting: ") + e.what();
         }
@@ -136,8 +136,8 @@ void BackgroundTrainer::post(Action a) {
         }
     }
     // No trainer thread: nobody else touches the task, run it here.
-    std::string note = a(*task_, iter_.load());
-    if (!note.empty()) {
+    TrainerNote note = a(*task_, iter_.load());
+    if (!note.text.empty()) {
         std::lock_guard<std::mutex> lk(m_);
         notes_.push_back(std::move(note));
     }
@@ -181,9 +181,9 @@ std::string BackgroundTrainer::message() const {
     return message_;
 }
 
-std::vector<std::string> BackgroundTrainer::take_notes() {
+std::vector<TrainerNote> BackgroundTrainer::take_notes() {
     std::lock_guard<std::mutex> lk(m_);
-    std::vector<std::string> r;
+    std::vector<TrainerNote> r;
     r.swap(notes_);
     return r;
 }
@@ -244,8 +244,8 @@ void BackgroundTrainer::loop() {
         }
         running_.store(run);
         for (auto& a : actions) {
-            std::string note = a(*task_, iter_.load());
-            if (!note.empty()) {
+            TrainerNote note = a(*task_, iter_.load());
+            if (!note.text.empty()) {
                 std::lock_guard<std::mutex> lk(m_);
                 notes_.push_back(std::move(note));
             }

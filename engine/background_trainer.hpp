@@ -34,11 +34,19 @@ struct ParamSnapshot {
     uint64_t version = 0;   // increases with every publication (first is 1)
 };
 
+// What an action tells the GUI: a line for the status bar, or an error to show as a popup.
+struct TrainerNote {
+    std::string text;   // "" = nothing to say
+    bool error = false;
+    TrainerNote() = default;
+    TrainerNote(std::string t, bool e = false) : text(std::move(t)), error(e) {}
+};
+
 class BackgroundTrainer {
 public:
     // Runs on the trainer thread between two steps (or on the caller's thread when no trainer
     // thread is alive). Gets the trainer's task and the step count; returns a note for the GUI.
-    using Action = std::function<std::string(Task& task, int64_t iter)>;
+    using Action = std::function<TrainerNote(Task& task, int64_t iter)>;
 
     // `task` is configured and initialised (or loaded) already; iter0 = steps done before
     // (from a checkpoint). Publishes the initial parameters as version 1.
@@ -88,7 +96,7 @@ public:
     // Status line: "" while all is well, the divergence message after a NaN/Inf.
     std::string message() const;
     // Notes from actions and rejected settings since the last call.
-    std::vector<std::string> take_notes();
+    std::vector<TrainerNote> take_notes();
 
     // The meta-training timeline: parameter copies spread over the run (param_timeline.hpp),
     // oldest first; the first is the parameters training started from.
@@ -123,7 +131,7 @@ private:
     std::vector<Action> pending_actions_;
     std::shared_ptr<const ParamSnapshot> snap_;
     std::string message_;
-    std::vector<std::string> notes_;
+    std::vector<TrainerNote> notes_;
     ParamTimeline timeline_;       // written by the trainer thread (and set_timeline) under m_
     TrainHistory hist_;
     int64_t t0_ns_ = 0;

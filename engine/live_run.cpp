@@ -24,7 +24,7 @@ const MatrixView* find_any(const LiveViews& v, std::initializer_list<const char*
 const MatrixView* trace_view(const LiveViews& v) { return find_any(v, {"H", "Hebb"}); }
 const MatrixView* coef_view(const LiveViews& v) { return find_any(v, {"A", "alpha"}); }
 
-float cell(const MatRf& m, int r, int c) {
+float cell(const MatR<float>& m, int r, int c) {
     if (m.rows() == 1 && m.cols() == 1) return m(0, 0);   // a shared coefficient
     if (r < 0 || c < 0 || r >= m.rows() || c >= m.cols()) return kUnknown;
     return m(r, c);
@@ -339,7 +339,7 @@ void LiveRun::sample(int t) {
         float v = kUnknown;
         const Tracked& c = s.what;
         if (c.matrix.empty()) {
-            const MatRf* X = scratch_.activity;
+            const MatR<float>* X = scratch_.activity;
             if (t > 0 && X && t - 1 < X->rows() && c.row < X->cols()) v = (*X)(t - 1, c.row);
             else if (t == 0) v = 0;
         } else {
@@ -484,7 +484,7 @@ std::unique_ptr<Task> make_twin_task(Task& main, const TwinSpec& spec) {
     return t;
 }
 
-void view_difference(const MatRf& a, const MatRf& b, MatRf& out) {
+void view_difference(const MatR<float>& a, const MatR<float>& b, MatR<float>& out) {
     if (a.rows() != b.rows() || a.cols() != b.cols()) {
         out.resize(0, 0);
         return;

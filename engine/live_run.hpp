@@ -173,6 +173,6 @@ void edit_twin_params(const TwinSpec& spec, ArrayMap& params);
 std::unique_ptr<Task> make_twin_task(Task& main, const TwinSpec& spec);
 
 // The difference a - b of two views of the same name and shape (twin or ghost comparison).
-void view_difference(const MatRf& a, const MatRf& b, MatRf& out);
+void view_difference(const MatR<float>& a, const MatR<float>& b, MatR<float>& out);
 
 }  // namespace ps

@@ -90,13 +90,13 @@ ArrayMap record_episode(Task& task, uint64_t seed, const RecordOptions& opt) {
     }
     // x: the raster the task keeps (row t-1 = x after step t), with x[0] = 0 in front.
     if (v.activity && v.activity->rows() >= T) {
-        MatRf x = MatRf::Zero(T + 1, N);
+        MatR<float> x = MatR<float>::Zero(T + 1, N);
         x.bottomRows(T) = v.activity->topRows(T);
         out["x"] = to_array(x);
     }
-    if (v.input && v.input->rows() >= T) out["inputs"] = to_array(MatRf(v.input->topRows(T)));
+    if (v.input && v.input->rows() >= T) out["inputs"] = to_array(MatR<float>(v.input->topRows(T)));
     if (!v.target.empty()) {
-        MatRf tg(1, Eigen::Index(v.target.size()));
+        MatR<float> tg(1, Eigen::Index(v.target.size()));
         for (size_t i = 0; i < v.target.size(); ++i) tg(0, Eigen::Index(i)) = v.target[i];
         out["target"] = to_array(tg);
     }

@@ -18,9 +18,6 @@
 
 namespace ps {
 
-// Old spelling of MatR<float>, still used by app/gui (remove once it says MatR<float>).
-using MatRf = MatR<float>;
-
 struct PresetInfo {
     std::string name;
     std::string help;      // one line: what it is and how long it trains (e.g. "~40 s on one core")
@@ -67,6 +64,13 @@ struct LiveEvent {
     std::string path;        // "open-images": a folder or file
 };
 
+// A task's own live state for its task view, as typed data (the maze's agent, reward cell and
+// policy, ...): the task's panel reads it with LiveViews::payload_as<T>() instead of parsing
+// scalars. The struct lives in the task's engine header, beside the task.
+struct LivePayload {
+    virtual ~LivePayload() = default;
+};
+
 struct LiveViews {
     int t = 0, T = 0;                     // timestep reached, episode length
     int64_t episode = 0;                  // live episode counter
@@ -78,6 +82,9 @@ struct LiveViews {
     std::map<std::string, double> scalars;   // "eta", "loss", ...
     std::vector<std::pair<int, std::string>> marks;   // timeline marks: (step, label)
     std::string status;                   // one line shown under the views
+    std::shared_ptr<const LivePayload> payload;   // the task view's typed state, if it has one
+    template <class T>
+    const T* payload_as() const { return dynamic_cast<const T*>(payload.get()); }
 };
 
 // A copy of a live episode's dynamic state (not the parameters, not the episode's data), for

@@ -1,4 +1,4 @@
-# Reliability (issue 9; docs/reliability.md). The kill-mid-save and bad-value tests are unit tests
+# Reliability (docs/reliability.md). The kill-mid-save and bad-value tests are unit tests
 # (tests/unit/test_reliability*.cpp, tag [reliability]). Here: the GUI soak, `plastiscope --monkey`
 # under Xvfb with a scripted random walk over tasks, presets, transport, training, sliders and
 # files, and resident memory sampled (tools/soak.py; fails on a crash, any error output or RSS

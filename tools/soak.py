@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Soak test of the GUI (issue 9): `plastiscope --monkey SECONDS` under Xvfb, with a seeded
+"""Soak test of the GUI: `plastiscope --monkey SECONDS` under Xvfb, with a seeded
 random script of UI actions on top of the monkey's random clicks, drags, wheel and keys.
 
     tools/soak.py APP WORKDIR SECONDS [--seed S] [--max-growth PERCENT] [--max-frame-ms MS]

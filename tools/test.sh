@@ -1,16 +1,23 @@
 #!/usr/bin/env bash
-# README's test command. From a fresh clone, on this 2-core machine, in under 20 minutes:
+# README's test command. From a fresh clone, on this 2-core machine, in about 15 minutes:
 #   setup        tools/setup.sh: the missing Debian packages (tools/deps.txt), Release build in build/
-#   release      ctest in build/: unit, CLI and GUI (Xvfb) tests, the 60 s GUI soak (soak_monkey)
+#                (gcc, -march=native)
+#   release      ctest in build/: unit, learning, CLI and GUI (Xvfb) tests, the 60 s GUI soak
 #   soak-busy    ctest -L soak-busy in build/: the 60 s GUI soak beside two busy loops
 #   tsan-build   tools/tsan.sh --build-only: build-tsan/, the engine and the threaded tests
+#   tsan         the threaded tests under ThreadSanitizer
 #   asan-build-fuzz  clang Debug -O1 -fsanitize=address,undefined in build-asan/: the engine and
 #                the libFuzzer targets (cmake/parts/fuzz.cmake)
 #   asan-build   the rest of build-asan/: the suite, the app, the GUI test helpers
-#   fuzz         ctest -L '^fuzz$' in build-asan/: each loader's fuzz target for 60 s
-#   asan         ctest in build-asan/ (every test but the fuzz runs) under ASan + UBSan (+ LSan)
-#   tsan         the threaded tests under ThreadSanitizer
+#   asan         ctest in build-asan/ (all but the fuzz runs, the learning tests and the GUI)
+#                under ASan + UBSan (+ LSan)
 #   asan-gui     the GUI tests (Xvfb) on the ASan + UBSan app
+#   generic-build  build-generic/: clang, Release, -DPS_NATIVE=OFF (plain x86-64), engine + tests
+#   generic      the learning tests (ctest label "learning") on that generic build: a test whose
+#                verdict depends on one CPU's or compiler's rounding fails here or in `release`
+#   fuzz         ctest -L '^fuzz$' in build-asan/: each loader's fuzz target for PS_FUZZ_SECONDS
+#                (default 15) from the committed corpus (tests/fuzz/corpus; grow it with
+#                tests/fuzz/refresh_corpus.sh)
 # Scheduling on two cores: see the lanes below. Each step's wall and CPU time (user + sys of all
 # its processes) is printed and written to build/test-times.txt; docs/reliability.md has the
 # measured figures.
@@ -19,7 +26,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 jobs=$(nproc 2>/dev/null || echo 2)
-fuzz_s=${PS_FUZZ_SECONDS:-60}
+fuzz_s=${PS_FUZZ_SECONDS:-15}
 soak_s=${PS_SOAK_SECONDS:-60}
 t_start=$(date +%s.%N)
 mkdir -p build/test-logs
@@ -54,14 +61,14 @@ fi
 if [ "${PS_TEST_QUICK:-0}" = 1 ]; then
   step release ctest --test-dir build --output-on-failure -j"$jobs" --timeout 900
 else
-  # Lane packing on two cores (the idle-machine estimate is in docs/reliability.md). Two lanes
+  # Lane packing on two cores (the idle-machine figures are in docs/reliability.md). Two lanes
   # from the start, each mostly one core:
   #   lane A: the Release suite (-j2, but its GUI tests and the soak are serial), the TSan build
   #           (-j1) and tests, then (once lane B has built the ASan engine) the rest of the ASan
   #           build (-j1: the suite, the app, the GUI test helpers; not the benchmark nor the asset
   #           generators, which nothing runs under ASan), the ASan suite, its GUI tests;
-  #   lane B: the ASan build of the engine and the libFuzzer targets (-j1), then the fuzz runs one
-  #           after the other (10 x 60 s): fuzzing starts as soon as its targets exist.
+  #   lane B: the ASan build of the engine and the libFuzzer targets (-j1), the generic build and
+  #           its learning tests, then the fuzz runs one after the other.
   # The two lanes never build in the same directory at the same time (lane A waits for lane B's
   # marker before it builds in build-asan/).
   asan_configure() {
@@ -77,6 +84,10 @@ else
       if grep -qx "\.\.\. $t" <<<"$help"; then targets+=("$t"); fi
     done
     cmake --build build-asan -j1 --target "${targets[@]}"
+  }
+  generic_build() {
+    CC=clang CXX=clang++ cmake -S . -B build-generic -DCMAKE_BUILD_TYPE=Release -DPS_NATIVE=OFF \
+      -DPS_BUILD_GUI=OFF -DPS_PCH=ON >/dev/null && cmake --build build-generic -j1 --target ps_tests
   }
   marker="build/test-logs/asan-engine.done"
   rm -f "$marker"
@@ -99,7 +110,7 @@ else
     if grep -q '^asan-build-fuzz .*FAILED' "$times"; then return 0; fi
     step asan-build asan_build_rest
     if grep -q '^asan-build .*FAILED' "$times"; then return 0; fi
-    step asan ctest --test-dir build-asan --output-on-failure -j1 -LE "fuzz|glyphs|network|gui" --timeout 1500
+    step asan ctest --test-dir build-asan --output-on-failure -j1 -LE "fuzz|glyphs|network|gui|learning|install" --timeout 1500
     # A GUI test that fails is run once more (an X server or llvmpipe hiccup on a loaded machine);
     # its first failure is still printed below as "flaky", with its output.
     ASAN_OPTIONS="$ASAN_OPTIONS:detect_leaks=0" step asan-gui ctest --test-dir build-asan --output-on-failure \
@@ -108,6 +119,10 @@ else
   lane_b() {
     step asan-build-fuzz asan_build_fuzz
     touch "$marker"
+    step generic-build generic_build
+    if ! grep -q '^generic-build .*FAILED' "$times"; then
+      step generic ctest --test-dir build-generic --output-on-failure -j1 -L learning --timeout 900
+    fi
     if grep -q '^asan-build-fuzz .*FAILED' "$times"; then return 0; fi
     step fuzz ctest --test-dir build-asan --output-on-failure -j1 -L '^fuzz$'
   }

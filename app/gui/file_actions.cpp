@@ -39,7 +39,7 @@ void FileActions::save_checkpoint(const std::string& path) {
     std::vector<TrainMark> marks = lab_.training.marks();
     // On the trainer's thread even when it is not training: collecting the history and timeline
     // and writing (with fsync) can take seconds for a large network.
-    tr->post_on_thread([path, eps, tr, marks](Task& t, int64_t iter) -> std::string {
+    tr->post_on_thread([path, eps, tr, marks](Task& t, int64_t iter) -> TrainerNote {
         try {
             TrainingRecord rec;   // how it was trained: the curves, the settings changed, the timeline
             rec.history = tr->history();
@@ -52,7 +52,7 @@ void FileActions::save_checkpoint(const std::string& path) {
             }
             ps::save_checkpoint(path, t, iter * eps, &rec);
         } catch (const std::exception& e) {
-            return std::string("error: cannot save checkpoint ") + path + ": " + e.what();
+            return TrainerNote(std::string("cannot save checkpoint ") + path + ": " + e.what(), true);
         }
         return "saved checkpoint " + path + " (iteration " + std::to_string(iter) + ")";
     });

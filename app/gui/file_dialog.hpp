@@ -13,7 +13,6 @@ public:
     // save: the name field may name a new file (an existing one is overwritten after a warning).
     void open(const std::string& title, bool save, const std::string& ext, const std::string& start_path, Done done);
     void draw();   // call every frame
-    bool is_open() const { return open_; }
 
 private:
     void list_dir();

@@ -52,7 +52,7 @@ float key_to_float(int32_t k) {
 // The checksum decides whether the texture needs a re-upload (straight from the task's memory);
 // the same pass gives the colour range. At N = 1024 (4 MB per matrix) it costs ~0.2 ms, where a
 // CPU copy + memcmp + scalar statistics cost ~2 ms.
-bool MatrixWidget::sync(const MatRf& m, bool maybe_changed) {
+bool MatrixWidget::sync(const MatR<float>& m, bool maybe_changed) {
     const int r = int(m.rows()), c = int(m.cols());
     const size_t n = size_t(r) * size_t(c);
     const bool reshaped = r != rows_ || c != cols_ || !have_data_;

@@ -34,7 +34,7 @@ class MatrixWidget {
 public:
     // Uploads the matrix when its shape changed or, if `maybe_changed`, when its checksum differs
     // from the last upload's (W and A rarely change, H every step). Returns true if it uploaded.
-    bool sync(const MatRf& m, bool maybe_changed);
+    bool sync(const MatR<float>& m, bool maybe_changed);
     // Header, image, colorbar, footer. `box` is the space for all of it.
     void draw(const MatrixView& v, MatrixViewport& vp, MatrixFocus& focus, ImVec2 box, bool hover_readout = true);
     CmapRange range(bool is_signed) const;

@@ -16,7 +16,7 @@ namespace {
 const ImVec4 kDim(0.6f, 0.62f, 0.68f, 1);
 
 // Largest finite |value| in rows [r0, r1) of a raster.
-float raster_absmax_rows(const MatRf& m, int r0, int r1) {
+float raster_absmax_rows(const MatR<float>& m, int r0, int r1) {
     float a = 0;
     r0 = std::clamp(r0, 0, int(m.rows()));
     r1 = std::clamp(r1, r0, int(m.rows()));
@@ -27,10 +27,10 @@ float raster_absmax_rows(const MatRf& m, int r0, int r1) {
         }
     return a;
 }
-float raster_absmax(const MatRf& m, int rows_used) { return raster_absmax_rows(m, 0, rows_used); }
+float raster_absmax(const MatR<float>& m, int rows_used) { return raster_absmax_rows(m, 0, rows_used); }
 
 // Checksum of rows [0, r) (did the past of the raster change?).
-uint64_t raster_checksum(const MatRf& m, int r) {
+uint64_t raster_checksum(const MatR<float>& m, int r) {
     const size_t n = size_t(std::clamp(r, 0, int(m.rows()))) * size_t(m.cols());
     const uint32_t* b = reinterpret_cast<const uint32_t*>(m.data());
     uint32_t s1 = 0, s2 = 0;
@@ -72,8 +72,8 @@ void draw_activity(Lab& lab) {
     const float raster_h = avail.y - images_h - scalars_h - 4;
     ImDrawList* dl = ImGui::GetWindowDrawList();
 
-    const MatRf* X = views.activity;
-    const MatRf* U = views.input;
+    const MatR<float>* X = views.activity;
+    const MatR<float>* U = views.input;
     if (X && X->rows() > 0 && X->cols() > 0 && raster_h > 60) {
         const int T = int(X->rows()), N = int(X->cols());
         const bool tgt_col = !views.target.empty() && int(views.target.size()) == N;

@@ -1,6 +1,6 @@
 // "Task view" of the BOHP 2016 tasks (bohp-*): the multi-seed learning curves of the paper's
 // protocol — median and inter-quartile band across seeds of the per-episode loss — computed in
-// the app by the same sweep runner as `plastiscope sweep` (engine/bohp/sweep.hpp), on one
+// the app by the same sweep runner as `plastiscope sweep` (engine/sweep.hpp), on one
 // background thread, optionally beside the same sweep with alpha clipped to >= 0 (reversal needs
 // negative alpha; one-shot does not). The step-by-step traces and online gradient traces are the
 // generic matrix views of the task.
@@ -11,7 +11,7 @@
 #include <memory>
 #include <mutex>
 #include <thread>
-#include "bohp/sweep.hpp"
+#include "sweep.hpp"
 #include "fields.hpp"
 #include "gui/plot.hpp"
 #include "gui/task_panel.hpp"

@@ -39,7 +39,7 @@ std::vector<MatrixView> shown_views(Lab& lab) {
         if (!a.m) continue;
         for (const auto& b : other->views.matrices) {
             if (b.name != a.name || !b.m || b.m->rows() != a.m->rows() || b.m->cols() != a.m->cols()) continue;
-            MatRf& d = vs.diff[a.name];
+            MatR<float>& d = vs.diff[a.name];
             if (lab.live.frame_changed() || d.rows() != a.m->rows() || d.cols() != a.m->cols())
                 view_difference(*a.m, *b.m, d);
             MatrixView v = a;
@@ -133,7 +133,7 @@ void draw_row_column(Lab& lab) {
             if (ImGui::Selectable(m.name.c_str(), m.name == mv->name)) vs.focus_matrix = vs.focus.matrix = m.name;
         ImGui::EndCombo();
     }
-    const MatRf& M = *mv->m;
+    const MatR<float>& M = *mv->m;
     const int r = std::clamp(vs.focus.row, 0, int(M.rows()) - 1), c = std::clamp(vs.focus.col, 0, int(M.cols()) - 1);
     ImGui::SameLine();
     ImGui::Text("%s %d -> %s %d:  %s = %.5g", mv->row_label.c_str(), r, mv->col_label.c_str(), c, mv->name.c_str(),

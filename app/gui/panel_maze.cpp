@@ -17,6 +17,7 @@
 #include "data_dir.hpp"
 #include "gui/plot.hpp"
 #include "gui/task_panel.hpp"
+#include "maze/maze_live.hpp"
 #include "maze/reward_curves.hpp"
 
 namespace ps::gui {
@@ -46,10 +47,15 @@ void draw_maze_view(TaskPanelContext& ctx, MazePanelState& st) {
         ImGui::TextDisabled("no maze state yet: start an episode");
         return;
     }
+    const maze::MazeLive* live = v.payload_as<maze::MazeLive>();
+    if (!live) {
+        ImGui::TextDisabled("no maze state yet: start an episode");
+        return;
+    }
     const int n = walls->width;
-    const int ar = int(scalar(v, "agent row")), ac = int(scalar(v, "agent col"));
-    const int rr = int(scalar(v, "reward row")), rc = int(scalar(v, "reward col"));
-    const int hits = int(scalar(v, "reward hits"));
+    const int ar = live->agent_row, ac = live->agent_col;
+    const int rr = live->reward_row, rc = live->reward_col;
+    const int hits = live->hits;
 
     // ---- controls
     ImGui::Checkbox("play with the arrow keys", &st.play);
@@ -118,8 +124,8 @@ void draw_maze_view(TaskPanelContext& ctx, MazePanelState& st) {
     // the agent; a red ring when the last move bumped a wall
     const ImVec2 ctr(o.x + (ac + 0.5f) * cell, o.y + (ar + 0.5f) * cell);
     dl->AddCircleFilled(ctr, cell * 0.33f, IM_COL32(20, 150, 70, 255));
-    if (scalar(v, "bumped") > 0) dl->AddCircle(ctr, cell * 0.42f, IM_COL32(220, 40, 40, 255), 0, 2.5f);
-    const int last = int(scalar(v, "last action", -1));
+    if (live->bumped) dl->AddCircle(ctr, cell * 0.42f, IM_COL32(220, 40, 40, 255), 0, 2.5f);
+    const int last = live->last_action;
     if (last >= 0 && last < 4) {   // direction of the last move
         static const float dx[4] = {0, 1, 0, -1}, dy[4] = {-1, 0, 1, 0};
         dl->AddLine(ctr, ImVec2(ctr.x + dx[last] * cell * 0.3f, ctr.y + dy[last] * cell * 0.3f), IM_COL32(255, 255, 255, 255), 2);
@@ -129,20 +135,19 @@ void draw_maze_view(TaskPanelContext& ctx, MazePanelState& st) {
     ImGui::SetCursorScreenPos(ImVec2(o.x + n * cell + 12, o.y));
     ImGui::BeginGroup();
     ImGui::Text("step %d / %d", v.t, v.T);
-    ImGui::Text("reward %.1f  (%d hits)", scalar(v, "reward total"), hits);
+    ImGui::Text("reward %.1f  (%d hits)", live->reward_total, hits);
     ImGui::Separator();
     ImGui::TextUnformatted("action probabilities");
-    static const char* names[4] = {"pi up", "pi right", "pi down", "pi left"};
     static const char* labels[4] = {"up", "right", "down", "left"};
     for (int k = 0; k < 4; ++k) {
-        const float p = float(scalar(v, names[k]));
+        const float p = float(live->pi[size_t(k)]);
         char t[32];
         std::snprintf(t, sizeof t, "%s %.2f", labels[k], p);
         if (k == last) ImGui::PushStyleColor(ImGuiCol_PlotHistogram, ImVec4(0.95f, 0.55f, 0.15f, 1));
         ImGui::ProgressBar(p, ImVec2(side_w - 10, 0), t);
         if (k == last) ImGui::PopStyleColor();
     }
-    ImGui::Text("value v(t) = %.2f", scalar(v, "value"));
+    ImGui::Text("value v(t) = %.2f", live->value);
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("The critic's estimate of the discounted return from here (gamma 0.9).");
     if (v.scalars.count("eta")) ImGui::Text("eta = %.4f", scalar(v, "eta"));
     if (v.scalars.count("M(t)")) ImGui::Text("M(t) = %+.3f", scalar(v, "M(t)"));

@@ -198,8 +198,8 @@ std::shared_ptr<const ParamSnapshot> TrainerLink::sync(double clock) {
     for (auto* tr : {trainer_.get(), baseline_.get()}) {
         if (!tr) continue;
         for (auto& n : tr->take_notes()) {
-            if (n.rfind("error: ", 0) == 0) error_("Error", n.substr(7));
-            else note_(n, false);
+            if (n.error) error_("Error", n.text);
+            else note_(n.text, false);
         }
     }
     trainer_->history_since(hist_gen_, hist_n_, hist_);

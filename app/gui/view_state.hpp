@@ -32,7 +32,7 @@ struct ViewState {
     RasterCache activity;
     // Compare mode of the Matrices window: 0 main, 1 twin, 2 main - twin, 3 ghost, 4 main - ghost.
     int compare = 0, drawn_compare = 0;
-    std::map<std::string, MatRf> diff;               // the difference views
+    std::map<std::string, MatR<float>> diff;               // the difference views
     std::vector<double> plot_buf[4];                 // the row / column plots
     std::vector<double> track_x;                     // the tracker's t axis and series
     std::vector<std::vector<double>> track_y;

@@ -9,7 +9,7 @@ if(TARGET ps_gui)
   target_link_libraries(ps_png_region PRIVATE PkgConfig::STB)
   target_compile_options(ps_png_region PRIVATE ${PS_WARN})
 
-  # Frame time with N = 1024, H re-uploaded every frame, the trainer running (issue 3's target:
+  # Frame time with N = 1024, H re-uploaded every frame, the trainer running (the target:
   # 60 fps, p95 < 33 ms under Xvfb + llvmpipe). Prints the median and p95.
   # patterns/paper has N = pattern_size + 1 = 1001; 23 hidden neurons make it 1024.
   file(WRITE ${CMAKE_BINARY_DIR}/bench-gui-n1024.json "{\"preset\": \"paper\", \"hidden\": 23}\n")

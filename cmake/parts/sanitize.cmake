@@ -1,19 +1,15 @@
 # Sanitizer builds (tools/test.sh, tools/tsan.sh; docs/reliability.md). PS_SANITIZE itself is set
 # in CMakeLists.txt; this part adds what the sanitizer runs need:
 # - ps_tests_threads: for ThreadSanitizer, one Catch2 binary of only the unit-test files that
-#   start threads (they name std::thread, std::async, the [trainer] or [threads] tag, or set
-#   .threads = 2+), so a TSan build
-#   compiles the engine and those files instead of the whole suite. tools/tsan.sh picks
-#   the cases to run.
+#   start threads, so a TSan build compiles the engine and those files instead of the whole
+#   suite; tools/tsan.sh picks the cases to run. A test file that starts threads is added here by
+#   name (the trainer handoff, the BOHP sweep's seeds in parallel, the threaded kernels, the
+#   reliability cases that cancel and retire trainers).
 if(PS_SANITIZE MATCHES "thread")
   find_package(Catch2 2.13 REQUIRED)
-  file(GLOB ps_unit_src CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/tests/unit/test_*.cpp)
   set(ps_thread_src ${CMAKE_SOURCE_DIR}/tests/unit/main.cpp)
-  foreach(f ${ps_unit_src})
-    file(READ ${f} ps_txt)
-    if(ps_txt MATCHES "std::thread|std::async|\\[trainer\\]|\\[threads\\]|\\.threads *= *[2-9]")
-      list(APPEND ps_thread_src ${f})
-    endif()
+  foreach(f test_background_trainer test_bohp_tasks test_plastic_net test_reliability_threads)
+    list(APPEND ps_thread_src ${CMAKE_SOURCE_DIR}/tests/unit/${f}.cpp)
   endforeach()
   add_executable(ps_tests_threads ${ps_thread_src})
   target_link_libraries(ps_tests_threads PRIVATE ps_engine Catch2::Catch2)

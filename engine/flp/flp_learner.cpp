@@ -270,7 +270,9 @@ void FlpLearner::load(const ArrayMap& in, bool with_optimizer) {
     }
     p = std::move(q);
     p.lr(0, 0) = float(lr);
-    lc.inner_lr = lr;
+    // The rate is kept as float: a setting of 0.03 comes back as 0.0299999993. The setting keeps
+    // its text unless the rate really moved (meta-learned by OML, tuned for SGD).
+    if (float(lc.inner_lr) != float(lr)) lc.inner_lr = lr;
     if (with_optimizer) { adam = a; adam_p = ap; grid_sum = gs; grid_n = gn; }
 }
 

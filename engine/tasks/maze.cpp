@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cmath>
 #include "maze/a2c.hpp"
+#include "maze/maze_live.hpp"
 #include "maze/maze_env.hpp"
 #include "maze/maze_net.hpp"
 #include "maze/rollout.hpp"
@@ -282,6 +283,15 @@ public:
         v.scalars["bumped"] = live_env_.bumped ? 1 : 0;
         if (net_.p.eta.size()) v.scalars["eta"] = double(net_.p.eta(0, 0));
         if (net_.config().rule == TraceRule::Neuromod && live_t_ > 0) v.scalars["M(t)"] = net_.mod(live_t_, 0);
+        auto live = std::make_shared<MazeLive>();
+        live->size = n;
+        live->agent_row = live_env_.row; live->agent_col = live_env_.col;
+        live->reward_row = live_env_.reward_row; live->reward_col = live_env_.reward_col;
+        live->hits = live_env_.hits; live->reward_total = live_env_.total;
+        live->last_action = last_action_; live->bumped = live_env_.bumped;
+        for (int k = 0; k < kActions; ++k) live->pi[size_t(k)] = pi_[size_t(k)];
+        live->value = value_;
+        v.payload = std::move(live);
         v.marks = events_;
         if (live_t_ >= live_T_) v.status = "episode over: " + fmt(live_env_.total) + " reward, " + std::to_string(live_env_.hits) + " hits";
         else if (live_env_.hits == 0) v.status = "exploring: the reward cell has not been found yet";

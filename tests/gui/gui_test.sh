@@ -93,8 +93,8 @@ case "$case_" in
     heatmap_check "$work/after.png"
     ;;
   bad_value)   # settings: a value off the grid is refused at once; one that clashes with another
-               # stops the live network with a message (no stepping of a half-updated task, issue 9's
-               # soak crash) until it is fixed
+               # stops the live network with a message (no stepping of a half-updated task: the soak
+               # once crashed there) until it is fixed
     run --task maze --frames 40 --at 3 set=size=14 --at 4 expect-error --at 5 dismiss-error --at 6 restart \
         --at 7 step --at 8 step --at 9 expect-no-error
     expect_ok
@@ -111,7 +111,7 @@ case "$case_" in
     [ "$(field errors_shown)" = 2 ] || fail "swap_at=999: expected 2 error popups, got $(field errors_shown)"
     [ "$(field live_steps)" -ge 3 ] || fail "the live network did not step again once swap_at was fixed"
     ;;
-  extreme)   # extreme but valid values (issue 9): N = 4096, eta = 1, the largest learning rate; the
+  extreme)   # extreme but valid values: N = 4096, eta = 1, the largest learning rate; the
              # network is built off the GUI thread, Stop cancels a training step of many seconds,
              # a task switch retires that trainer on a thread of its own. The longest frame is
              # printed for the record (docs/reliability.md), not judged here: timing is the

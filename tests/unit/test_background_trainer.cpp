@@ -196,7 +196,8 @@ TEST_CASE("live field changes reach the trainer at the next step", "[trainer]") 
     CHECK(h.back().extra.at("lr") == 0.02);
     auto notes = tr.take_notes();
     REQUIRE(notes.size() == 1);
-    CHECK(notes[0].find("'lr'") != std::string::npos);
+    CHECK(notes[0].text.find("'lr'") != std::string::npos);
+    CHECK_FALSE(notes[0].error);
     CHECK(tr.take_notes().empty());
 }
 
@@ -231,7 +232,9 @@ TEST_CASE("actions run on the trainer thread between steps, or at once without a
         return t.name() + " at " + std::to_string(iter);
     });
     CHECK(where == std::this_thread::get_id());
-    CHECK(tr.take_notes() == std::vector<std::string>{"linreg-test at 0"});
+    auto n0 = tr.take_notes();
+    REQUIRE(n0.size() == 1);
+    CHECK(n0[0].text == "linreg-test at 0");
 
     tr.start();
     REQUIRE(wait_for([&] { return tr.iterations() >= 3; }));
@@ -251,7 +254,9 @@ TEST_CASE("actions run on the trainer thread between steps, or at once without a
     tr.post([&](ps::Task&, int64_t) { done = true; return std::string("saved"); });
     REQUIRE(wait_for([&] { return done.load(); }));
     tr.stop();
-    CHECK(tr.take_notes() == std::vector<std::string>{"saved"});
+    auto n1 = tr.take_notes();
+    REQUIRE(n1.size() == 1);
+    CHECK(n1[0].text == "saved");
 }
 
 TEST_CASE("long histories are compacted 2:1 and readers resynchronise", "[trainer]") {

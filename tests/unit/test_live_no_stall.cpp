@@ -148,17 +148,19 @@ TEST_CASE("live view: work posted for a stopped trainer runs on the trainer's th
     tr.post_on_thread([&](Task&, int64_t) {
         where = std::this_thread::get_id();
         done = true;
-        return std::string("served");
+        return TrainerNote("served");
     });
     for (int i = 0; i < 1000 && !done; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(5));
     REQUIRE(done);
     CHECK(where != std::this_thread::get_id());
     CHECK(!tr.running());   // served, not training
-    std::vector<std::string> notes;
+    std::vector<TrainerNote> notes;
     for (int i = 0; i < 200 && notes.empty(); ++i) {
         notes = tr.take_notes();
         if (notes.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
-    CHECK(notes == std::vector<std::string>{"served"});
+    REQUIRE(notes.size() == 1);
+    CHECK(notes[0].text == "served");
+    CHECK(!notes[0].error);
     tr.stop();
 }

@@ -226,7 +226,7 @@ TEST_CASE("live twin: no plasticity zeroes A, eta and alpha-scale edit the param
     for (int t = 0; t < 10; ++t) run.step();
     LiveViews v;
     twin->live_views(v);
-    const MatRf *W = nullptr, *E = nullptr;
+    const MatR<float> *W = nullptr, *E = nullptr;
     for (const auto& m : v.matrices) {
         if (m.name == "W") W = m.m;
         if (m.name == "W+A*H") E = m.m;

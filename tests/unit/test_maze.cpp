@@ -2,14 +2,16 @@
 // plain-loop reference; the whole A2C gradient (network + heads + trace, every variant) against
 // central finite differences in double; float against double; the task's checkpoint round trip
 // and exact resume; the learning-rate decay (lr_end, lr_decay_episodes) across a resume; live key
-// events; and a short learning run on a fixed seed.
+// events; and short learning runs judged over seeds.
 #include <catch2/catch.hpp>
 #include <algorithm>
 #include <cmath>
 #include "maze/a2c.hpp"
 #include "maze/maze_env.hpp"
+#include "maze/maze_live.hpp"
 #include "maze/maze_net.hpp"
 #include "maze/rollout.hpp"
+#include "learning.hpp"
 #include "task.hpp"
 
 using namespace ps;
@@ -401,32 +403,44 @@ TEST_CASE("maze live view: arrow keys move the agent", "[maze]") {
     CHECK(v.images.size() == 3);
     CHECK(v.scalars.count("pi up"));
     CHECK(v.scalars.count("value"));
+    // The task view's typed state agrees with the numbers shown and recorded.
+    const auto* live = v.payload_as<MazeLive>();
+    REQUIRE(live);
+    CHECK(live->agent_row == int(v.scalars.at("agent row")));
+    CHECK(live->hits == int(v.scalars.at("reward hits")));
+    CHECK(live->pi[0] == v.scalars.at("pi up"));
+    CHECK(live->size == 7);
 }
 
-TEST_CASE("maze learns: reward per episode rises on a fixed seed (quick preset)", "[maze][learn]") {
-    // 250 updates of 8 episodes, judged on windows of 50 updates and on 48 held-out evaluation
-    // episodes (the same mazes and action draws before and after). The training run is chaotic:
-    // gcc's and clang's roundings part after ~100 updates (clang's dips to 12 at updates 100-150,
-    // where the old 150-update check with 20-update windows failed); by updates 200-250 both
-    // collect 2.5-3.5x the first window's reward (measured: 9.1 -> 33.2 gcc, 9.1 -> 24.1 clang).
-    auto t = make_task("maze");
-    t->set_preset("quick");
-    t->init(1);
-    auto eval = [&] {
-        Rng r(20261124);
-        double s = 0;
-        for (int i = 0; i < 48; ++i) s += t->eval_episode(r);
-        return s / 48;
-    };
-    const double before = eval();
-    const int steps = 250;
-    std::vector<double> m;
-    for (int i = 0; i < steps; ++i) m.push_back(t->train_step().metric);
-    const double after = eval();
-    auto mean = [&](int a, int b) { double s = 0; for (int i = a; i < b; ++i) s += m[size_t(i)]; return s / (b - a); };
-    const double first = mean(0, 50), last = mean(steps - 50, steps);
-    INFO("eval reward per episode: before " << before << ", after " << after << "; training reward: first 50 updates "
-         << first << ", last 50 " << last);
-    CHECK(last > first + 8);
-    CHECK(after > before + 5);
+TEST_CASE("maze learns: reward per episode rises over five seeds (quick preset)", "[maze][learning]") {
+    // Per seed: 250 updates of 8 episodes, judged on the mean training reward of the first and
+    // last 50 updates and on 48 held-out evaluation episodes (the same mazes and action draws
+    // before and after). One seed's run is chaotic (builds part after ~100 updates: one seed went
+    // 9.1 -> 33 with gcc and 9.1 -> 15.5 on another CPU), so the verdict is the median over five
+    // seeds (~4 s in all), with margins from the spread measured on five builds (docs/reliability.md).
+    std::vector<double> gain_train, gain_eval;
+    for (uint64_t seed : {1, 2, 3, 4, 5}) {
+        auto t = make_task("maze");
+        t->set_preset("quick");
+        t->init(seed);
+        auto eval = [&] {
+            Rng r(20261124);
+            double s = 0;
+            for (int i = 0; i < 48; ++i) s += t->eval_episode(r);
+            return s / 48;
+        };
+        const double before = eval();
+        const int steps = 250;
+        std::vector<double> m;
+        for (int i = 0; i < steps; ++i) m.push_back(t->train_step().metric);
+        const double after = eval();
+        auto mean = [&](int a, int b) { double s = 0; for (int i = a; i < b; ++i) s += m[size_t(i)]; return s / (b - a); };
+        gain_train.push_back(mean(steps - 50, steps) - mean(0, 50));
+        gain_eval.push_back(after - before);
+    }
+    ps_test::learning_report("maze reward gain, training", gain_train);
+    ps_test::learning_report("maze reward gain, held-out", gain_eval);
+    INFO("reward gain per seed, training: " << ps_test::join(gain_train) << "; held-out: " << ps_test::join(gain_eval));
+    CHECK(ps_test::median(gain_train) > 6);
+    CHECK(ps_test::median(gain_eval) > 5);
 }
