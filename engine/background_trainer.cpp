@@ -113,6 +113,19 @@ void BackgroundTrainer::request_publish() {
     if (!diverged_.load()) publish_locked_swap();   // no thread: the task is ours to read
 }
 
+void BackgroundTrainer::post_on_thread(Action a) {
+    std::lock_guard<std::mutex> lk(m_);
+    pending_actions_.push_back(std::move(a));
+    if (!thread_alive_) {
+        // An earlier thread has exited (it clears thread_alive_ as its last act under this lock):
+        // joining it here is immediate. The new one serves the action and then waits, not training.
+        if (thread_.joinable()) thread_.join();
+        thread_alive_ = true;
+        thread_ = std::thread([this] { loop(); });
+    }
+    cv_.notify_all();
+}
+
 void BackgroundTrainer::post(Action a) {
     {
         std::lock_guard<std::mutex> lk(m_);

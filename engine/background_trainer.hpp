@@ -82,6 +82,9 @@ public:
     void set_fields(const std::vector<std::string>& kv);
     void request_publish();   // publish the parameters after the current step
     void post(Action a);      // see Action
+    // The same, but always on the trainer's thread (started idle if it is not running): for work
+    // the caller must not wait for, such as writing a checkpoint of hundreds of MB from the GUI.
+    void post_on_thread(Action a);
 
     // ---- results (any thread; the mutex is held only while copying)
     std::shared_ptr<const ParamSnapshot> snapshot() const;

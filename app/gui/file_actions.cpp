@@ -37,7 +37,9 @@ void FileActions::save_checkpoint(const std::string& path) {
     const int eps = lab_.training.eps_per_step();
     BackgroundTrainer* tr = &lab_.training.trainer();   // the action runs on its thread, while it lives
     std::vector<TrainMark> marks = lab_.training.marks();
-    tr->post([path, eps, tr, marks](Task& t, int64_t iter) -> TrainerNote {
+    // On the trainer's thread even when it is not training: collecting the history and timeline
+    // and writing (with fsync) can take seconds for a large network.
+    tr->post_on_thread([path, eps, tr, marks](Task& t, int64_t iter) -> TrainerNote {
         try {
             TrainingRecord rec;   // how it was trained: the curves, the settings changed, the timeline
             rec.history = tr->history();

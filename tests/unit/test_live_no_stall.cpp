@@ -11,10 +11,12 @@
 
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <thread>
 
+#include "background_trainer.hpp"
 #include "fields.hpp"
 #include "interactive.hpp"
 #include "omniglot/dataset.hpp"
@@ -133,4 +135,32 @@ TEST_CASE("live view: the Omniglot failure gallery's work is bounded per episode
     CHECK(scanned({"ways=5", "eval_ways=0", "shots=1"}) == 32);   // 6 drawings an episode: 32 episodes
     CHECK(scanned({"ways=20", "eval_ways=0", "shots=5"}) == 1);   // 101 drawings: one episode
     CHECK(scanned({"ways=10", "eval_ways=4", "shots=3"}) == 14);  // the 4-way evaluation net: 13 drawings
+}
+
+TEST_CASE("live view: work posted for a stopped trainer runs on the trainer's thread", "[live][trainer]") {
+    // File > Save checkpoint after training stopped wrote hundreds of MB (with fsync) in a frame:
+    // post() runs inline when no trainer thread is alive; post_on_thread never does.
+    auto t = make_task("bohp-completion");
+    t->init(1);
+    BackgroundTrainer tr(std::move(t));
+    std::atomic<bool> done{false};
+    std::thread::id where;
+    tr.post_on_thread([&](Task&, int64_t) {
+        where = std::this_thread::get_id();
+        done = true;
+        return TrainerNote("served");
+    });
+    for (int i = 0; i < 1000 && !done; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    REQUIRE(done);
+    CHECK(where != std::this_thread::get_id());
+    CHECK(!tr.running());   // served, not training
+    std::vector<TrainerNote> notes;
+    for (int i = 0; i < 200 && notes.empty(); ++i) {
+        notes = tr.take_notes();
+        if (notes.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    REQUIRE(notes.size() == 1);
+    CHECK(notes[0].text == "served");
+    CHECK(!notes[0].error);
+    tr.stop();
 }
