@@ -11,6 +11,7 @@ import numpy as np
 
 import plastiscope as ps
 
+assert "torch" not in sys.modules, "importing plastiscope imported torch"
 work = sys.argv[1]
 os.makedirs(work, exist_ok=True)
 checked = 0
