@@ -5,12 +5,15 @@ usage: test_errors.py WORK_DIR
 """
 import os
 import sys
+import threading
+import time
 import warnings
 
 import numpy as np
 
 import plastiscope as ps
 
+assert "torch" not in sys.modules, "importing plastiscope imported torch"
 work = sys.argv[1]
 os.makedirs(work, exist_ok=True)
 checked = 0
@@ -73,6 +76,17 @@ t.save(marked)
 marks = bytes(np.load(marked)["history/marks"]).decode()
 assert marks.replace(" ", "") == '[[3,"lr=0.0005"]]', marks
 assert list(ps.Task.load(marked).history()["episode"]) == [1, 2, 3, 4, 5]
+
+# one call at a time per object: a second thread is refused while train() works (GIL released)
+busy = ps.Task("patterns", preset="quick", seed=1)
+worker = threading.Thread(target=lambda: busy.train(400, progress=False))
+worker.start()
+deadline = time.time() + 30
+while busy.episode == 0 and time.time() < deadline:
+    time.sleep(0.001)
+raises(RuntimeError, "this Task is busy in another thread", busy.train_step)
+worker.join()
+assert busy.episode == 400, busy.episode
 
 # files
 raises(FileNotFoundError, "does not exist", lambda: ps.Task.load(os.path.join(work, "nothere.npz")))

@@ -27,6 +27,8 @@ for name in names:
     t0 = time.time()
     t = ps.Task(name, preset=PRESET.get(name), seed=1)
     assert t.name == name and t.preset in t.presets, (t.name, t.preset)
+    again = ps.Task(name, preset=t.preset, seed=1, **t.settings())  # settings() feeds Task(**settings)
+    assert again.settings() == t.settings(), name
     st = t.train_step()
     assert np.isfinite(st["loss"]) and np.isfinite(st["metric"]), st
     assert t.episode == t.episodes_per_step
