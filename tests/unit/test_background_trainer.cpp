@@ -2,6 +2,7 @@
 // registered) stands in for a real one so these tests run in milliseconds and also under
 // ThreadSanitizer (tools/tsan.sh runs the [trainer] tag in a -fsanitize=thread build).
 #include <catch2/catch.hpp>
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cmath>
@@ -275,14 +276,19 @@ TEST_CASE("long histories are compacted 2:1 and readers resynchronise", "[traine
     CHECK(gen > 0);
     CHECK(h.size() < 64);
     CHECK(h.size() == count);
-    int64_t steps = 0;
+    int64_t steps = 0, block = 1;
     for (size_t i = 0; i < h.size(); ++i) {
         steps += h[i].steps;
+        block = std::max<int64_t>(block, h[i].steps);
         CHECK(h[i].iter == steps);   // points tile the run with no gap or overlap
         if (i) CHECK(h[i].iter > h[i - 1].iter);
     }
+    // At most one partial block is still being averaged. A block is as long as the largest point
+    // (each compaction doubles it), and how many compactions there were depends on how far the
+    // trainer ran before the poll saw 500 iterations: thousands on a loaded machine.
+    INFO("iterations " << tr.iterations() << ", steps in the history " << steps << ", block " << block);
     CHECK(steps <= tr.iterations());
-    CHECK(steps > tr.iterations() - 64);   // at most one partial block is still being averaged
+    CHECK(steps > tr.iterations() - block);
 }
 
 TEST_CASE("destroying a running trainer joins its thread", "[trainer]") {
