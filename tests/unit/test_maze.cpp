@@ -413,11 +413,13 @@ TEST_CASE("maze live view: arrow keys move the agent", "[maze]") {
 }
 
 TEST_CASE("maze learns: reward per episode rises over seven seeds (quick preset)", "[maze][learning]") {
-    // Per seed: 250 updates of 8 episodes, judged on the mean training reward of the first and
+    // Per seed: 400 updates of 8 episodes, judged on the mean training reward of the first and
     // last 50 updates and on 48 held-out evaluation episodes (the same mazes and action draws
-    // before and after). One seed's run is chaotic (builds part after ~100 updates: one seed went
-    // 9.1 -> 33 with gcc and 9.1 -> 15.5 on another CPU), so the verdict is the median over seven
-    // seeds (~6 s in all), with margins from the spread measured on five builds (docs/reliability.md).
+    // before and after). One seed's run is chaotic: builds part after ~100 updates, and at 250
+    // updates some seeds of one build had barely started (clang -march=native on AVX-512: three
+    // of seven seeds with a held-out gain under 2, median 4.6). The verdict is the median over
+    // seven seeds after 400 updates, whose lowest median over five builds was 10.5 (held-out)
+    // and 10.8 (training): the thresholds keep a factor of 2.5 (docs/reliability.md).
     std::vector<double> gain_train, gain_eval;
     for (uint64_t seed : {1, 2, 3, 4, 5, 6, 7}) {
         auto t = make_task("maze");
@@ -430,7 +432,7 @@ TEST_CASE("maze learns: reward per episode rises over seven seeds (quick preset)
             return s / 48;
         };
         const double before = eval();
-        const int steps = 250;
+        const int steps = 400;
         std::vector<double> m;
         for (int i = 0; i < steps; ++i) m.push_back(t->train_step().metric);
         const double after = eval();
@@ -441,6 +443,6 @@ TEST_CASE("maze learns: reward per episode rises over seven seeds (quick preset)
     ps_test::learning_report("maze reward gain, training", gain_train);
     ps_test::learning_report("maze reward gain, held-out", gain_eval);
     INFO("reward gain per seed, training: " << ps_test::join(gain_train) << "; held-out: " << ps_test::join(gain_eval));
-    CHECK(ps_test::median(gain_train) > 3);
-    CHECK(ps_test::median(gain_eval) > 5);
+    CHECK(ps_test::median(gain_train) > 4);
+    CHECK(ps_test::median(gain_eval) > 4);
 }
