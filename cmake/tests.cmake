@@ -24,6 +24,17 @@ if(PS_PCH)
   set_source_files_properties(${CMAKE_SOURCE_DIR}/tests/unit/main.cpp PROPERTIES SKIP_PRECOMPILE_HEADERS ON)
 endif()
 
+# The learning tests alone (their files and the Catch main), for the test command's generic
+# x86-64 build (tools/test.sh: generic-build, generic): built only when asked for, run directly
+# with the "[learning]" filter. A file that gains a [learning] test is added here.
+set(PS_LEARNING_SRC main test_bohp_tasks test_flp_task test_images_task test_maze test_omniglot_task test_patterns)
+list(TRANSFORM PS_LEARNING_SRC PREPEND ${CMAKE_SOURCE_DIR}/tests/unit/)
+list(TRANSFORM PS_LEARNING_SRC APPEND .cpp)
+file(GLOB PS_TEST_HELPER_SRC CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/tests/unit/helpers*.cpp)
+add_executable(ps_tests_learning EXCLUDE_FROM_ALL ${PS_LEARNING_SRC} ${PS_TEST_HELPER_SRC})
+target_link_libraries(ps_tests_learning PRIVATE ps_engine Catch2::Catch2)
+target_compile_options(ps_tests_learning PRIVATE ${PS_WARN})
+
 # Per-feature test registrations (CLI, GUI, ...): tests/*.cmake
 file(GLOB PS_TEST_PARTS CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/tests/*.cmake)
 foreach(part ${PS_TEST_PARTS})

@@ -12,11 +12,12 @@
 #   asan         ctest in build-asan/ (all but the fuzz runs, the learning tests and the GUI)
 #                under ASan + UBSan (+ LSan)
 #   asan-gui     the GUI tests (Xvfb) on the ASan + UBSan app
-#   generic-build  build-generic/: clang, Release, -DPS_NATIVE=OFF (plain x86-64), engine + tests
-#   generic      the learning tests (ctest label "learning") on that generic build: a test whose
+#   generic-build  build-generic/: clang, Release, -DPS_NATIVE=OFF (plain x86-64), the engine and
+#                ps_tests_learning (the unit-test files that hold learning tests)
+#   generic      the learning tests ([learning]) on that generic build: a test whose
 #                verdict depends on one CPU's or compiler's rounding fails here or in `release`
 #   fuzz         ctest -L '^fuzz$' in build-asan/: each loader's fuzz target for PS_FUZZ_SECONDS
-#                (default 15) from the committed corpus (tests/fuzz/corpus; grow it with
+#                (default 10) from the committed corpus (tests/fuzz/corpus; grow it with
 #                tests/fuzz/refresh_corpus.sh)
 # Scheduling on two cores: see the lanes below. Each step's wall and CPU time (user + sys of all
 # its processes) is printed and written to build/test-times.txt; docs/reliability.md has the
@@ -26,7 +27,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 jobs=$(nproc 2>/dev/null || echo 2)
-fuzz_s=${PS_FUZZ_SECONDS:-15}
+fuzz_s=${PS_FUZZ_SECONDS:-10}
 soak_s=${PS_SOAK_SECONDS:-60}
 t_start=$(date +%s.%N)
 mkdir -p build/test-logs
@@ -63,12 +64,13 @@ if [ "${PS_TEST_QUICK:-0}" = 1 ]; then
 else
   # Lane packing on two cores (the idle-machine figures are in docs/reliability.md). Two lanes
   # from the start, each mostly one core:
-  #   lane A: the Release suite (-j2, but its GUI tests and the soak are serial), the TSan build
-  #           (-j1) and tests, then (once lane B has built the ASan engine) the rest of the ASan
-  #           build (-j1: the suite, the app, the GUI test helpers; not the benchmark nor the asset
-  #           generators, which nothing runs under ASan), the ASan suite, its GUI tests;
-  #   lane B: the ASan build of the engine and the libFuzzer targets (-j1), the generic build and
-  #           its learning tests, then the fuzz runs one after the other.
+  #   lane A: the Release suite (-j2, but its GUI tests and the soak are serial), the busy soak,
+  #           then (once lane B has built the ASan engine) the rest of the ASan build (-j1: the
+  #           suite, the app, the GUI test helpers; not the benchmark nor the asset generators,
+  #           which nothing runs under ASan), the ASan suite, its GUI tests;
+  #   lane B: the ASan build of the engine and the libFuzzer targets (-j1), the generic build
+  #           (the learning tests only) and its run, the TSan build (-j1) and tests, then the fuzz
+  #           runs one after the other.
   # The two lanes never build in the same directory at the same time (lane A waits for lane B's
   # marker before it builds in build-asan/).
   asan_configure() {
@@ -87,7 +89,7 @@ else
   }
   generic_build() {
     CC=clang CXX=clang++ cmake -S . -B build-generic -DCMAKE_BUILD_TYPE=Release -DPS_NATIVE=OFF \
-      -DPS_BUILD_GUI=OFF -DPS_PCH=ON >/dev/null && cmake --build build-generic -j1 --target ps_tests
+      -DPS_BUILD_GUI=OFF -DPS_PCH=ON >/dev/null && cmake --build build-generic -j1 --target ps_tests_learning
   }
   marker="build/test-logs/asan-engine.done"
   rm -f "$marker"
@@ -104,8 +106,6 @@ else
   lane_a() {
     step release ctest --test-dir build --output-on-failure -j"$jobs" --timeout 900 -LE soak-busy
     step soak-busy ctest --test-dir build --output-on-failure -L soak-busy
-    step tsan-build env JOBS=1 bash tools/tsan.sh --build-only
-    if ! grep -q '^tsan-build .*FAILED' "$times"; then step tsan bash tools/tsan.sh; fi
     while [ ! -e "$marker" ]; do sleep 2; done
     if grep -q '^asan-build-fuzz .*FAILED' "$times"; then return 0; fi
     step asan-build asan_build_rest
@@ -121,8 +121,10 @@ else
     touch "$marker"
     step generic-build generic_build
     if ! grep -q '^generic-build .*FAILED' "$times"; then
-      step generic ctest --test-dir build-generic --output-on-failure -j1 -L learning --timeout 900
+      step generic build-generic/ps_tests_learning "[learning]" --durations yes
     fi
+    step tsan-build env JOBS=1 bash tools/tsan.sh --build-only
+    if ! grep -q '^tsan-build .*FAILED' "$times"; then step tsan bash tools/tsan.sh; fi
     if grep -q '^asan-build-fuzz .*FAILED' "$times"; then return 0; fi
     step fuzz ctest --test-dir build-asan --output-on-failure -j1 -L '^fuzz$'
   }
