@@ -1,6 +1,7 @@
 // The Activity window: the x(t) raster over the episode so far with the input above it and the
 // target beside it (only the newest timesteps are uploaded and recoloured each frame), the task's
-// images (inputs, probe, output, target) and its scalars.
+// images (inputs, probe, output, target; left to the Task view when the task has one) and its
+// scalars.
 #include <imgui.h>
 #include <algorithm>
 #include <cmath>
@@ -54,7 +55,11 @@ void draw_activity(Lab& lab) {
     const float fh = ImGui::GetTextLineHeightWithSpacing();
     // The twin's and the ghost's images that differ from the main network's (their outputs)
     // join the row, named so.
-    std::vector<ImageView> shown = views.images;
+    // A task with its own task view draws its images there, large and labelled: the strip then
+    // shows only what the task view does not (the twin's and the ghost's), not the same twice.
+    const bool task_view_draws = lab.task_panel() && lab.view.show_task_view && !lab.view.presentation;
+    std::vector<ImageView> shown;
+    if (!task_view_draws) shown = views.images;
     for (const Follower* f : {lab.live.twin(), lab.live.ghost()}) {
         if (!f) continue;
         for (const auto& im : f->views.images) {

@@ -1,0 +1,131 @@
+// The task views' typed payloads (LiveViews::payload) agree with what the same tasks report as
+// scalars and images: the sine curves with the "fits" raster, each function's query MSE with
+// "mse_f<k>", the alignment cosine with "align_cos", the images task's pictures with its image views.
+#include <catch2/catch.hpp>
+#include <algorithm>
+#include <cmath>
+#include <string>
+#include <vector>
+#include "fields.hpp"
+#include "flp/flp_live.hpp"
+#include "images/images_live.hpp"
+#include "task.hpp"
+
+using namespace ps;
+
+namespace {
+
+std::unique_ptr<Task> make_quick(const std::string& name) {
+    auto t = make_task(name);
+    REQUIRE(t);
+    t->set_preset("quick");
+    t->init(4);
+    t->live_reset(11);
+    return t;
+}
+
+const ImageView* image(const LiveViews& v, const std::string& name) {
+    for (const auto& im : v.images)
+        if (im.name == name) return &im;
+    return nullptr;
+}
+
+}  // namespace
+
+TEST_CASE("flp-sine payload: curves, per-function MSE and alignment agree with the scalars and the fits image", "[flp][live]") {
+    auto t = make_quick("flp-sine");
+    LiveViews v;
+    t->live_views(v);
+    const auto* p0 = v.payload_as<flp::FlpSineLive>();
+    REQUIRE(p0);
+    CHECK(p0->t == 0);
+    CHECK(p0->shown == -1);
+    CHECK(p0->align_cos.empty());
+    REQUIRE(p0->groups() == 10);
+    std::vector<double> first_losses;
+    for (int k = 0; k < 10; ++k) first_losses.push_back(p0->group_loss[size_t(k)].at(0));
+    const int steps = 7;   // into the third function (3 steps per function in "quick")
+    for (int i = 0; i < steps; ++i) REQUIRE(t->live_step());
+    t->live_views(v);
+    const auto* p = v.payload_as<flp::FlpSineLive>();
+    REQUIRE(p);
+    CHECK(p->t == steps);
+    CHECK(p->T == v.T);
+    REQUIRE(p->groups() == 10);
+    CHECK(p->shown == 2);
+    CHECK(p->first_step(2) == 6);
+    CHECK(p->group_word == "function");
+    REQUIRE(int(p->align_cos.size()) == steps);
+    CHECK(p->align_cos.back() == Approx(v.scalars.at("align_cos")));
+    for (int k = 0; k < 10; ++k) {
+        REQUIRE(int(p->group_loss[size_t(k)].size()) == steps + 1);
+        CHECK(p->group_loss[size_t(k)].back() == Approx(v.scalars.at("mse_f" + std::to_string(k + 1))).epsilon(1e-4));
+    }
+    // The history keeps the losses it had: step 0's are the ones reported before any step.
+    for (int k = 0; k < 10; ++k) CHECK(p->group_loss[size_t(k)][0] == first_losses[size_t(k)]);
+    // Curves: the target is A sin(x + phase); the fit is where the "fits" raster draws it (+1).
+    const ImageView* fits = image(v, "fits");
+    REQUIRE(fits);
+    const int ph = fits->height / 2, pw = fits->width / 5;
+    REQUIRE(p->x.size() == size_t(pw));
+    CHECK(p->x.front() == Approx(-p->x_lim));
+    CHECK(p->x.back() == Approx(p->x_lim));
+    int agree = 0, total = 0;
+    for (int k = 0; k < 10; ++k)
+        for (size_t i = 0; i < p->x.size(); ++i) {
+            CHECK(p->target[size_t(k)][i] == Approx(p->amp[size_t(k)] * std::sin(p->x[i] + p->phase[size_t(k)])).margin(1e-5));
+            const double y = std::clamp(p->fit[size_t(k)][i], -5.5, 5.5);
+            const int row = int(std::lround((1.0 - (y + 5.5) / 11.0) * (ph - 1)));
+            const int oy = (k / 5) * ph, ox = (k % 5) * pw;
+            agree += fits->pixels[size_t((oy + row) * fits->width + ox + int(i))] == 1.0f;
+            ++total;
+        }
+    CHECK(agree == total);
+}
+
+TEST_CASE("images payload: each stored image once, the probed one found, outputs and trace as the images report", "[images][live]") {
+    auto t = make_task("images");
+    REQUIRE(t);
+    t->set_preset("quick");
+    t->init(2);
+    t->live_reset(9);
+    LiveViews v;
+    t->live_views(v);
+    const auto* p0 = v.payload_as<images::ImagesLive>();
+    REQUIRE(p0);
+    CHECK_FALSE(p0->probing());
+    CHECK(p0->output.empty());
+    const int T = v.T;
+    while (t->live_step()) {}
+    t->live_views(v);
+    const auto* p = v.payload_as<images::ImagesLive>();
+    REQUIRE(p);
+    CHECK(p->t == T);
+    CHECK(p->probing());
+    REQUIRE(p->stored.size() == 3);
+    REQUIRE(p->probed >= 0);
+    CHECK(p->stored[size_t(p->probed)] == p->target);
+    // The stored images are the task's "image k" views, each once.
+    for (size_t k = 0; k < 3; ++k) {
+        const ImageView* im = image(v, "image " + std::to_string(k + 1));
+        REQUIRE(im);
+        CHECK(im->pixels == p->stored[k]);
+    }
+    CHECK(image(v, "probe")->pixels == p->probe);
+    CHECK(image(v, "output x(t)")->pixels == p->output);
+    REQUIRE(int(p->test_outputs.size()) == p->test_steps);
+    for (int k = 0; k < p->test_steps; ++k) CHECK(image(v, "test step " + std::to_string(k + 1))->pixels == p->test_outputs[size_t(k)]);
+    CHECK(p->test_outputs.back() == p->output);
+    // The hidden half: where the probe is 0 and the target is not.
+    int hidden = 0;
+    for (size_t i = 0; i < p->hidden.size(); ++i) {
+        hidden += p->hidden[i];
+        if (p->hidden[i] == 0) CHECK(p->probe[i] == p->target[i]);
+    }
+    CHECK(hidden >= p->side * p->side / 2);
+    REQUIRE(p->plastic);
+    const ImageView* tr = image(v, "trace into neuron " + std::to_string(p->neuron));
+    REQUIRE(tr);
+    CHECK(tr->pixels == p->trace);
+    CHECK(tr->hi == Approx(p->trace_max));
+}
