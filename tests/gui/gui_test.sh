@@ -85,6 +85,10 @@ case "$case_" in
     # images: its view draws from the payload before and after the probe
     run --task images --frames 12 --at 2 panel=expect-drawn --at 3 scrub=201 --at 5 panel=expect-drawn --at 7 expect-no-error
     expect_ok
+    # omniglot: the episode and the failure gallery
+    run --task omniglot --frames 12 --at 2 panel=expect-drawn --at 3 scrub=6 --at 4 panel=failures --at 6 panel=episode \
+        --at 7 panel=expect-drawn --at 8 expect-no-error
+    expect_ok
     ;;
   corrupt_menu)   # File > Open checkpoint on a corrupt / truncated file: an error popup, the app runs on
     printf 'PK\003\004 not really a zip' >"$work/corrupt.npz"

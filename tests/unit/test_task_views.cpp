@@ -9,6 +9,7 @@
 #include "fields.hpp"
 #include "flp/flp_live.hpp"
 #include "images/images_live.hpp"
+#include "omniglot/omni_live.hpp"
 #include "task.hpp"
 
 using namespace ps;
@@ -128,4 +129,54 @@ TEST_CASE("images payload: each stored image once, the probed one found, outputs
     REQUIRE(tr);
     CHECK(tr->pixels == p->trace);
     CHECK(tr->hi == Approx(p->trace_max));
+}
+
+TEST_CASE("omniglot payload: the episode's images and labels, the answer at the query as the scalars say", "[omniglot][live]") {
+    auto t = make_task("omniglot");
+    REQUIRE(t);
+    t->set_preset("quick");
+    t->init(3);
+    t->live_reset(5);
+    LiveViews v;
+    t->live_views(v);
+    const auto* p0 = v.payload_as<omni::OmniLive>();
+    REQUIRE(p0);
+    CHECK(p0->t == 0);
+    CHECK_FALSE(p0->answered);
+    REQUIRE(p0->failures);
+    while (t->live_step()) {}
+    t->live_views(v);
+    const auto* p = v.payload_as<omni::OmniLive>();
+    REQUIRE(p);
+    CHECK(p->t == v.T);
+    CHECK(p->T == v.T);
+    REQUIRE(p->answered);
+    REQUIRE(int(p->probs.size()) == p->ways);
+    REQUIRE(int(p->labels.size()) == p->T);
+    CHECK(p->T == p->ways * p->shots + 1);
+    double sum = 0;
+    for (int j = 0; j < p->ways; ++j) {
+        sum += p->probs[size_t(j)];
+        CHECK(p->probs[size_t(j)] == Approx(v.scalars.at("p" + std::to_string(j))));
+    }
+    CHECK(sum == Approx(1.0).epsilon(1e-4));
+    CHECK(p->pred == int(std::max_element(p->probs.begin(), p->probs.end()) - p->probs.begin()));
+    CHECK((p->pred == p->query_class()) == (v.scalars.at("correct") == 1));
+    CHECK(p->loss == Approx(v.scalars.at("loss")));
+    CHECK(v.target[size_t(p->query_class())] == 1.f);
+    // Each shown image is the task's image view of that step, each support label once per shot.
+    const size_t npx = size_t(p->side * p->side);
+    for (int s = 0; s < p->T; ++s) {
+        REQUIRE(size_t(s) < v.images.size());
+        CHECK(std::vector<float>(p->image(s), p->image(s) + npx) == v.images[size_t(s)].pixels);
+    }
+    std::vector<int> per(size_t(p->ways), 0);
+    for (int s = 0; s + 1 < p->T; ++s) ++per[size_t(p->labels[size_t(s)])];
+    for (int c : per) CHECK(c == p->shots);
+    // The failure gallery: as many typed failures as failure strips, each answered wrongly.
+    int strips = 0;
+    for (const auto& im : v.images) strips += im.name.rfind("failure", 0) == 0;
+    CHECK(int(p->failures->size()) == strips);
+    for (const auto& f : *p->failures) CHECK(f.truth != f.pred);
+    CHECK(p->gallery_failed >= int(p->failures->size()));
 }
