@@ -89,6 +89,11 @@ case "$case_" in
     run --task omniglot --frames 12 --at 2 panel=expect-drawn --at 3 scrub=6 --at 4 panel=failures --at 6 panel=episode \
         --at 7 panel=expect-drawn --at 8 expect-no-error
     expect_ok
+    # BOHP: the network diagram, each edge quantity, then the sweep tab
+    run --task bohp-reversal --frames 14 --at 2 scrub=12 --at 3 panel=network --at 4 panel=expect-drawn \
+        --at 5 panel=edges=effective --at 6 panel=edges=hebb --at 7 panel=edges=w --at 8 panel=sweep --at 9 expect-no-error \
+        --at 10 panel=edges=nonsense --at 11 expect-error --at 12 dismiss-error
+    expect_ok
     ;;
   corrupt_menu)   # File > Open checkpoint on a corrupt / truncated file: an error popup, the app runs on
     printf 'PK\003\004 not really a zip' >"$work/corrupt.npz"

@@ -1,6 +1,7 @@
 // The task views' typed payloads (LiveViews::payload) agree with what the same tasks report as
 // scalars and images: the sine curves with the "fits" raster, each function's query MSE with
-// "mse_f<k>", the alignment cosine with "align_cos", the images task's pictures with its image views.
+// "mse_f<k>", the alignment cosine with "align_cos", the images, Omniglot and BOHP views with the
+// task's image and matrix views.
 #include <catch2/catch.hpp>
 #include <algorithm>
 #include <cmath>
@@ -8,6 +9,7 @@
 #include <vector>
 #include "fields.hpp"
 #include "flp/flp_live.hpp"
+#include "bohp/bohp_live.hpp"
 #include "images/images_live.hpp"
 #include "omniglot/omni_live.hpp"
 #include "task.hpp"
@@ -179,4 +181,44 @@ TEST_CASE("omniglot payload: the episode's images and labels, the answer at the 
     CHECK(int(p->failures->size()) == strips);
     for (const auto& f : *p->failures) CHECK(f.truth != f.pred);
     CHECK(p->gallery_failed >= int(p->failures->size()));
+}
+
+TEST_CASE("bohp payload: the diagram's weights, traces and values are the task's matrices and images", "[bohp][live]") {
+    for (const char* name : {"bohp-reversal", "bohp-oneshot", "bohp-completion"}) {
+        INFO(name);
+        auto t = make_task(name);
+        REQUIRE(t);
+        t->init(2);
+        t->live_reset(4);
+        REQUIRE(t->live_step());
+        REQUIRE(t->live_step());
+        LiveViews v;
+        t->live_views(v);
+        const auto* p = v.payload_as<bohp::BohpLive>();
+        REQUIRE(p);
+        CHECK(p->t == 2);
+        CHECK(p->T == v.T);
+        REQUIRE(int(p->input_names.size()) == p->K);
+        REQUIRE(int(p->output_names.size()) == p->O);
+        auto matrix = [&](const std::string& m) -> std::vector<float> {
+            for (const auto& mv : v.matrices)
+                if (mv.name == m) return std::vector<float>(mv.m->data(), mv.m->data() + mv.m->size());
+            FAIL("no matrix " << m);
+            return {};
+        };
+        CHECK(p->w == matrix("w"));
+        CHECK(p->alpha == matrix("alpha"));
+        CHECK(p->hebb == matrix("Hebb"));
+        CHECK(p->effective == matrix("w+alpha*Hebb"));
+        for (int k = 0; k < p->K; ++k)
+            for (int j = 0; j < p->M; ++j)
+                CHECK(p->at(p->effective, k, j) == Approx(p->at(p->w, k, j) + p->at(p->alpha, k, j) * p->at(p->hebb, k, j)).margin(1e-6));
+        CHECK(p->x == image(v, "input")->pixels);
+        CHECK(p->out == image(v, "output")->pixels);
+        CHECK(p->target == v.target);
+        // The unit values are the activity raster's row of the step shown.
+        for (int j = 0; j < p->M; ++j) CHECK(p->y[size_t(j)] == (*v.activity)(1, j));
+        CHECK(p->softmax == (std::string(name) != "bohp-completion"));
+        if (p->softmax) CHECK(int(p->v.size()) == p->M * p->O);
+    }
 }
