@@ -1,8 +1,10 @@
 // What the FLP task views draw (app/gui/panel_flp.cpp), as typed data: the part every FLP task
 // shares (which group of the episode is being learned, each group's query loss after every inner
-// step, the update / gradient alignment) and the sine task's curves. FlpTaskBase::fill_live fills
-// the shared part; flp-sine (engine/tasks/flp_sine.cpp) adds the curves and sets the payload.
+// step, the update / gradient alignment), the sine task's curves and the classification task's
+// support and query images with the network's answers. FlpTaskBase::fill_live fills
+// the shared part; flp-sine and flp-classify (engine/tasks/flp_*.cpp) add theirs and set the payload.
 #pragma once
+#include <algorithm>
 #include <string>
 #include <vector>
 #include "task.hpp"
@@ -36,6 +38,26 @@ struct FlpSineLive final : FlpLive {
     std::vector<double> amp, phase;        // per function: y = amp sin(x + phase)
     // Per function, on the grid: the true function and the network's current prediction.
     std::vector<std::vector<double>> target, fit;
+};
+
+struct FlpClassifyLive final : FlpLive {
+    int ways = 0, shots = 0;
+    int rows = 0, cols = 0;                // image size
+    std::string kind;                      // what a class is: "character", "digit"
+    std::vector<std::string> class_name;   // per label: the data set's class behind it
+    // The inner steps' images (ink in [0, 1], rows x cols each) and labels, all of the episode:
+    // draw those of steps < t as seen.
+    std::vector<std::vector<float>> support;
+    std::vector<int> support_label;
+    // The query images, their labels and the network's probabilities now (ways each).
+    std::vector<std::vector<float>> query;
+    std::vector<int> query_label;
+    std::vector<std::vector<float>> query_prob;
+    std::vector<double> class_accuracy;    // per label: the fraction of its query images answered right now
+    int predicted(size_t q) const {
+        const auto& pr = query_prob[q];
+        return int(std::max_element(pr.begin(), pr.end()) - pr.begin());
+    }
 };
 
 }  // namespace ps::flp

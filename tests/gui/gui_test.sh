@@ -89,6 +89,10 @@ case "$case_" in
     run --task omniglot --frames 12 --at 2 panel=expect-drawn --at 3 scrub=6 --at 4 panel=failures --at 6 panel=episode \
         --at 7 panel=expect-drawn --at 8 expect-no-error
     expect_ok
+    # flp-classify: its images and answers, then the shared loss and alignment tabs
+    run --task flp-classify --frames 14 --at 2 scrub=13 --at 3 panel=expect-drawn --at 4 panel=losses --at 6 panel=alignment \
+        --at 8 panel=images --at 9 expect-no-error
+    expect_ok
     # BOHP: the network diagram, each edge quantity, then the sweep tab
     run --task bohp-reversal --frames 14 --at 2 scrub=12 --at 3 panel=network --at 4 panel=expect-drawn \
         --at 5 panel=edges=effective --at 6 panel=edges=hebb --at 7 panel=edges=w --at 8 panel=sweep --at 9 expect-no-error \

@@ -222,3 +222,44 @@ TEST_CASE("bohp payload: the diagram's weights, traces and values are the task's
         if (p->softmax) CHECK(int(p->v.size()) == p->M * p->O);
     }
 }
+
+TEST_CASE("flp-classify payload: support and query images, probabilities and per-class accuracy agree with the scalars", "[flp][live]") {
+    auto t = make_quick("flp-classify");
+    const int steps = 4;
+    for (int i = 0; i < steps; ++i) REQUIRE(t->live_step());
+    LiveViews v;
+    t->live_views(v);
+    const auto* p = v.payload_as<flp::FlpClassifyLive>();
+    REQUIRE(p);
+    CHECK(p->t == steps);
+    REQUIRE(p->ways > 0);
+    CHECK(int(p->support.size()) == p->T);
+    CHECK(int(p->support.size()) == p->ways * p->shots);
+    CHECK(p->group_word == "class");
+    // The image just shown is the task's "input" view, with the label it reports.
+    const ImageView* in = image(v, "input");
+    REQUIRE(in);
+    CHECK(in->pixels == p->support[size_t(steps - 1)]);
+    CHECK(p->support_label[size_t(steps - 1)] == int(v.scalars.at("label")));
+    CHECK(p->shown == int(v.scalars.at("label")));
+    // Per-class accuracy = the answers the probabilities give; the scalars agree.
+    REQUIRE(p->query.size() == p->query_prob.size());
+    std::vector<int> hit(size_t(p->ways), 0), cnt(size_t(p->ways), 0);
+    for (size_t q = 0; q < p->query.size(); ++q) {
+        double sum = 0;
+        for (float x : p->query_prob[q]) sum += x;
+        CHECK(sum == Approx(1.0).epsilon(1e-4));
+        const int k = p->query_label[q];
+        hit[size_t(k)] += p->predicted(q) == k;
+        ++cnt[size_t(k)];
+    }
+    double mean = 0;
+    for (int k = 0; k < p->ways; ++k) {
+        const double a = double(hit[size_t(k)]) / std::max(1, cnt[size_t(k)]);
+        CHECK(p->class_accuracy[size_t(k)] == Approx(a));
+        CHECK(v.scalars.at("acc_c" + std::to_string(k)) == Approx(a));
+        mean += a;
+    }
+    CHECK(mean / p->ways == Approx(v.scalars.at("query_metric")));
+    REQUIRE(int(p->class_name.size()) == p->ways);
+}
