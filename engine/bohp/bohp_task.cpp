@@ -246,6 +246,10 @@ void BohpTask::live_views(LiveViews& v) {
     v.scalars["loss"] = live_loss_;   // the episode loss accumulated over the scored steps so far
     v.scalars["scored_steps"] = live_scored_;
     v.scalars["correct_steps"] = live_correct_;
+    v.scalar_labels = {{"loss", "episode loss so far"},
+                       {"scored_steps", "scored steps so far"},
+                       {"correct_steps", "scored steps answered right"},
+                       {"gamma", "trace rate gamma"}};
     v.marks = marks();
     v.status = live_status(t);
     // The diagram's state, typed.

@@ -245,6 +245,11 @@ void FlpTaskBase::live_views(LiveViews& v) {
     const int tg = std::min(live_.t, v.T - 1);
     v.scalars["group"] = live_.info.step_group.empty() || tg < 0 ? -1 : live_.info.step_group[size_t(tg)];
     if (!live_.cos.empty()) v.scalars["align_cos"] = live_.cos.back();
+    v.scalar_labels = {{"step_loss", "loss of this step's minibatch"},
+                       {"query_loss", "query loss"},
+                       {"query_metric", "query " + metric_name()},
+                       {"group", "group of the next step (from 0)"},
+                       {"align_cos", "update / gradient cosine"}};
     // alignment plot: a dot per step at its cosine
     ImageView al;
     al.name = "alignment"; al.height = 41; al.width = 2 * std::max(1, v.T); al.lo = 0; al.hi = 1;

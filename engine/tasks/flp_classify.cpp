@@ -89,7 +89,13 @@ public:
             const int k = inf.query_group[size_t(r)];
             hit[size_t(k)] += a == k; ++cnt[size_t(k)];
         }
-        for (int k = 0; k < dc_.ways; ++k) v.scalars["acc_c" + std::to_string(k)] = double(hit[size_t(k)]) / std::max(1, cnt[size_t(k)]);
+        for (int k = 0; k < dc_.ways; ++k) {
+            v.scalars["acc_c" + std::to_string(k)] = double(hit[size_t(k)]) / std::max(1, cnt[size_t(k)]);
+            v.scalar_labels["acc_c" + std::to_string(k)] = "query accuracy of label " + std::to_string(k);
+        }
+        v.scalar_labels["group"] = "label of the next step";
+        v.scalar_labels["label"] = "label shown";
+        v.scalar_labels["class"] = "its class in the data set";
         char buf[200];
         if (v.t > 0) {
             const int img = inf.step_image[size_t(v.t - 1)], lab = inf.step_group[size_t(v.t - 1)];

@@ -81,7 +81,11 @@ public:
             se[size_t(k)] += double((live_.qpred(r, 0) - live_.ep.Yq(r, 0)) * (live_.qpred(r, 0) - live_.ep.Yq(r, 0)));
             ++cnt[size_t(k)];
         }
-        for (int k = 0; k < nf; ++k) v.scalars["mse_f" + std::to_string(k + 1)] = se[size_t(k)] / std::max(1, cnt[size_t(k)]);
+        for (int k = 0; k < nf; ++k) {
+            v.scalars["mse_f" + std::to_string(k + 1)] = se[size_t(k)] / std::max(1, cnt[size_t(k)]);
+            v.scalar_labels["mse_f" + std::to_string(k + 1)] = "query MSE of function " + std::to_string(k + 1);
+        }
+        v.scalar_labels["group"] = "function of the next step (from 0)";
         // the target and the current fit on the sample grid: curve[pass][k * samples + i]
         std::vector<float> curve[2];
         for (int k = 0; k < nf; ++k)

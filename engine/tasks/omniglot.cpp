@@ -332,7 +332,15 @@ public:
         }
         for (const ImageView& f : failures_) v.images.push_back(f);
         v.scalars.clear();
-        for (int j = 0; j < K; ++j) v.scalars["p" + std::to_string(j)] = live_y_[size_t(j)];
+        v.scalar_labels.clear();
+        for (int j = 0; j < K; ++j) {
+            v.scalars["p" + std::to_string(j)] = live_y_[size_t(j)];
+            v.scalar_labels["p" + std::to_string(j)] = "p(label " + std::to_string(j) + ")";
+        }
+        v.scalar_labels["gallery_episodes"] = "failure gallery: episodes scanned";
+        v.scalar_labels["gallery_accuracy"] = "failure gallery: accuracy";
+        v.scalar_labels["correct"] = "query answered right (1 / 0)";
+        v.scalar_labels["loss"] = "query loss -log p(truth)";
         if (gallery_scanned_ > 0) {
             v.scalars["gallery_episodes"] = gallery_scanned_;
             v.scalars["gallery_accuracy"] = 1.0 - double(gallery_failed_) / gallery_scanned_;

@@ -63,7 +63,10 @@ TEST_CASE("flp-sine payload: curves, per-function MSE and alignment agree with t
     for (int k = 0; k < 10; ++k) {
         REQUIRE(int(p->group_loss[size_t(k)].size()) == steps + 1);
         CHECK(p->group_loss[size_t(k)].back() == Approx(v.scalars.at("mse_f" + std::to_string(k + 1))).epsilon(1e-4));
+        CHECK(v.scalar_labels.at("mse_f" + std::to_string(k + 1)) == "query MSE of function " + std::to_string(k + 1));
     }
+    // Every scalar has the words a reader sees.
+    for (const auto& [key, value] : v.scalars) CHECK(v.scalar_labels.count(key) == 1);
     // The history keeps the losses it had: step 0's are the ones reported before any step.
     for (int k = 0; k < 10; ++k) CHECK(p->group_loss[size_t(k)][0] == first_losses[size_t(k)]);
     // Curves: the target is A sin(x + phase); the fit is where the "fits" raster draws it (+1).
