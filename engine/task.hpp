@@ -80,6 +80,9 @@ struct LiveViews {
     std::vector<float> target;            // what the network should output (may be empty)
     std::vector<ImageView> images;
     std::map<std::string, double> scalars;   // "eta", "loss", ...
+    // What a reader sees for a scalar's key ("query MSE of function 3" for "mse_f3"); the keys stay
+    // what tests and recordings use. A key without one is shown as it is.
+    std::map<std::string, std::string> scalar_labels;
     std::vector<std::pair<int, std::string>> marks;   // timeline marks: (step, label)
     std::string status;                   // one line shown under the views
     std::shared_ptr<const LivePayload> payload;   // the task view's typed state, if it has one

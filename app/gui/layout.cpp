@@ -133,6 +133,8 @@ void Lab::draw() {
     const float mh = ImGui::GetFrameHeight(), sb = ImGui::GetFrameHeight() + 4;
     const float top = mh, avail = ds.y - mh - sb;
     keys_captured_ = false;
+    v.task_view_was_drawn = v.task_view_drawn;
+    v.task_view_drawn = false;
     draw_menu(lab);
     if (v.presentation) {
         draw_presentation(lab, top, avail, ds.x);
@@ -230,6 +232,7 @@ void draw_task_view(Lab& lab) {
         ctx.train_episode = &lab.curves.main().x;
         ctx.train_metric = &lab.curves.main().s_metric;
         lab.live.guarded("task view", [&] { panel->draw(ctx); });
+        lab.view.task_view_drawn = true;
         if (!ctx.script_error.empty()) lab.show_error("Task view", ctx.script_error);
         lab.set_keys_captured(ctx.capture_keys);
     }

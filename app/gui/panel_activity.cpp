@@ -1,11 +1,16 @@
 // The Activity window: the x(t) raster over the episode so far with the input above it and the
 // target beside it (only the newest timesteps are uploaded and recoloured each frame), the task's
-// images (inputs, probe, output, target) and its scalars.
+// images (inputs, probe, output, target; left to the Task view when the task has one) and its
+// scalars.
 #include <imgui.h>
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cctype>
 #include <cstring>
+#include <string>
+#include <utility>
+#include <vector>
 #include "gui/lab.hpp"
 #include "gui/panels.hpp"
 #include "gui/plot.hpp"
@@ -42,6 +47,29 @@ uint64_t raster_checksum(const MatR<float>& m, int r) {
 }
 }  // namespace
 
+// a < b with runs of digits compared as numbers ("f2" < "f10").
+static bool natural_less(const std::string& a, const std::string& b) {
+    size_t i = 0, j = 0;
+    while (i < a.size() && j < b.size()) {
+        const bool da = std::isdigit(static_cast<unsigned char>(a[i])) != 0, db = std::isdigit(static_cast<unsigned char>(b[j])) != 0;
+        if (da && db) {
+            size_t ie = i, je = j;
+            while (ie < a.size() && std::isdigit(static_cast<unsigned char>(a[ie]))) ++ie;
+            while (je < b.size() && std::isdigit(static_cast<unsigned char>(b[je]))) ++je;
+            const std::string na = a.substr(i, ie - i), nb = b.substr(j, je - j);
+            if (na.size() != nb.size()) return na.size() < nb.size();   // no leading zeros in these names
+            if (na != nb) return na < nb;
+            i = ie;
+            j = je;
+        } else {
+            if (a[i] != b[j]) return a[i] < b[j];
+            ++i;
+            ++j;
+        }
+    }
+    return a.size() - i < b.size() - j;
+}
+
 void draw_activity(Lab& lab) {
     if (!ImGui::Begin(lab.view.activity_title)) {
         ImGui::End();
@@ -54,7 +82,11 @@ void draw_activity(Lab& lab) {
     const float fh = ImGui::GetTextLineHeightWithSpacing();
     // The twin's and the ghost's images that differ from the main network's (their outputs)
     // join the row, named so.
-    std::vector<ImageView> shown = views.images;
+    // A task with its own task view draws its images there, large and labelled: the strip then
+    // shows only what the task view does not (the twin's and the ghost's), not the same twice.
+    const bool task_view_draws = lab.task_panel() && (lab.view.task_view_drawn || lab.view.task_view_was_drawn);
+    std::vector<ImageView> shown;
+    if (!task_view_draws) shown = views.images;
     for (const Follower* f : {lab.live.twin(), lab.live.ghost()}) {
         if (!f) continue;
         for (const auto& im : f->views.images) {
@@ -246,13 +278,24 @@ void draw_activity(Lab& lab) {
         }
     }
     if (!views.scalars.empty()) {
-        std::string s;
-        char b[96];
+        // Each scalar under its reader's label, in natural order (function 2 before function 10);
+        // the line may be cut at the window's edge, the tooltip lists them all.
+        std::vector<std::pair<std::string, double>> named;
         for (const auto& [k, v] : views.scalars) {
+            auto it = views.scalar_labels.find(k);
+            named.emplace_back(it == views.scalar_labels.end() ? k : it->second, v);
+        }
+        std::sort(named.begin(), named.end(), [](const auto& a, const auto& b) { return natural_less(a.first, b.first); });
+        std::string s, all;
+        char b[160];
+        for (const auto& [k, v] : named) {
             std::snprintf(b, sizeof b, "%s%s = %.4g", s.empty() ? "" : "    ", k.c_str(), v);
             s += b;
+            std::snprintf(b, sizeof b, "%s%s = %.6g", all.empty() ? "" : "\n", k.c_str(), v);
+            all += b;
         }
         ImGui::TextColored(kDim, "%s", s.c_str());
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", all.c_str());
         // The same scores of the twin and the ghost, where they differ.
         for (const Follower* f : {lab.live.twin(), lab.live.ghost()}) {
             if (!f) continue;

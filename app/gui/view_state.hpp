@@ -41,6 +41,9 @@ struct ViewState {
     std::vector<GlImage> images;
     bool show_matrices = true, show_activity = true, show_curves = true, show_focus = true;
     bool show_task_view = true, show_focus_panel = false;   // with a task panel (task_panel.hpp)
+    // The task panel drew this frame / the last one: the Activity strip then leaves the task's
+    // images to it (the last frame's answer, as the Activity window may be drawn first).
+    bool task_view_drawn = false, task_view_was_drawn = false;
     const char* activity_title = "Activity";
     // Presentation mode: the control column hidden, a few views large (a lesson step's `show:`).
     bool presentation = false;

@@ -56,6 +56,14 @@ protected:
         order_ = n == "code-order" ? 1 : 0;
     }
     static constexpr int kBits = 8;
+    std::vector<std::string> input_names() const override {
+        std::vector<std::string> n;
+        for (int k = 0; k < kBits; ++k) n.push_back("pattern bit " + std::to_string(k + 1));
+        n.push_back("label slot 0");
+        n.push_back("label slot 1");
+        return n;
+    }
+    std::vector<std::string> output_names() const override { return {"class 0", "class 1"}; }
     Shape shape() const override {
         Shape s;
         s.K = kBits + 2; s.M = 2; s.O = 2;

@@ -1,6 +1,8 @@
 // Task-independent half of the BOHP tasks: fields, training step, checkpoints, gradient dump and
 // live stepping (see bohp_task.hpp).
 #include "bohp/bohp_task.hpp"
+#include "bohp/bohp_live.hpp"
+#include <memory>
 #include <cmath>
 #include <stdexcept>
 
@@ -193,6 +195,17 @@ std::string BohpTask::live_status(int t) const {
     return "step " + std::to_string(t) + (live_ep_.scored[size_t(t - 1)] ? " (scored)" : " (not scored)");
 }
 
+std::vector<std::string> BohpTask::input_names() const {
+    std::vector<std::string> n;
+    for (int k = 0; k < shape_.K; ++k) n.push_back("input " + std::to_string(k + 1));
+    return n;
+}
+std::vector<std::string> BohpTask::output_names() const {
+    std::vector<std::string> n;
+    for (int j = 0; j < shape_.O; ++j) n.push_back("output " + std::to_string(j + 1));
+    return n;
+}
+
 void BohpTask::live_views(LiveViews& v) {
     const int t = live_net_.t();
     v.t = t;
@@ -233,8 +246,32 @@ void BohpTask::live_views(LiveViews& v) {
     v.scalars["loss"] = live_loss_;   // the episode loss accumulated over the scored steps so far
     v.scalars["scored_steps"] = live_scored_;
     v.scalars["correct_steps"] = live_correct_;
+    v.scalar_labels = {{"loss", "episode loss so far"},
+                       {"scored_steps", "scored steps so far"},
+                       {"correct_steps", "scored steps answered right"},
+                       {"gamma", "trace rate gamma"}};
     v.marks = marks();
     v.status = live_status(t);
+    // The diagram's state, typed.
+    auto live = std::make_shared<BohpLive>();
+    live->K = shape_.K; live->M = shape_.M; live->O = shape_.O;
+    live->t = t; live->T = v.T;
+    live->scored = t > 0 && live_ep_.scored[size_t(t - 1)];
+    live->softmax = shape_.readout == Readout::LinearSoftmax;
+    live->input_names = input_names();
+    live->output_names = output_names();
+    auto flat = [](const MatR<float>& m) { return std::vector<float>(m.data(), m.data() + m.size()); };
+    live->w = flat(p_.w);
+    live->alpha = flat(p_.alpha);
+    live->hebb = flat(live_net_.H());
+    live->effective = flat(live_eff_);
+    if (live->softmax) live->v = flat(p_.v);
+    live->x.assign(live_ep_.x.row(row).data(), live_ep_.x.row(row).data() + live_ep_.x.cols());
+    if (t == 0) live->x.assign(size_t(shape_.K), 0.f);   // nothing presented yet
+    live->y = flat(live_net_.y());
+    live->out = flat(live_net_.out());
+    live->target = v.target;
+    v.payload = std::move(live);
 }
 
 }  // namespace ps::bohp

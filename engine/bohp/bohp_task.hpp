@@ -49,6 +49,9 @@ protected:
     virtual void make_episode(Rng& rng, Episode<double>& ep) const = 0;
     virtual std::vector<Field> task_fields() { return {}; }
     virtual std::vector<std::pair<int, std::string>> marks() const { return {}; }
+    // Names of the inputs and the outputs in the task view's diagram (default "input k", "output j").
+    virtual std::vector<std::string> input_names() const;
+    virtual std::vector<std::string> output_names() const;
     virtual void add_stats(StepStats&) const {}
     // One line under the live views after `t` steps (1-based step t was the last one).
     virtual std::string live_status(int t) const;

@@ -198,6 +198,20 @@ bool FlpTaskBase::live_step() {
     return true;
 }
 
+void FlpTaskBase::fill_live(FlpLive& p, const std::string& group_word, const std::string& loss_name) const {
+    p.t = live_.t;
+    p.T = live_.ep.steps();
+    p.step_group = live_.info.step_group;
+    p.iid = !p.step_group.empty() && std::all_of(p.step_group.begin(), p.step_group.end(), [](int g) { return g < 0; });
+    p.shown = live_.t > 0 && !p.step_group.empty() ? p.step_group[size_t(live_.t - 1)] : -1;
+    p.group_word = group_word;
+    p.loss_name = loss_name;
+    p.align_cos = live_.cos;
+    p.group_loss.assign(size_t(live_.gloss.rows()), {});
+    for (Eigen::Index g = 0; g < live_.gloss.rows(); ++g)
+        for (int s = 0; s <= live_.t; ++s) p.group_loss[size_t(g)].push_back(double(live_.gloss(g, s)));
+}
+
 void FlpTaskBase::live_views(LiveViews& v) {
     if (!live_.ready) live_reset(1);
     const NetConfig& c = learner_.cfg;
@@ -231,6 +245,11 @@ void FlpTaskBase::live_views(LiveViews& v) {
     const int tg = std::min(live_.t, v.T - 1);
     v.scalars["group"] = live_.info.step_group.empty() || tg < 0 ? -1 : live_.info.step_group[size_t(tg)];
     if (!live_.cos.empty()) v.scalars["align_cos"] = live_.cos.back();
+    v.scalar_labels = {{"step_loss", "loss of this step's minibatch"},
+                       {"query_loss", "query loss"},
+                       {"query_metric", "query " + metric_name()},
+                       {"group", "group of the next step (from 0)"},
+                       {"align_cos", "update / gradient cosine"}};
     // alignment plot: a dot per step at its cosine
     ImageView al;
     al.name = "alignment"; al.height = 41; al.width = 2 * std::max(1, v.T); al.lo = 0; al.hi = 1;

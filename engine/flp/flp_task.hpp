@@ -25,6 +25,7 @@
 #include <vector>
 #include "flp/flp_data.hpp"
 #include "flp/flp_learner.hpp"
+#include "flp/flp_live.hpp"
 #include "task.hpp"
 #include "task_state.hpp"
 
@@ -101,6 +102,8 @@ protected:
     void ensure_built();
     void live_predict();
     void live_group_losses(int col);
+    // The shared part of the task view's payload (flp_live.hpp), as of the live step now.
+    void fill_live(FlpLive& p, const std::string& group_word, const std::string& loss_name) const;
 };
 
 }  // namespace ps::flp

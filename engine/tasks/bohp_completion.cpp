@@ -39,6 +39,12 @@ protected:
         cfg_.episodes = 5000;
         bits_ = 8;
     }
+    std::vector<std::string> input_names() const override {
+        std::vector<std::string> n;
+        for (int k = 0; k < bits_; ++k) n.push_back("bit " + std::to_string(k + 1));
+        return n;
+    }
+    std::vector<std::string> output_names() const override { return input_names(); }
     Shape shape() const override {
         Shape s;
         s.K = s.M = s.O = bits_;

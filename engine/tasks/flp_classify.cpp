@@ -16,7 +16,11 @@
 //   image "input"  the image just shown (31 × 31 glyph or 28 × 28 digit, 0 = paper, 1 = ink);
 //   scalars        "label" of that image and "class" (its class in the data set); "acc_c<k>" the current query accuracy on class k;
 //   marks          "class <k>" where class k's images start; status: step, label, class name, accuracy.
+//   payload        FlpClassifyLive (flp/flp_live.hpp): the support and query images, the query
+//                  probabilities and per-class accuracy, for app/gui/panel_flp_classify.cpp.
+#include <cmath>
 #include <cstdio>
+#include <memory>
 #include "flp/flp_task.hpp"
 
 namespace ps::flp {
@@ -85,7 +89,13 @@ public:
             const int k = inf.query_group[size_t(r)];
             hit[size_t(k)] += a == k; ++cnt[size_t(k)];
         }
-        for (int k = 0; k < dc_.ways; ++k) v.scalars["acc_c" + std::to_string(k)] = double(hit[size_t(k)]) / std::max(1, cnt[size_t(k)]);
+        for (int k = 0; k < dc_.ways; ++k) {
+            v.scalars["acc_c" + std::to_string(k)] = double(hit[size_t(k)]) / std::max(1, cnt[size_t(k)]);
+            v.scalar_labels["acc_c" + std::to_string(k)] = "query accuracy of label " + std::to_string(k);
+        }
+        v.scalar_labels["group"] = "label of the next step";
+        v.scalar_labels["label"] = "label shown";
+        v.scalar_labels["class"] = "its class in the data set";
         char buf[200];
         if (v.t > 0) {
             const int img = inf.step_image[size_t(v.t - 1)], lab = inf.step_group[size_t(v.t - 1)];
@@ -101,6 +111,35 @@ public:
             std::snprintf(buf, sizeof buf, "step 0/%d; query accuracy %.2f (chance %.2f)", v.T, v.scalars["query_metric"], 1.0 / dc_.ways);
         }
         v.status = buf;
+        // The task view's images and answers (app/gui/panel_flp_classify.cpp).
+        auto live = std::make_shared<FlpClassifyLive>();
+        fill_live(*live, "class", "query cross-entropy");
+        live->ways = dc_.ways;
+        live->shots = dc_.shots;
+        live->rows = d.rows;
+        live->cols = d.cols;
+        live->kind = d.kind;
+        for (int k = 0; k < dc_.ways; ++k) live->class_name.push_back(d.class_name[size_t(inf.digit[size_t(k)])]);
+        const int npx = d.rows * d.cols;
+        for (size_t s = 0; s < inf.step_image.size(); ++s) {
+            std::vector<float> px(static_cast<size_t>(npx));
+            for (int j = 0; j < npx; ++j) px[size_t(j)] = float(d.image(inf.step_image[s])[j]) / 255.0f;
+            live->support.push_back(std::move(px));
+            live->support_label.push_back(inf.step_group[s]);
+        }
+        for (Eigen::Index r = 0; r < live_.ep.Xq.rows(); ++r) {
+            live->query.emplace_back(live_.ep.Xq.row(r).data(), live_.ep.Xq.row(r).data() + npx);
+            live->query_label.push_back(inf.query_group[size_t(r)]);
+            // softmax of the head's output (the loss is cross-entropy over these logits)
+            std::vector<float> pr(static_cast<size_t>(dc_.ways));
+            const float mx = live_.qpred.row(r).maxCoeff();
+            float z = 0;
+            for (int k = 0; k < dc_.ways; ++k) z += pr[size_t(k)] = std::exp(live_.qpred(r, k) - mx);
+            for (auto& x : pr) x /= z;
+            live->query_prob.push_back(std::move(pr));
+        }
+        for (int k = 0; k < dc_.ways; ++k) live->class_accuracy.push_back(double(hit[size_t(k)]) / std::max(1, cnt[size_t(k)]));
+        v.payload = std::move(live);
     }
 
 protected:

@@ -20,9 +20,12 @@
 //   scalars         "mse_f1" .. "mse_f10": current query MSE of each function (forgetting shows as
 //                   the earlier ones rising while later functions are learned).
 //   marks           "f<k>" where function k starts; status line: step, function, A, phase, MSE.
+//   payload         FlpSineLive (flp/flp_live.hpp): the same curves, losses and cosines as typed
+//                   data for the task view (app/gui/panel_flp.cpp).
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <memory>
 #include "flp/flp_task.hpp"
 
 namespace ps::flp {
@@ -78,7 +81,11 @@ public:
             se[size_t(k)] += double((live_.qpred(r, 0) - live_.ep.Yq(r, 0)) * (live_.qpred(r, 0) - live_.ep.Yq(r, 0)));
             ++cnt[size_t(k)];
         }
-        for (int k = 0; k < nf; ++k) v.scalars["mse_f" + std::to_string(k + 1)] = se[size_t(k)] / std::max(1, cnt[size_t(k)]);
+        for (int k = 0; k < nf; ++k) {
+            v.scalars["mse_f" + std::to_string(k + 1)] = se[size_t(k)] / std::max(1, cnt[size_t(k)]);
+            v.scalar_labels["mse_f" + std::to_string(k + 1)] = "query MSE of function " + std::to_string(k + 1);
+        }
+        v.scalar_labels["group"] = "function of the next step (from 0)";
         // the target and the current fit on the sample grid: curve[pass][k * samples + i]
         std::vector<float> curve[2];
         for (int k = 0; k < nf; ++k)
@@ -86,6 +93,18 @@ public:
                 curve[0].push_back(float(inf.amp[size_t(k)] * std::sin(grid_x(i) + inf.phase[size_t(k)])));
                 curve[1].push_back(live_.extra_pred(k * kCurveSamples + i, 0));
             }
+        // the task view's curves (app/gui/panel_flp.cpp)
+        auto live = std::make_shared<FlpSineLive>();
+        fill_live(*live, "function", "query MSE");
+        live->x_lim = dc_.x_lim;
+        for (int i = 0; i < kCurveSamples; ++i) live->x.push_back(grid_x(i));
+        live->amp = inf.amp;
+        live->phase = inf.phase;
+        for (int k = 0; k < nf; ++k) {
+            live->target.emplace_back(curve[0].begin() + k * kCurveSamples, curve[0].begin() + (k + 1) * kCurveSamples);
+            live->fit.emplace_back(curve[1].begin() + k * kCurveSamples, curve[1].begin() + (k + 1) * kCurveSamples);
+        }
+        v.payload = std::move(live);
         // fits: rasterised panels
         const int shown = v.t > 0 && !inf.step_group.empty() ? inf.step_group[size_t(v.t - 1)] : -1;
         ImageView fits;

@@ -15,6 +15,8 @@
 // PNG/JPEG files ($PS_IMAGES_DIR; the live view also takes one through the "open-images" event).
 #include <algorithm>
 #include <cmath>
+#include <memory>
+#include "images/images_live.hpp"
 #include "images/pool.hpp"
 #include "plastic_task.hpp"
 
@@ -203,6 +205,35 @@ protected:
             v.images.push_back(img("trace into neuron " + std::to_string(j), col.data(), -m, m));
         }
         v.scalars["view neuron"] = j;
+        // The same, typed, for the task view.
+        auto live = std::make_shared<images::ImagesLive>();
+        live->side = S;
+        live->t = live_t_;
+        live->T = T;
+        live->test_start = t0;
+        live->test_steps = pc_.prestime_test;
+        for (size_t k = 0; k < live_ep_.items.size(); ++k) {
+            const float* d = live_ep_.items[k].data();
+            live->stored.emplace_back(d, d + P);
+            if (live->probed < 0 && live->stored.back() == live_ep_.target) live->probed = int(k);
+        }
+        live->probe.assign(live_ep_.probe.data(), live_ep_.probe.data() + P);
+        live->target = live_ep_.target;
+        live->hidden = live_ep_.hidden;
+        if (live_t_ > 0) {
+            const float* x = net_.x(live_t_).data();
+            live->output.assign(x, x + P);
+            for (int i = 0; i < P; ++i) live->error.push_back(std::abs(x[i] - live_ep_.target[size_t(i)]));
+        }
+        for (int t = t0 + 1; t <= live_t_; ++t) live->test_outputs.emplace_back(net_.x(t).data(), net_.x(t).data() + P);
+        live->plastic = net_.plastic() && net_.trace(0).rows() == net_.n();
+        live->neuron = j;
+        if (live->plastic) {
+            const auto& H = net_.trace(0);
+            live->trace_max = 1e-12f;
+            for (int i = 0; i < P; ++i) { live->trace.push_back(H(i, j)); live->trace_max = std::max(live->trace_max, std::abs(H(i, j))); }
+        }
+        v.payload = std::move(live);
         if (live_t_ > t0) {   // only meaningful once the probe is shown
             double se = 0, nh = 0;
             for (int k = 0; k < P; ++k)

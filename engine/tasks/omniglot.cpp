@@ -10,10 +10,12 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <memory>
 
 #include "interactive.hpp"
 #include "omniglot/dataset.hpp"
 #include "omniglot/model.hpp"
+#include "omniglot/omni_live.hpp"
 #include "optim.hpp"
 #include "task.hpp"
 #include "task_state.hpp"
@@ -330,7 +332,15 @@ public:
         }
         for (const ImageView& f : failures_) v.images.push_back(f);
         v.scalars.clear();
-        for (int j = 0; j < K; ++j) v.scalars["p" + std::to_string(j)] = live_y_[size_t(j)];
+        v.scalar_labels.clear();
+        for (int j = 0; j < K; ++j) {
+            v.scalars["p" + std::to_string(j)] = live_y_[size_t(j)];
+            v.scalar_labels["p" + std::to_string(j)] = "p(label " + std::to_string(j) + ")";
+        }
+        v.scalar_labels["gallery_episodes"] = "failure gallery: episodes scanned";
+        v.scalar_labels["gallery_accuracy"] = "failure gallery: accuracy";
+        v.scalar_labels["correct"] = "query answered right (1 / 0)";
+        v.scalar_labels["loss"] = "query loss -log p(truth)";
         if (gallery_scanned_ > 0) {
             v.scalars["gallery_episodes"] = gallery_scanned_;
             v.scalars["gallery_accuracy"] = 1.0 - double(gallery_failed_) / gallery_scanned_;
@@ -356,6 +366,25 @@ public:
                           live_pred_ == live_ep_.labels.back() ? "correct" : "wrong");
         }
         v.status = buf + live_note_;
+        // The task view's typed state.
+        auto live = std::make_shared<omni::OmniLive>();
+        live->ways = K;
+        live->shots = cfg_.shots;
+        live->side = live_ep_.side;
+        live->t = t;
+        live->T = T;
+        live->images = live_ep_.images;
+        live->labels = live_ep_.labels;
+        live->answered = t >= T && live_loss_ >= 0;
+        if (live->answered) {
+            live->probs = live_y_;
+            live->pred = live_pred_;
+            live->loss = live_loss_;
+        }
+        live->failures = failure_list_;
+        live->gallery_scanned = gallery_scanned_;
+        live->gallery_failed = gallery_failed_;
+        v.payload = std::move(live);
     }
 
 protected:
@@ -421,6 +450,11 @@ private:
             }
             failures_.insert(failures_.begin(), std::move(iv));
             if (int(failures_.size()) > kGalleryKeep) failures_.pop_back();
+            // The same, typed, for the task view: a new list, so payloads already handed out keep theirs.
+            auto typed = std::make_shared<std::vector<omni::OmniFailure>>(*failure_list_);
+            typed->insert(typed->begin(), omni::OmniFailure{side, ep.images, ep.labels, truth, pred});
+            if (int(typed->size()) > kGalleryKeep) typed->pop_back();
+            failure_list_ = std::move(typed);
         }
     }
 
@@ -595,7 +629,12 @@ private:
     std::vector<ImageView> failures_;
     omni::NetCache<float> gallery_cache_;
     int gallery_scanned_ = 0, gallery_failed_ = 0;
-    void clear_gallery() { failures_.clear(); gallery_scanned_ = gallery_failed_ = 0; }
+    std::shared_ptr<const std::vector<omni::OmniFailure>> failure_list_ = std::make_shared<std::vector<omni::OmniFailure>>();
+    void clear_gallery() {
+        failures_.clear();
+        failure_list_ = std::make_shared<std::vector<omni::OmniFailure>>();
+        gallery_scanned_ = gallery_failed_ = 0;
+    }
 };
 
 }  // namespace

@@ -69,12 +69,34 @@ case "$case_" in
       heatmap_check "$work/$t.png"
     done
     ;;
-  task_panels)   # task views: the BOHP multi-seed sweep runs from its panel (plain and alpha >= 0)
+  task_panels)   # task views: the BOHP multi-seed sweep runs from its panel (plain and alpha >= 0);
+                 # each task's own view opens, draws from its payload and takes its script actions
     run --task bohp-reversal --frames 40 --at 2 panel=seeds=4 --at 2 panel=episodes=3000 --at 3 panel=run \
         --at 5 panel=wait --at 6 play --at 30 expect-no-error --screenshot "$work/bohp.png"
     expect_ok
     [ -s "$work/bohp.png" ] || fail "no screenshot"
     run --task bohp-oneshot --frames 10 --at 2 panel=nonsense --at 5 expect-error --at 6 dismiss-error
+    expect_ok
+    # flp-sine: every tab of its view draws from the payload; pin= is range-checked
+    run --task flp-sine --frames 24 --at 2 play-to=25 --at 4 panel=expect-drawn --at 5 panel=losses \
+        --at 7 panel=alignment --at 9 panel=pin=3 --at 10 panel=fits --at 12 panel=expect-drawn --at 13 expect-no-error \
+        --at 14 panel=pin=11 --at 16 expect-error --at 17 dismiss-error
+    expect_ok
+    # images: its view draws from the payload before and after the probe
+    run --task images --frames 12 --at 2 panel=expect-drawn --at 3 scrub=201 --at 5 panel=expect-drawn --at 7 expect-no-error
+    expect_ok
+    # omniglot: the episode and the failure gallery
+    run --task omniglot --frames 12 --at 2 panel=expect-drawn --at 3 scrub=6 --at 4 panel=failures --at 6 panel=episode \
+        --at 7 panel=expect-drawn --at 8 expect-no-error
+    expect_ok
+    # flp-classify: its images and answers, then the shared loss and alignment tabs
+    run --task flp-classify --frames 14 --at 2 scrub=13 --at 3 panel=expect-drawn --at 4 panel=losses --at 6 panel=alignment \
+        --at 8 panel=images --at 9 expect-no-error
+    expect_ok
+    # BOHP: the network diagram, each edge quantity, then the sweep tab
+    run --task bohp-reversal --frames 14 --at 2 scrub=12 --at 3 panel=network --at 4 panel=expect-drawn \
+        --at 5 panel=edges=effective --at 6 panel=edges=hebb --at 7 panel=edges=w --at 8 panel=sweep --at 9 expect-no-error \
+        --at 10 panel=edges=nonsense --at 11 expect-error --at 12 dismiss-error
     expect_ok
     ;;
   corrupt_menu)   # File > Open checkpoint on a corrupt / truncated file: an error popup, the app runs on

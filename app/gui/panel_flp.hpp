@@ -1,0 +1,23 @@
+// The parts of the FLP task views (panel_flp.cpp, panel_flp_classify.cpp) that both tasks share:
+// a colour per group (function / class), the query loss of every group over the inner steps, and
+// the update / gradient alignment plot.
+#pragma once
+#include <imgui.h>
+#include <string>
+#include <vector>
+#include "flp/flp_live.hpp"
+
+namespace ps::gui {
+
+// Vectors the plots point into (plot_lines keeps pointers for the frame only).
+struct FlpPlotData {
+    std::vector<double> x, ax, fx;
+    std::vector<std::string> labels;
+};
+
+ImU32 flp_group_color(int g, int alpha);
+std::string flp_group_label(const flp::FlpLive& p, int g);
+void draw_flp_losses(const flp::FlpLive& p, FlpPlotData& d);
+void draw_flp_alignment(const flp::FlpLive& p, FlpPlotData& d);
+
+}  // namespace ps::gui
