@@ -6,7 +6,11 @@ kernels never meet denormals in practice; PyTorch on a decaying trace does, and 
 and glibc's malloc told to keep large blocks. Without the malloc setting glibc returns every
 4 MB autograd buffer to the kernel after an episode and faults it in again on the next: about
 30 % of the peer's time went there, and its timings varied twofold between runs.
+
+Every peer also starts from the same argument parser (peer_parser) and the same start-up
+(start_peer), so a flag the bench passes to all of them means the same thing in each.
 """
+import argparse
 import ctypes
 
 import torch
@@ -41,3 +45,32 @@ def add_runtime_flags(parser):
     """The two switches every peer accepts to turn the settings above off."""
     parser.add_argument("--no-malloc-tuning", action="store_true", help="leave glibc malloc at its defaults")
     parser.add_argument("--no-flush-denormal", action="store_true", help="keep IEEE denormals")
+
+
+def peer_parser(doc, threads, episodes=None, episodes_help="training episodes", runtime_flags=True):
+    """The parser every peer starts from: the first line of its docstring as the description,
+    --threads and --seed, --episodes for the training peers (episodes= its default) and the runtime
+    switches above unless the peer leaves the runtime at PyTorch's defaults."""
+    p = argparse.ArgumentParser(description=doc.split("\n")[0])
+    if episodes is not None:
+        p.add_argument("--episodes", type=int, default=episodes, help=episodes_help)
+    p.add_argument("--threads", type=int, default=threads, help="torch.set_num_threads")
+    p.add_argument("--seed", type=int, default=0)
+    if runtime_flags:
+        add_runtime_flags(p)
+    return p
+
+
+def add_plain_flags(parser, **defaults):
+    """One --name flag per keyword (underscores become dashes), typed by its default: the
+    peers' model and episode sizes, which need no help text beyond their name."""
+    for name, default in defaults.items():
+        parser.add_argument("--" + name.replace("_", "-"), type=type(default), default=default)
+
+
+def start_peer(a):
+    """Applies the runtime settings the parsed flags ask for and seeds torch; returns the
+    line describing the runtime."""
+    runtime = setup_runtime(a.threads, not a.no_flush_denormal, not a.no_malloc_tuning)
+    torch.manual_seed(a.seed)
+    return runtime

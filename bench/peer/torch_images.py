@@ -20,36 +20,25 @@ little noise per image), which costs the same to train on.
 
 Output: one line every --print-every episodes, then `episodes_per_s=<float> final_loss=<float>`.
 """
-import argparse
 import sys
 import time
 
 import numpy as np
 import torch
 
-from peer_runtime import add_runtime_flags, setup_runtime
+from peer_runtime import add_plain_flags, peer_parser, start_peer
 
 SIDE = 32
 PIXELS = SIDE * SIDE
 
 
 def parse_args():
-    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    p.add_argument("--episodes", type=int, default=300, help="training episodes (the paper's run: 100000)")
-    p.add_argument("--threads", type=int, default=2, help="torch.set_num_threads")
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--print-every", type=int, default=50)
-    p.add_argument("--lr", type=float, default=1e-4)
-    p.add_argument("--nb-patterns", type=int, default=3)
-    p.add_argument("--nb-prescycles", type=int, default=3)
-    p.add_argument("--prestime", type=int, default=20)
-    p.add_argument("--prestime-test", type=int, default=3)
-    p.add_argument("--interpres-delay", type=int, default=2)
-    p.add_argument("--eta-init", type=float, default=0.01)
+    p = peer_parser(__doc__, threads=2, episodes=300, episodes_help="training episodes (the paper's run: 100000)")
+    add_plain_flags(p, print_every=50, lr=1e-4, nb_patterns=3, nb_prescycles=3, prestime=20, prestime_test=3,
+                    interpres_delay=2, eta_init=0.01)
     p.add_argument("--data", default=None, help="raw uint8 file of 32x32 grey images (N * 1024 bytes)")
     p.add_argument("--pool", type=int, default=10000, help="number of synthetic images")
     p.add_argument("--clip", type=float, default=0.0, help="clamp H to [-clip, clip] after each update (0: off)")
-    add_runtime_flags(p)
     return p.parse_args()
 
 
@@ -133,8 +122,7 @@ def load_images(a):
 
 def main():
     a = parse_args()
-    runtime = setup_runtime(a.threads, not a.no_flush_denormal, not a.no_malloc_tuning)
-    torch.manual_seed(a.seed)
+    runtime = start_peer(a)
     rng = np.random.default_rng(a.seed)
     images, source = load_images(a)
     episodes = Episodes(a, images, rng)

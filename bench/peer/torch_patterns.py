@@ -22,36 +22,27 @@ always drawn in the paper's orientation, so all three give the same losses.
 Output: one line every --print-every episodes, then `episodes_per_s=<float> final_loss=<float>`
 (final_loss: mean training loss over the last window). bench/bench_engine.cpp reads that line.
 """
-import argparse
 import sys
 import time
 
 import numpy as np
 import torch
 
-from peer_runtime import add_runtime_flags, setup_runtime
+from peer_runtime import add_plain_flags, peer_parser, start_peer
 
 
 def parse_args():
-    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    p.add_argument("--episodes", type=int, default=2000, help="training episodes (the paper's run: 2000)")
-    p.add_argument("--threads", type=int, default=2, help="torch.set_num_threads")
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--print-every", type=int, default=100)
+    p = peer_parser(__doc__, threads=2, episodes=2000, episodes_help="training episodes (the paper's run: 2000)")
     p.add_argument("--lr", type=float, default=3e-4, help="Adam learning rate")
-    p.add_argument("--pattern-size", type=int, default=1000)
-    p.add_argument("--nb-patterns", type=int, default=5)
-    p.add_argument("--nb-prescycles", type=int, default=2)
+    add_plain_flags(p, print_every=100, pattern_size=1000, nb_patterns=5, nb_prescycles=2)
     p.add_argument("--prestime", type=int, default=6, help="steps each pattern is shown")
     p.add_argument("--prestime-test", type=int, default=6, help="steps the probe is shown")
     p.add_argument("--interpres-delay", type=int, default=4, help="empty steps after each presentation")
     p.add_argument("--proba-degrade", type=float, default=0.5, help="fraction of the probe's bits zeroed")
-    p.add_argument("--input-boost", type=float, default=20.0)
-    p.add_argument("--eta-init", type=float, default=0.01)
+    add_plain_flags(p, input_boost=20.0, eta_init=0.01)
     p.add_argument("--clip", type=float, default=0.0, help="clamp H to [-clip, clip] after each update (0: off)")
     p.add_argument("--ops", choices=["fast", "addmm", "official"], default="fast",
                    help="how the step is computed (same function, same losses)")
-    add_runtime_flags(p)
     return p.parse_args()
 
 
@@ -114,8 +105,7 @@ def forward(w, alpha, eta, u, bits, clip, ops):
 
 def main():
     a = parse_args()
-    runtime = setup_runtime(a.threads, not a.no_flush_denormal, not a.no_malloc_tuning)
-    torch.manual_seed(a.seed)
+    runtime = start_peer(a)
     episodes = Episodes(a, np.random.default_rng(a.seed))
     n, bits = episodes.n, episodes.bits
 
