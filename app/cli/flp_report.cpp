@@ -101,14 +101,14 @@ void plot(const std::string& path, const std::string& title, const std::string& 
     im.save(path);
 }
 
-const std::vector<ArgSpec> kSpec = {
-    {"--checkpoint", true, "FILE  trained FLP-task checkpoint (repeat for several: flp, oml, sgd ...)"},
-    {"--label", true, "NAME        legend label of the preceding checkpoint (default: its learner)"},
-    {"--episodes", true, "N        evaluation episodes per checkpoint (default 100)"},
-    {"--seed", true, "S            seed of the evaluation episodes (default 12345)"},
-    {"--out", true, "DIR           output folder (created)"},
-    {"--help", false, "            this help"},
-};
+const std::vector<ArgSpec> kSpec = flag_table(R"(
+--checkpoint FILE  trained FLP-task checkpoint (repeat for several: flp, oml, sgd ...)
+--label NAME        legend label of the preceding checkpoint (default: its learner)
+--episodes N        evaluation episodes per checkpoint (default 100)
+--seed S            seed of the evaluation episodes (default 12345)
+--out DIR           output folder (created)
+--help              this help
+)");
 
 int cmd_flp_report(const std::vector<std::string>& args) {
     return run_command({"flp-report", "--checkpoint FILE [--label NAME] [--checkpoint FILE ...] --out DIR", kSpec, {}, ""}, args,

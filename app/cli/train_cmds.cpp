@@ -67,22 +67,22 @@ void print_fields(Task& t) {
 
 // ---- train
 
-const std::vector<ArgSpec> kTrainSpec = {
-    {"--task", true, "NAME      task to train (see `plastiscope tasks`)"},
-    {"--preset", true, "P       preset of the task (default: its first)"},
-    {"--episodes", true, "N     total episodes (default 1000; with --resume, the new total)"},
-    {"--seed", true, "S         random seed (default 0): same seed, same run"},
-    {"--out", true, "DIR        output folder (default runs/<task>-<preset>-s<seed>)"},
-    {"--checkpoint-every", true, "K  write DIR/checkpoint.npz every K episodes (default 500)"},
-    {"--resume", false, "       continue from DIR/checkpoint.npz"},
-    {"--threads", true, "K      threads for the network kernels (default 1; 2 on this kind of machine splits each\n"
-                        "                   step of a large plastic network, N >= 256, over both cores; results differ\n"
-                        "                   from 1 thread in the last bits)"},
-    {"--timeline", true, "K     keep a meta-training timeline: K copies of the parameters spread over the run,\n"
-                         "                   in the checkpoint (the lab's 'Learned by' slider; default 0 = none)"},
-    {"--quiet", false, "        no progress output"},
-    {"--help", false, "         this help, and the task's settings"},
-};
+const std::vector<ArgSpec> kTrainSpec = flag_table(R"(
+--task NAME      task to train (see `plastiscope tasks`)
+--preset P       preset of the task (default: its first)
+--episodes N     total episodes (default 1000; with --resume, the new total)
+--seed S         random seed (default 0): same seed, same run
+--out DIR        output folder (default runs/<task>-<preset>-s<seed>)
+--checkpoint-every K  write DIR/checkpoint.npz every K episodes (default 500)
+--resume         continue from DIR/checkpoint.npz
+--threads K      threads for the network kernels (default 1; 2 on this kind of machine splits each
+                   step of a large plastic network, N >= 256, over both cores; results differ
+                   from 1 thread in the last bits)
+--timeline K     keep a meta-training timeline: K copies of the parameters spread over the run,
+                   in the checkpoint (the lab's 'Learned by' slider; default 0 = none)
+--quiet          no progress output
+--help           this help, and the task's settings
+)");
 
 std::string bar(double frac, int width) {
     const int k = int(std::clamp(frac, 0.0, 1.0) * width);
@@ -146,13 +146,13 @@ int cmd_train(const std::vector<std::string>& args) {
 
 // ---- eval
 
-const std::vector<ArgSpec> kEvalSpec = {
-    {"--task", true, "NAME        task (default: the one stored in the checkpoint)"},
-    {"--checkpoint", true, "FILE  checkpoint .npz written by train"},
-    {"--episodes", true, "N       evaluation episodes (default 500)"},
-    {"--seed", true, "S           seed of the evaluation episodes (default 12345)"},
-    {"--help", false, "           this help"},
-};
+const std::vector<ArgSpec> kEvalSpec = flag_table(R"(
+--task NAME        task (default: the one stored in the checkpoint)
+--checkpoint FILE  checkpoint .npz written by train
+--episodes N       evaluation episodes (default 500)
+--seed S           seed of the evaluation episodes (default 12345)
+--help             this help
+)");
 
 int cmd_eval(const std::vector<std::string>& args) {
     return run_command({"eval", "--checkpoint FILE [--task NAME] [--episodes N] [key=value ...]", kEvalSpec, {}, ""}, args,
@@ -183,14 +183,14 @@ int cmd_eval(const std::vector<std::string>& args) {
 
 // ---- grad
 
-const std::vector<ArgSpec> kGradSpec = {
-    {"--task", true, "NAME        task"},
-    {"--preset", true, "P         preset"},
-    {"--checkpoint", true, "FILE  parameters to use (default: freshly initialised from --seed)"},
-    {"--seed", true, "S           seed of the parameters and of the episode (default 0)"},
-    {"--out", true, "FILE.npz     where to write inputs, targets, parameters, loss and gradients"},
-    {"--help", false, "           this help"},
-};
+const std::vector<ArgSpec> kGradSpec = flag_table(R"(
+--task NAME        task
+--preset P         preset
+--checkpoint FILE  parameters to use (default: freshly initialised from --seed)
+--seed S           seed of the parameters and of the episode (default 0)
+--out FILE.npz     where to write inputs, targets, parameters, loss and gradients
+--help             this help
+)");
 
 int cmd_grad(const std::vector<std::string>& args) {
     return run_command({"grad", "--task NAME [--preset P] [--checkpoint FILE] [--seed S] --out FILE.npz", kGradSpec, {}, ""}, args,
