@@ -8,6 +8,7 @@
 #include "bohp/bohp_optim.hpp"
 #include "bohp/bohp_task.hpp"
 #include "sweep.hpp"
+#include "helpers.hpp"
 #include "learning.hpp"
 #include "task.hpp"
 
@@ -291,10 +292,7 @@ TEST_CASE("BOHP grad_dump writes the episode, parameters and the online gradient
 
 TEST_CASE("BOHP live stepping shows traces, online gradient traces and the reversal mark", "[bohp]") {
     auto t = task("bohp-reversal");
-    t->init(1);
-    t->live_reset(77);
-    LiveViews v;
-    t->live_views(v);
+    LiveViews v = ps_test::live_start(*t, 1, 77);
     CHECK(v.t == 0);
     CHECK(v.T == 20);
     std::vector<std::string> names;

@@ -21,6 +21,7 @@
 #include <thread>
 
 #include "checkpoint.hpp"
+#include "helpers.hpp"
 #include "npz.hpp"
 #include "task.hpp"
 #include "train_loop.hpp"
@@ -30,12 +31,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-fs::path fresh_dir(const std::string& name) {
-    auto d = fs::temp_directory_path() / ("ps_rel_" + name + "_" + std::to_string(::getpid()));
-    fs::remove_all(d);
-    fs::create_directories(d);
-    return d;
-}
+fs::path fresh_dir(const std::string& name) { return ps_test::fresh_dir("rel_" + name); }
 
 // Small enough to train fast under sanitizers, big enough that a save is ~0.5 MB.
 std::unique_ptr<Task> small_task() {
@@ -127,14 +123,7 @@ void check_same_run(const fs::path& straight, const fs::path& other, int64_t epi
     CHECK(a.episodes == want);
     CHECK(b.episodes == want);   // every episode once: none lost, none repeated
     CHECK(b.losses == a.losses);
-    const ArrayMap pa = final_state(straight), pb = final_state(other);
-    REQUIRE(pa.size() == pb.size());
-    for (const auto& [k, v] : pa) {
-        INFO(k);
-        CHECK(v.f32 == pb.at(k).f32);
-        CHECK(v.f64 == pb.at(k).f64);
-        CHECK(v.i64 == pb.at(k).i64);
-    }
+    ps_test::check_same_arrays(final_state(straight), final_state(other));
     CHECK(load_checkpoint((other / "checkpoint.npz").string(), *small_task(), true) == episodes);
 }
 
