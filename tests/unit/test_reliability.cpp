@@ -52,6 +52,12 @@ TrainOptions options(const fs::path& dir, int64_t episodes, bool resume) {
     return o;
 }
 
+// Trains the small task in this process to `episodes` (resuming from dir's checkpoint if asked).
+TrainResult train_here(const fs::path& dir, int64_t episodes, bool resume) {
+    auto t = small_task();
+    return run_training(*t, options(dir, episodes, resume), nullptr);
+}
+
 // Runs the training in a child process; returns its pid.
 pid_t spawn_training(const fs::path& dir, int64_t episodes, bool resume) {
     std::fflush(nullptr);
@@ -127,6 +133,15 @@ void check_same_run(const fs::path& straight, const fs::path& other, int64_t epi
     CHECK(load_checkpoint((other / "checkpoint.npz").string(), *small_task(), true) == episodes);
 }
 
+// The end of every kill test: the resumed run in `killed` equals the straight one, it left no
+// temporary file behind, and both folders are removed.
+void check_resumed_run(const fs::path& straight, const fs::path& killed, int64_t episodes) {
+    check_same_run(straight, killed, episodes);
+    CHECK(temp_files(killed).empty());
+    fs::remove_all(straight);
+    fs::remove_all(killed);
+}
+
 // Starts a run in `dir` and freezes it (SIGSTOP) at the nth inotify event of `mask` on a file
 // whose name starts with `prefix`. `confirm` (called while it is frozen) says whether this is
 // the moment wanted; if so the run is SIGKILLed, else it continues to the next such event.
@@ -171,10 +186,7 @@ int kill_at_event(const fs::path& dir, int64_t episodes, uint32_t mask, const st
 TEST_CASE("a run killed mid-save keeps its last good checkpoint and resumes with nothing lost", "[reliability][kill]") {
     constexpr int64_t kEpisodes = 20;   // checkpoints at 4, 8, 12, 16, 20
     const fs::path straight = fresh_dir("straight"), killed = fresh_dir("killed");
-    {
-        auto t = small_task();
-        REQUIRE(run_training(*t, options(straight, kEpisodes, false), nullptr).ok);
-    }
+    REQUIRE(train_here(straight, kEpisodes, false).ok);
     // Freeze the run when its 3rd checkpoint temp file appears; kill it if the temp file is
     // still there (the save is in progress: written partly, not yet renamed).
     std::string tmp_name;
@@ -200,24 +212,17 @@ TEST_CASE("a run killed mid-save keeps its last good checkpoint and resumes with
 
     // Resume: the run ends where the uninterrupted one ends; the stale temp file is gone.
     {
-        auto t = small_task();
-        const auto r = run_training(*t, options(killed, kEpisodes, true), nullptr);
+        const auto r = train_here(killed, kEpisodes, true);
         REQUIRE(r.ok);
         CHECK(r.episodes == kEpisodes);
     }
-    check_same_run(straight, killed, kEpisodes);
-    CHECK(temp_files(killed).empty());
-    fs::remove_all(straight);
-    fs::remove_all(killed);
+    check_resumed_run(straight, killed, kEpisodes);
 }
 
 TEST_CASE("a run killed just after a checkpoint is in place has the metrics rows up to it", "[reliability][kill]") {
     constexpr int64_t kEpisodes = 12;
     const fs::path straight = fresh_dir("straight3"), killed = fresh_dir("killed3");
-    {
-        auto t = small_task();
-        REQUIRE(run_training(*t, options(straight, kEpisodes, false), nullptr).ok);
-    }
+    REQUIRE(train_here(straight, kEpisodes, false).ok);
     // The moment the 2nd checkpoint (episode 8) is renamed into place.
     const int n = kill_at_event(killed, kEpisodes, IN_MOVED_TO, "checkpoint.npz", 2,
                                 [](const std::string& name) { return name == "checkpoint.npz"; });
@@ -225,23 +230,14 @@ TEST_CASE("a run killed just after a checkpoint is in place has the metrics rows
     CHECK(load_checkpoint((killed / "checkpoint.npz").string(), *small_task(), true) == 8);
     const Csv mid = read_csv(killed / "metrics.csv");
     CHECK(mid.episodes.size() >= 8);   // no row of the checkpointed episodes is missing
-    {
-        auto t = small_task();
-        REQUIRE(run_training(*t, options(killed, kEpisodes, true), nullptr).ok);
-    }
-    check_same_run(straight, killed, kEpisodes);
-    CHECK(temp_files(killed).empty());
-    fs::remove_all(straight);
-    fs::remove_all(killed);
+    REQUIRE(train_here(killed, kEpisodes, true).ok);
+    check_resumed_run(straight, killed, kEpisodes);
 }
 
 TEST_CASE("a run killed at random moments and resumed each time equals an uninterrupted run", "[reliability][kill]") {
     constexpr int64_t kEpisodes = 16;
     const fs::path straight = fresh_dir("straight2"), killed = fresh_dir("killed2");
-    {
-        auto t = small_task();
-        REQUIRE(run_training(*t, options(straight, kEpisodes, false), nullptr).ok);
-    }
+    REQUIRE(train_here(straight, kEpisodes, false).ok);
     // Time of one uninterrupted run, to spread the kills over one (this build may be slow).
     const auto t0 = std::chrono::steady_clock::now();
     REQUIRE(wait_exit(spawn_training(fresh_dir("timing"), kEpisodes, false)) == 0);
@@ -264,13 +260,6 @@ TEST_CASE("a run killed at random moments and resumed each time equals an uninte
     }
     INFO("kills " << kills << " of 4, run time " << run_ms << " ms");
     CHECK(kills >= 2);
-    {
-        auto t = small_task();
-        const bool resume = fs::exists(killed / "checkpoint.npz");
-        REQUIRE(run_training(*t, options(killed, kEpisodes, resume), nullptr).ok);
-    }
-    check_same_run(straight, killed, kEpisodes);
-    CHECK(temp_files(killed).empty());
-    fs::remove_all(straight);
-    fs::remove_all(killed);
+    REQUIRE(train_here(killed, kEpisodes, fs::exists(killed / "checkpoint.npz")).ok);
+    check_resumed_run(straight, killed, kEpisodes);
 }
