@@ -22,15 +22,6 @@ struct Stack {
     }
 };
 
-std::string json_escape(const std::string& s) {
-    std::string o;
-    for (char c : s) {
-        if (c == '"' || c == '\\') o += '\\';
-        if (c == '\n') { o += "\\n"; continue; }
-        o += c;
-    }
-    return o;
-}
 }  // namespace
 
 bool parse_cell(const std::string& text, RecordOptions::Cell& cell) {
@@ -148,10 +139,7 @@ ArrayMap record_episode(Task& task, uint64_t seed, const RecordOptions& opt) {
     out["meta/config"] = text_array(fields_to_json(task.fields(), task.preset()));
     out["meta/seed"] = i64_array({int64_t(seed)});
     out["meta/format"] = text_array("plastiscope-recording-1");
-    std::string marks = "[";
-    for (const auto& [step, label] : v.marks)
-        marks += std::string(marks.size() > 1 ? ", " : "") + "[" + std::to_string(step) + ", \"" + json_escape(label) + "\"]";
-    out["meta/marks"] = text_array(marks + "]");
+    out["meta/marks"] = marks_array(MarkList(v.marks.begin(), v.marks.end()));
     return out;
 }
 
