@@ -1,14 +1,17 @@
 // Helpers the unit tests share: a scratch folder of their own, a task's mean evaluation metric,
-// a live episode just started, the check that two saved states are equal to the bit, and the
-// straight-against-resumed training comparison the tasks' resume tests make.
+// a live episode just started, the check that two saved states are equal to the bit, the
+// straight-against-resumed training comparison the tasks' resume tests make, and the GUI's
+// live-copy-follows-the-trainer loop.
 #pragma once
 #include <catch2/catch.hpp>
 #include <unistd.h>
+#include <chrono>
 #include <filesystem>
 #include <functional>
 #include <memory>
 #include <string>
 #include "arrays.hpp"
+#include "background_trainer.hpp"
 #include "rng.hpp"
 #include "task.hpp"
 #include "train_loop.hpp"
@@ -76,6 +79,31 @@ inline void check_exact_resume(const std::function<std::unique_ptr<ps::Task>()>&
     check_same_arrays(pa, pc);
     std::filesystem::remove_all(d1);
     std::filesystem::remove_all(d2);
+}
+
+// The GUI's pattern: `live` steps on this thread (a new episode when one ends) and loads every
+// snapshot the running trainer publishes; each step calls on_step(step). Stops once the trainer
+// has made 2 iterations, 3 snapshots were loaded and min_steps were taken, or after `limit`.
+// Returns the number of snapshots loaded.
+inline int follow_trainer(ps::Task& live, ps::BackgroundTrainer& tr, std::chrono::seconds limit, int min_steps,
+                          const std::function<void(int)>& on_step = {}) {
+    uint64_t seen = 0;
+    int loads = 0, steps = 0;
+    const auto start = std::chrono::steady_clock::now();
+    while (std::chrono::steady_clock::now() - start < limit) {
+        if (auto s = tr.snapshot_if_newer(seen)) {
+            seen = s->version;
+            REQUIRE_NOTHROW(live.load(s->params, false));
+            ++loads;
+        }
+        if (!live.live_step()) live.live_reset(uint64_t(12 + steps));
+        ps::LiveViews v;
+        live.live_views(v);
+        if (on_step) on_step(steps);
+        ++steps;
+        if (tr.iterations() >= 2 && loads >= 3 && steps >= min_steps) break;
+    }
+    return loads;
 }
 
 }  // namespace ps_test
