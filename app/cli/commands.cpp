@@ -47,6 +47,10 @@ std::string ParsedArgs::get(const std::string& f, const std::string& dflt) const
     for (auto& [k, v] : flags) if (k == f) r = v;   // last one wins
     return r;
 }
+std::string ParsedArgs::require(const std::string& f, const std::string& placeholder) const {
+    if (!has(f)) throw UsageError(f + " " + placeholder + " is required");
+    return get(f);
+}
 long long ParsedArgs::get_int(const std::string& f, long long dflt, long long lo, long long hi) const {
     if (!has(f)) return dflt;
     const std::string s = get(f);

@@ -35,6 +35,9 @@ struct ParsedArgs {
     std::vector<std::string> overrides;                       // key=value
     bool has(const std::string& f) const;
     std::string get(const std::string& f, const std::string& dflt = "") const;
+    // The value of a flag the command cannot do without; UsageError "--out FILE is required"
+    // (flag and placeholder) when it is absent.
+    std::string require(const std::string& f, const std::string& placeholder) const;
     long long get_int(const std::string& f, long long dflt, long long lo, long long hi) const;   // throws
     double get_double(const std::string& f, double dflt, double lo, double hi) const;            // throws
 };

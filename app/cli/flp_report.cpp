@@ -122,10 +122,9 @@ int cmd_flp_report(const std::vector<std::string>& args) {
             }
         }
         if (cks.empty()) throw UsageError("at least one --checkpoint FILE is required");
-        if (!a.has("--out")) throw UsageError("--out DIR is required");
+        const std::string dir = a.require("--out", "DIR");
         const int episodes = int(a.get_int("--episodes", 100, 2, 100000));
         const uint64_t seed = uint64_t(a.get_int("--seed", 12345, 0, 1LL << 62));
-        const std::string dir = a.get("--out");
         std::filesystem::create_directories(dir);
 
         std::vector<flp::Analysis> res;

@@ -56,8 +56,7 @@ int cmd_record(const std::vector<std::string>& args) {
                         "target, param/NAME, info/*, meta/*: see docs/recording-format.md.\n");
             return 0;
         }
-        if (!a.has("--out")) throw UsageError("--out FILE.npz is required");
-        const std::string out_path = a.get("--out");
+        const std::string out_path = a.require("--out", "FILE.npz");
         auto ends = [&](const char* e) {
             const std::string x = e;
             return out_path.size() > x.size() && out_path.compare(out_path.size() - x.size(), x.size(), x) == 0;

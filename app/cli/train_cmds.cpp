@@ -157,8 +157,7 @@ const std::vector<ArgSpec> kEvalSpec = flag_table(R"(
 int cmd_eval(const std::vector<std::string>& args) {
     return run_command({"eval", "--checkpoint FILE [--task NAME] [--episodes N] [key=value ...]", kEvalSpec, {}, ""}, args,
                        [](const ParsedArgs& a) {
-        if (!a.has("--checkpoint")) throw UsageError("--checkpoint FILE is required");
-        const std::string path = a.get("--checkpoint");
+        const std::string path = a.require("--checkpoint", "FILE");
         std::string name = a.get("--task");
         if (name.empty()) name = checkpoint_task(path);
         auto t = make_task(name);
@@ -195,7 +194,7 @@ const std::vector<ArgSpec> kGradSpec = flag_table(R"(
 int cmd_grad(const std::vector<std::string>& args) {
     return run_command({"grad", "--task NAME [--preset P] [--checkpoint FILE] [--seed S] --out FILE.npz", kGradSpec, {}, ""}, args,
                        [](const ParsedArgs& a) {
-        if (!a.has("--out")) throw UsageError("--out FILE.npz is required");
+        const std::string out_path = a.require("--out", "FILE.npz");
         const uint64_t seed = uint64_t(a.get_int("--seed", 0, 0, 1LL << 62));
         std::unique_ptr<Task> t;
         if (a.has("--checkpoint")) {
@@ -211,10 +210,10 @@ int cmd_grad(const std::vector<std::string>& args) {
         t->grad_dump(seed, out);
         out["meta/task"] = text_array(t->name());
         out["meta/config"] = text_array(fields_to_json(t->fields(), t->preset()));
-        npz_write(a.get("--out"), out);
+        npz_write(out_path, out);
         double loss = 0;
         if (out.count("loss")) loss = out.at("loss").at(0);
-        std::printf("wrote %s: %zu arrays, loss %.10g (double precision)\n", a.get("--out").c_str(), out.size(), loss);
+        std::printf("wrote %s: %zu arrays, loss %.10g (double precision)\n", out_path.c_str(), out.size(), loss);
         return 0;
     });
 }
