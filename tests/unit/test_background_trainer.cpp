@@ -7,6 +7,7 @@
 #include <cmath>
 #include <thread>
 #include "background_trainer.hpp"
+#include "helpers.hpp"
 #include "cancel.hpp"
 #include "plastic_net.hpp"
 

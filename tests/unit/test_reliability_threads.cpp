@@ -7,6 +7,7 @@
 #include <chrono>
 
 #include "background_trainer.hpp"
+#include "helpers.hpp"
 #include "task.hpp"
 
 using namespace ps;
