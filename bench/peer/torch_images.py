@@ -26,7 +26,8 @@ import time
 import numpy as np
 import torch
 
-from peer_runtime import add_plain_flags, peer_parser, start_peer
+from peer_runtime import (WindowLog, add_plain_flags, descend, episode_steps, peer_parser, present, print_header,
+                          start_peer)
 
 SIDE = 32
 PIXELS = SIDE * SIDE
@@ -68,8 +69,7 @@ class Episodes:
     def __init__(self, args, images, rng):
         self.args, self.images, self.rng = args, images, rng
         self.n = PIXELS + 1
-        self.block = args.prestime + args.interpres_delay
-        self.steps = args.nb_prescycles * args.nb_patterns * self.block + args.prestime_test
+        self.steps = episode_steps(args)[1]
 
     def __call__(self):
         a, rng = self.args, self.rng
@@ -82,14 +82,7 @@ class Episodes:
         kept[PIXELS // 2 :] = 0.0          # the top half shown ...
         if rng.random() < 0.5:
             kept = 1.0 - kept              # ... or the bottom half
-        u = np.zeros((self.steps, 1, self.n), dtype=np.float32)
-        for cycle in range(a.nb_prescycles):
-            for slot, k in enumerate(rng.permutation(a.nb_patterns)):
-                t0 = (cycle * a.nb_patterns + slot) * self.block
-                u[t0 : t0 + a.prestime, 0, :PIXELS] = imgs[k]
-        u[self.steps - a.prestime_test :, 0, :PIXELS] = target * kept
-        u[:, 0, -1] = 1.0   # the bias unit
-        u = torch.from_numpy(u)
+        u = torch.from_numpy(present(a, imgs, target * kept, self.n, rng))
         return u, u != 0, torch.from_numpy(target)
 
 
@@ -134,30 +127,15 @@ def main():
     eta = torch.full((1,), a.eta_init).requires_grad_()
     opt = torch.optim.Adam([w, alpha, eta], lr=a.lr)
 
-    print(f"# torch {torch.__version__} threads={torch.get_num_threads()} N={n} steps/episode={episodes.steps} "
-          f"episodes={a.episodes} lr={a.lr} data={source} seed={a.seed}", flush=True)
-    print(f"# {runtime}", flush=True)
-    sum_loss, count, last_loss = 0.0, 0, float("nan")
-    start = window_start = time.perf_counter()
+    print_header(runtime, f"N={n} steps/episode={episodes.steps} episodes={a.episodes} lr={a.lr} data={source} seed={a.seed}")
+    log = WindowLog(a.episodes, a.print_every)
     for ep in range(1, a.episodes + 1):
         u, clamped, target = episodes()
-        opt.zero_grad(set_to_none=True)
         out = forward(w, alpha, eta, u, clamped, a.clip)
         loss = (out - target).pow(2).sum()
-        loss.backward()
-        opt.step()
-        sum_loss += loss.item()
-        count += 1
-        if ep % a.print_every == 0 or ep == a.episodes:
-            now = time.perf_counter()
-            last_loss = sum_loss / count
-            print(f"episode={ep} mean_loss={last_loss:.4f} eta={eta.item():.5f} window_s={now - window_start:.2f} "
-                  f"s_per_episode={(now - window_start) / count:.3f} elapsed_s={now - start:.1f}", flush=True)
-            sum_loss, count = 0.0, 0
-            window_start = now
-    wall = time.perf_counter() - start
-    print(f"# wall_s={wall:.2f} s_per_episode={wall / a.episodes:.4f}")
-    print(f"episodes_per_s={a.episodes / wall:.5f} final_loss={last_loss:.5f}", flush=True)
+        descend(opt, loss)
+        log.add(ep, lambda: f"eta={eta.item():.5f}", loss=loss.item())
+    log.finish()
     return 0
 
 

@@ -23,12 +23,12 @@ Output: one line every --print-every episodes, then `episodes_per_s=<float> fina
 (final_loss: mean training loss over the last window). bench/bench_engine.cpp reads that line.
 """
 import sys
-import time
 
 import numpy as np
 import torch
 
-from peer_runtime import add_plain_flags, peer_parser, start_peer
+from peer_runtime import (WindowLog, add_plain_flags, descend, episode_steps, peer_parser, present, print_header,
+                          start_peer)
 
 
 def parse_args():
@@ -53,8 +53,7 @@ class Episodes:
         self.args, self.rng = args, rng
         self.bits = args.pattern_size
         self.n = self.bits + 1
-        self.block = args.prestime + args.interpres_delay
-        self.steps = args.nb_prescycles * args.nb_patterns * self.block + args.prestime_test
+        self.steps = episode_steps(args)[1]
         self.balanced = np.ones(self.bits, dtype=np.float32)
         self.balanced[: self.bits // 2] = -1.0
 
@@ -65,13 +64,7 @@ class Episodes:
         kept = np.ones(bits, dtype=np.float32)
         kept[: int(a.proba_degrade * bits)] = 0.0
         rng.shuffle(kept)
-        u = np.zeros((self.steps, 1, self.n), dtype=np.float32)
-        for cycle in range(a.nb_prescycles):
-            for slot, k in enumerate(rng.permutation(a.nb_patterns)):
-                t0 = (cycle * a.nb_patterns + slot) * self.block
-                u[t0 : t0 + a.prestime, 0, :bits] = patterns[k]
-        u[self.steps - a.prestime_test :, 0, :bits] = target * kept
-        u[:, 0, -1] = 1.0   # the bias unit
+        u = present(a, patterns, target * kept, self.n, rng)
         u *= a.input_boost
         return torch.from_numpy(u), torch.from_numpy(target)
 
@@ -118,35 +111,18 @@ def main():
     eta = torch.full((1,), a.eta_init).requires_grad_()
     opt = torch.optim.Adam([w, alpha, eta], lr=a.lr)
 
-    print(f"# torch {torch.__version__} threads={torch.get_num_threads()} N={n} steps/episode={episodes.steps} "
-          f"episodes={a.episodes} lr={a.lr} clip={a.clip} ops={a.ops} seed={a.seed}", flush=True)
-    print(f"# {runtime}", flush=True)
-    sum_loss = sum_err = 0.0
-    count = 0
-    last_loss = last_err = float("nan")
-    start = window_start = time.perf_counter()
+    print_header(runtime, f"N={n} steps/episode={episodes.steps} episodes={a.episodes} lr={a.lr} clip={a.clip} ops={a.ops} "
+                          f"seed={a.seed}")
+    log = WindowLog(a.episodes, a.print_every)
     for ep in range(1, a.episodes + 1):
         u, target = episodes()
-        opt.zero_grad(set_to_none=True)
         out = forward(w, alpha, eta, u, bits, a.clip, a.ops)
         loss = (out - target).pow(2).sum()
-        loss.backward()
-        opt.step()
+        descend(opt, loss)
         with torch.no_grad():
-            sum_err += (torch.sign(out) != target).float().mean().item()
-        sum_loss += loss.item()
-        count += 1
-        if ep % a.print_every == 0 or ep == a.episodes:
-            now = time.perf_counter()
-            last_loss, last_err = sum_loss / count, sum_err / count
-            print(f"episode={ep} mean_loss={last_loss:.4f} mean_err={last_err:.4f} eta={eta.item():.5f} "
-                  f"window_s={now - window_start:.2f} elapsed_s={now - start:.1f}", flush=True)
-            sum_loss = sum_err = 0.0
-            count = 0
-            window_start = now
-    wall = time.perf_counter() - start
-    print(f"# wall_s={wall:.2f} s_per_episode={wall / a.episodes:.4f} final_err={last_err:.4f} eta={eta.item():.5f}")
-    print(f"episodes_per_s={a.episodes / wall:.5f} final_loss={last_loss:.5f}", flush=True)
+            err = (torch.sign(out) != target).float().mean().item()
+        log.add(ep, lambda: f"eta={eta.item():.5f}", loss=loss.item(), err=err)
+    log.finish(f" final_err={log.last['err']:.4f} eta={eta.item():.5f}")
     return 0
 
 
