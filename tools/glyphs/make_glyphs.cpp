@@ -29,6 +29,7 @@
 #include "npz_out.hpp"
 #include "rng.hpp"
 #include "scripts.hpp"
+#include "tool_args.hpp"
 
 #include <stb_image_write.h>
 
@@ -52,45 +53,29 @@ struct Options {
     double eval_fraction = 0.4;
 };
 
-[[noreturn]] void usage(const std::string& err) {
-    std::fprintf(stderr,
-                 "make_glyphs: %s\n"
-                 "usage: make_glyphs --fonts DIR --out FILE.npz [--preview FILE.png] [--seed N] [--drawers N]\n"
-                 "                   [--max-chars N] [--alphabets N] [--glyph-px PX] [--dup R]\n"
-                 "  DIR holds the Noto .ttf files (fonts-noto-core: usr/share/fonts/truetype/noto)\n",
-                 err.c_str());
-    std::exit(2);
-}
+const char* const kUsage =
+    "usage: make_glyphs --fonts DIR --out FILE.npz [--preview FILE.png] [--seed N] [--drawers N]\n"
+    "                   [--max-chars N] [--alphabets N] [--glyph-px PX] [--dup R]\n"
+    "  DIR holds the Noto .ttf files (fonts-noto-core: usr/share/fonts/truetype/noto)\n";
 
 Options parse(int argc, char** argv) {
     Options o;
-    for (int i = 1; i < argc; ++i) {
-        std::string a = argv[i];
-        auto val = [&]() -> std::string {
-            if (i + 1 >= argc) usage(a + " needs a value");
-            return argv[++i];
-        };
-        auto num = [&](double lo, double hi) {
-            std::string v = val();
-            char* end = nullptr;
-            double d = std::strtod(v.c_str(), &end);
-            if (v.empty() || *end || !(d >= lo && d <= hi))
-                usage(a + " " + v + ": expected a number in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]");
-            return d;
-        };
-        if (a == "--fonts") o.fonts = val();
-        else if (a == "--out") o.out = val();
-        else if (a == "--preview") o.preview = val();
-        else if (a == "--seed") o.seed = uint64_t(num(0, 9e15));
-        else if (a == "--drawers") o.drawers = int(num(1, 100));
-        else if (a == "--max-chars") o.max_chars = int(num(1, 1000));
-        else if (a == "--min-chars") o.min_chars = int(num(1, 1000));
-        else if (a == "--alphabets") o.alphabets = int(num(0, 1000));
-        else if (a == "--glyph-px") o.glyph_px = num(10, 95);
-        else if (a == "--dup") o.dup = num(0, 1);
-        else usage("unknown option " + a);
+    ToolArgs args(argc, argv, "make_glyphs", kUsage);
+    while (args.next()) {
+        const std::string& a = args.flag();
+        if (a == "--fonts") o.fonts = args.value();
+        else if (a == "--out") o.out = args.value();
+        else if (a == "--preview") o.preview = args.value();
+        else if (a == "--seed") o.seed = uint64_t(args.number(0, 9e15));
+        else if (a == "--drawers") o.drawers = int(args.number(1, 100));
+        else if (a == "--max-chars") o.max_chars = int(args.number(1, 1000));
+        else if (a == "--min-chars") o.min_chars = int(args.number(1, 1000));
+        else if (a == "--alphabets") o.alphabets = int(args.number(0, 1000));
+        else if (a == "--glyph-px") o.glyph_px = args.number(10, 95);
+        else if (a == "--dup") o.dup = args.number(0, 1);
+        else args.fail("unknown option " + a);
     }
-    if (o.fonts.empty() || o.out.empty()) usage("--fonts and --out are required");
+    if (o.fonts.empty() || o.out.empty()) args.fail("--fonts and --out are required");
     return o;
 }
 

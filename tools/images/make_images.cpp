@@ -20,6 +20,7 @@
 #include "images/image_data.hpp"
 #include "npz_out.hpp"
 #include "rng.hpp"
+#include "tool_args.hpp"
 
 #include <stb_image_write.h>
 
@@ -53,38 +54,26 @@ struct Options {
     int only = 0;       // tests: use only the first N photos of each part (0 = all)
 };
 
-[[noreturn]] void usage(const std::string& err) {
-    std::fprintf(stderr,
-                 "make_images: %s\n"
-                 "usage: make_images --root DIR --face FILE --out FILE.npz [--preview FILE.png] [--seed N] [--cap N] [--only N]\n"
-                 "  DIR: python3-skimage and python-matplotlib-data unpacked with dpkg -x\n"
-                 "  FILE: scipy's misc/face.dat after bunzip2 (1024x768 raw RGB)\n",
-                 err.c_str());
-    std::exit(2);
-}
+const char* const kUsage =
+    "usage: make_images --root DIR --face FILE --out FILE.npz [--preview FILE.png] [--seed N] [--cap N] [--only N]\n"
+    "  DIR: python3-skimage and python-matplotlib-data unpacked with dpkg -x\n"
+    "  FILE: scipy's misc/face.dat after bunzip2 (1024x768 raw RGB)\n";
 
 Options parse(int argc, char** argv) {
     Options o;
-    for (int i = 1; i < argc; ++i) {
-        const std::string a = argv[i];
-        auto val = [&]() -> std::string { if (i + 1 >= argc) usage(a + " needs a value"); return argv[++i]; };
-        auto num = [&](long long lo, long long hi) {
-            const std::string v = val();
-            char* end = nullptr;
-            const long long x = std::strtoll(v.c_str(), &end, 10);
-            if (v.empty() || *end || x < lo || x > hi) usage(a + ": '" + v + "' is not an integer in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]");
-            return x;
-        };
-        if (a == "--root") o.root = val();
-        else if (a == "--face") o.face = val();
-        else if (a == "--out") o.out = val();
-        else if (a == "--preview") o.preview = val();
-        else if (a == "--seed") o.seed = uint64_t(num(0, 1LL << 62));
-        else if (a == "--cap") o.cap = int(num(1, 100000));
-        else if (a == "--only") o.only = int(num(0, 100));
-        else usage("unknown flag '" + a + "'");
+    ToolArgs args(argc, argv, "make_images", kUsage);
+    while (args.next()) {
+        const std::string& a = args.flag();
+        if (a == "--root") o.root = args.value();
+        else if (a == "--face") o.face = args.value();
+        else if (a == "--out") o.out = args.value();
+        else if (a == "--preview") o.preview = args.value();
+        else if (a == "--seed") o.seed = uint64_t(args.integer(0, 1LL << 62));
+        else if (a == "--cap") o.cap = int(args.integer(1, 100000));
+        else if (a == "--only") o.only = int(args.integer(0, 100));
+        else args.fail("unknown flag '" + a + "'");
     }
-    if (o.root.empty() || o.face.empty() || o.out.empty()) usage("--root, --face and --out are required");
+    if (o.root.empty() || o.face.empty() || o.out.empty()) args.fail("--root, --face and --out are required");
     return o;
 }
 
