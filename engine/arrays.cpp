@@ -1,5 +1,6 @@
 // Non-template helpers of arrays.hpp.
 #include "arrays.hpp"
+#include <cstdlib>
 
 namespace ps {
 
@@ -28,6 +29,42 @@ Array i64_array(std::vector<int64_t> v) {
 }
 
 std::string array_text(const Array& a) { return std::string(a.u8.begin(), a.u8.end()); }
+
+Array marks_array(const MarkList& marks) {
+    std::string s = "[";
+    for (const auto& [pos, label] : marks) {
+        s += std::string(s.size() > 1 ? ", " : "") + "[" + std::to_string(pos) + ", \"";
+        for (char c : label) {
+            if (static_cast<unsigned char>(c) < 0x20) continue;
+            if (c == '"' || c == '\\') s += '\\';
+            s += c;
+        }
+        s += "\"]";
+    }
+    return text_array(s + "]");
+}
+
+MarkList array_marks(const Array& a) {
+    const std::string s = array_text(a);
+    MarkList out;
+    size_t pos = 0;
+    while ((pos = s.find('[', pos + 1)) != std::string::npos) {
+        char* end = nullptr;
+        const long long at = std::strtoll(s.c_str() + pos + 1, &end, 10);
+        if (end == s.c_str() + pos + 1) break;
+        const size_t q0 = s.find('"', size_t(end - s.c_str()));
+        if (q0 == std::string::npos) break;
+        std::string label;
+        size_t q = q0 + 1;
+        for (; q < s.size() && s[q] != '"'; ++q) {
+            if (s[q] == '\\' && q + 1 < s.size()) ++q;
+            label += s[q];
+        }
+        out.push_back({at, label});
+        pos = q;
+    }
+    return out;
+}
 
 double scalar_from(const ArrayMap& am, const std::string& name) {
     auto it = am.find(name);

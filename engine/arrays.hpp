@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 #include <Eigen/Dense>
 
@@ -54,6 +55,11 @@ Array scalar_array(double v, bool f64 = true);
 Array text_array(const std::string& s);       // uint8 bytes
 Array i64_array(std::vector<int64_t> v);
 std::string array_text(const Array& a);       // inverse of text_array
+// Marks (a position and a label: a recording's steps, a training history's episodes) as the text
+// [[12, "probe"], ...]. Labels are kept to one line: control characters are dropped.
+using MarkList = std::vector<std::pair<int64_t, std::string>>;
+Array marks_array(const MarkList& marks);
+MarkList array_marks(const Array& a);          // reads up to the first thing that is not a mark
 
 // Copies `name` from the map into m (any float dtype), checking that it exists, that its shape is
 // rows x cols (a 1-D array of length rows*cols with rows==1 or cols==1 is accepted) and that every

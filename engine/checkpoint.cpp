@@ -29,14 +29,7 @@ void save_checkpoint(const std::string& path, Task& task, int64_t episode, const
 
 namespace {
 // Text from the file, for a one-line error message.
-std::string printable(const std::string& s) {
-    std::string r;
-    for (const unsigned char c : s.substr(0, 80)) {
-        if (c >= 0x20 && c != 0x7f) r += char(c);
-        else { char b[8]; std::snprintf(b, sizeof b, "\\x%02x", c); r += b; }
-    }
-    return s.size() > 80 ? r + "..." : r;
-}
+std::string printable(const std::string& s) { return message_text(s, 80); }
 
 ArrayMap read_checked(const std::string& path) {
     ArrayMap a = npz_read(path);

@@ -22,14 +22,7 @@ std::string fmt_num(double v) {
     return buf;
 }
 // Values and keys come from files and command lines: keep error messages on one printable line.
-std::string printable(const std::string& s) {
-    std::string r;
-    for (const unsigned char c : s.substr(0, 120)) {
-        if (c >= 0x20 && c != 0x7f) r += char(c);
-        else { char b[8]; std::snprintf(b, sizeof b, "\\x%02x", c); r += b; }
-    }
-    return s.size() > 120 ? r + "..." : r;
-}
+std::string printable(const std::string& s) { return message_text(s, 120); }
 std::string range_str(const Field& f) {
     if (f.type == Field::Type::Choice) {
         std::string s;
@@ -215,6 +208,15 @@ std::map<std::string, std::string> parse_flat_json(const std::string& s) {
     ws();
     if (i != s.size()) fail("trailing data");
     return out;
+}
+
+std::string message_text(const std::string& s, size_t max_chars) {
+    std::string r;
+    for (const unsigned char c : s.substr(0, max_chars)) {
+        if (c >= 0x20 && c != 0x7f) r += char(c);
+        else { char b[8]; std::snprintf(b, sizeof b, "\\x%02x", c); r += b; }
+    }
+    return s.size() > max_chars ? r + "..." : r;
 }
 
 }  // namespace ps

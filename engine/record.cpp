@@ -1,6 +1,7 @@
 // Recording one live episode (see record.hpp).
 #include "record.hpp"
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
 #include <stdexcept>
 
@@ -21,16 +22,27 @@ struct Stack {
     }
 };
 
-std::string json_escape(const std::string& s) {
-    std::string o;
-    for (char c : s) {
-        if (c == '"' || c == '\\') o += '\\';
-        if (c == '\n') { o += "\\n"; continue; }
-        o += c;
-    }
-    return o;
-}
 }  // namespace
+
+bool parse_cell(const std::string& text, RecordOptions::Cell& cell) {
+    std::string rc = text;
+    cell.view.clear();
+    const auto colon = text.find(':');
+    if (colon != std::string::npos) {
+        cell.view = text.substr(0, colon);
+        rc = text.substr(colon + 1);
+    }
+    const auto comma = rc.find(',');
+    char* e1 = nullptr;
+    char* e2 = nullptr;
+    const long r = std::strtol(rc.c_str(), &e1, 10);
+    const long k = comma == std::string::npos ? -1 : std::strtol(rc.c_str() + comma + 1, &e2, 10);
+    if (comma == std::string::npos || e1 != rc.c_str() + comma || *e2 || r < 0 || k < 0 || r > 1000000 || k > 1000000)
+        return false;
+    cell.row = int(r);
+    cell.col = int(k);
+    return true;
+}
 
 ArrayMap record_episode(Task& task, uint64_t seed, const RecordOptions& opt) {
     ArrayMap out;
@@ -127,10 +139,7 @@ ArrayMap record_episode(Task& task, uint64_t seed, const RecordOptions& opt) {
     out["meta/config"] = text_array(fields_to_json(task.fields(), task.preset()));
     out["meta/seed"] = i64_array({int64_t(seed)});
     out["meta/format"] = text_array("plastiscope-recording-1");
-    std::string marks = "[";
-    for (const auto& [step, label] : v.marks)
-        marks += std::string(marks.size() > 1 ? ", " : "") + "[" + std::to_string(step) + ", \"" + json_escape(label) + "\"]";
-    out["meta/marks"] = text_array(marks + "]");
+    out["meta/marks"] = marks_array(MarkList(v.marks.begin(), v.marks.end()));
     return out;
 }
 

@@ -28,6 +28,11 @@ struct RecordOptions {
     int max_steps = 0;   // 0 = the whole episode
 };
 
+// Parses "[VIEW:]ROW,COL", the way a recording (`record --track`) and the lab's script name a
+// cell; view is empty when the text names none. Returns false for anything else: no comma,
+// indices that are not whole numbers from 0 to 1000000.
+bool parse_cell(const std::string& text, RecordOptions::Cell& cell);
+
 // Runs Task::live_reset(seed) and every step of the episode. Throws what the task throws, or
 // std::runtime_error for a tracked cell outside its view.
 ArrayMap record_episode(Task& task, uint64_t seed, const RecordOptions& opt = {});

@@ -24,27 +24,6 @@ std::vector<float> floats(const Array& a) {
     return v;
 }
 
-// [[12, "probe"], ...] as record.cpp writes it; anything else gives no marks.
-std::vector<std::pair<int, std::string>> parse_marks(const std::string& s) {
-    std::vector<std::pair<int, std::string>> out;
-    size_t pos = 0;
-    while ((pos = s.find('[', pos + 1)) != std::string::npos) {
-        char* end = nullptr;
-        const long step = std::strtol(s.c_str() + pos + 1, &end, 10);
-        if (end == s.c_str() + pos + 1) break;
-        const size_t q0 = s.find('"', size_t(end - s.c_str()));
-        if (q0 == std::string::npos) break;
-        std::string label;
-        size_t q = q0 + 1;
-        for (; q < s.size() && s[q] != '"'; ++q) {
-            if (s[q] == '\\' && q + 1 < s.size()) ++q;
-            label += s[q];
-        }
-        out.push_back({int(step), label});
-        pos = q;
-    }
-    return out;
-}
 }  // namespace
 
 void check_recording(const ArrayMap& rec, const std::string& path) {
@@ -106,7 +85,8 @@ RecordingTask::RecordingTask(ArrayMap rec, const std::string& path)
     for (int t = 0; t <= T_; ++t)
         for (int i = 0; i < N_; ++i) x_(t, i) = float(x.at(int64_t(t) * N_ + i));
     if (rec_.count("meta/task")) task_ = array_text(rec_.at("meta/task"));
-    if (rec_.count("meta/marks")) marks_ = parse_marks(array_text(rec_.at("meta/marks")));
+    if (rec_.count("meta/marks"))
+        for (const auto& [step, label] : array_marks(rec_.at("meta/marks"))) marks_.push_back({int(step), label});
     if (rec_.count("inputs")) {
         const Array& u = rec_.at("inputs");
         const int K = int(u.shape[1]);

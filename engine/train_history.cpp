@@ -25,15 +25,6 @@ TrainPoint merge(const TrainPoint& a, const TrainPoint& b) {
     return r;
 }
 
-std::string json_escape(const std::string& s) {
-    std::string o;
-    for (char c : s) {
-        if (c == '"' || c == '\\') o += '\\';
-        if (static_cast<unsigned char>(c) < 0x20) continue;
-        o += c;
-    }
-    return o;
-}
 }  // namespace
 
 void TrainHistory::add(TrainPoint p) {
@@ -113,10 +104,9 @@ void save_history(ArrayMap& out, const std::vector<TrainPoint>& points, int eps_
             return it == p.extra.end() ? std::numeric_limits<double>::quiet_NaN() : it->second;
         });
     }
-    std::string m = "[";
-    for (const auto& mk : marks)
-        m += std::string(m.size() > 1 ? ", " : "") + "[" + std::to_string(mk.episode) + ", \"" + json_escape(mk.label) + "\"]";
-    out["history/marks"] = text_array(m + "]");
+    MarkList m;
+    for (const auto& mk : marks) m.push_back({mk.episode, mk.label});
+    out["history/marks"] = marks_array(m);
 }
 
 std::vector<TrainPoint> load_history(const ArrayMap& in, int eps_per_step, std::vector<TrainMark>* marks) {
@@ -160,22 +150,7 @@ std::vector<TrainPoint> load_history(const ArrayMap& in, int eps_per_step, std::
         marks->clear();
         auto m = in.find("history/marks");
         if (m != in.end()) {   // [[episode, "label"], ...] as written above
-            const std::string s = array_text(m->second);
-            size_t pos = 0;
-            while ((pos = s.find('[', pos + 1)) != std::string::npos) {
-                char* end = nullptr;
-                const long long e = std::strtoll(s.c_str() + pos + 1, &end, 10);
-                const size_t q0 = s.find('"', size_t(end - s.c_str()));
-                if (q0 == std::string::npos) break;
-                std::string label;
-                size_t q = q0 + 1;
-                for (; q < s.size() && s[q] != '"'; ++q) {
-                    if (s[q] == '\\' && q + 1 < s.size()) ++q;
-                    label += s[q];
-                }
-                marks->push_back({e, label});
-                pos = q;
-            }
+            for (auto& [e, label] : array_marks(m->second)) marks->push_back({e, label});
         }
     }
     return pts;

@@ -1,6 +1,7 @@
 # Natural-image completion (docs/images.md): the patch-set builder and its byte-identical rebuild check.
 # (The tool's target lives here because this file is the images part's own cmake file.)
 add_executable(make_images ${CMAKE_SOURCE_DIR}/tools/images/make_images.cpp)
+target_include_directories(make_images PRIVATE ${CMAKE_SOURCE_DIR}/tools)
 target_link_libraries(make_images PRIVATE ps_engine PkgConfig::LIBZIP PkgConfig::STB)
 target_compile_options(make_images PRIVATE ${PS_WARN})
 set_target_properties(make_images PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR})

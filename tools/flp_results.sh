@@ -7,12 +7,8 @@
 # usage: tools/flp_results.sh [BUILD_DIR (default build)] [OUT_DIR (default runs/flp)]
 #        budgets: FLP_SINE_EPISODES (default 20000), FLP_CLASSIFY_EPISODES (default 20000);
 #        FLP_NICE: niceness of the training runs (default 5)
-set -euo pipefail
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-bin="${1:-$root/build}/plastiscope"
-out="${2:-$root/runs/flp}"
-[ -x "$bin" ] || { echo "flp_results: no $bin (build first: tools/setup.sh)" >&2; exit 1; }
-mkdir -p "$out"
+. "$(dirname "${BASH_SOURCE[0]}")/results_common.sh"
+results_setup flp_results "${1:-$root/build}/plastiscope" "${2:-$root/runs/flp}"
 seeds="1 2 3"
 sine_eps="${FLP_SINE_EPISODES:-20000}"
 cls_eps="${FLP_CLASSIFY_EPISODES:-20000}"

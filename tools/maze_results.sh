@@ -14,12 +14,8 @@
 #        runs/maze200d adds "lr_end=5e-5 lr_decay_episodes=30000"); MAZE_LOCK: lane lock file
 #        (default /work/notes/train.lock, none if it does not exist)
 # Then: tools/maze_curves.py OUT_DIR assets/maze/curves.csv (the app's reward curves).
-set -euo pipefail
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-bin="${1:-$root/build/plastiscope}"
-out="${2:-$root/runs/maze200}"
-[ -x "$bin" ] || { echo "maze_results: no $bin (build first)" >&2; exit 1; }
-mkdir -p "$out"
+. "$(dirname "${BASH_SOURCE[0]}")/results_common.sh"
+results_setup maze_results "${1:-$root/build/plastiscope}" "${2:-$root/runs/maze200}"
 legs="${MAZE_LEGS:-20000 30000}"
 seeds="${MAZE_SEEDS:-1 2 3 4 5}"
 lock="${MAZE_LOCK:-/work/notes/train.lock}"

@@ -8,12 +8,8 @@
 # usage: tools/omniglot_results.sh [BUILD_DIR (default build)] [OUT_DIR (default runs/omniglot)]
 #        budgets: OMNI_EPISODES (default 250000), OMNI_REAL_EPISODES (default 60000),
 #                 OMNI_EVAL (evaluation episodes, default 2000), OMNI_SEED (default 1)
-set -euo pipefail
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-bin="${1:-$root/build}/plastiscope"
-out="${2:-$root/runs/omniglot}"
-[ -x "$bin" ] || { echo "omniglot_results: no $bin (build first)" >&2; exit 1; }
-mkdir -p "$out"
+. "$(dirname "${BASH_SOURCE[0]}")/results_common.sh"
+results_setup omniglot_results "${1:-$root/build}/plastiscope" "${2:-$root/runs/omniglot}"
 eps="${OMNI_EPISODES:-250000}"
 real_eps="${OMNI_REAL_EPISODES:-60000}"
 neval="${OMNI_EVAL:-2000}"

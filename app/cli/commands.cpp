@@ -15,6 +15,29 @@ std::vector<Command>& reg() { static std::vector<Command> r; return r; }
 const std::vector<Command>& command_registry() { return reg(); }
 bool register_command(Command c) { reg().push_back(std::move(c)); return true; }
 
+std::vector<ArgSpec> flag_table(const std::string& text) {
+    std::vector<ArgSpec> spec;
+    size_t start = 0;
+    while (start < text.size()) {
+        size_t end = text.find('\n', start);
+        if (end == std::string::npos) end = text.size();
+        const std::string line = text.substr(start, end - start);
+        start = end + 1;
+        if (line.empty()) continue;
+        if (line.rfind("--", 0) != 0) {
+            if (spec.empty() || line[0] != ' ') throw std::logic_error("flag_table: stray line '" + line + "'");
+            spec.back().help += "\n" + line;
+            continue;
+        }
+        const size_t sp = line.find(' ');
+        const std::string flag = line.substr(0, sp);
+        const std::string rest = sp == std::string::npos ? "" : line.substr(sp);
+        const bool takes_value = rest.size() >= 2 && rest[1] != ' ';
+        spec.push_back({flag, takes_value, rest.size() >= 2 ? rest.substr(takes_value ? 1 : 2) : ""});
+    }
+    return spec;
+}
+
 bool ParsedArgs::has(const std::string& f) const {
     for (auto& [k, v] : flags) if (k == f) return true;
     return false;
@@ -23,6 +46,10 @@ std::string ParsedArgs::get(const std::string& f, const std::string& dflt) const
     std::string r = dflt;
     for (auto& [k, v] : flags) if (k == f) r = v;   // last one wins
     return r;
+}
+std::string ParsedArgs::require(const std::string& f, const std::string& placeholder) const {
+    if (!has(f)) throw UsageError(f + " " + placeholder + " is required");
+    return get(f);
 }
 long long ParsedArgs::get_int(const std::string& f, long long dflt, long long lo, long long hi) const {
     if (!has(f)) return dflt;

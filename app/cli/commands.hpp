@@ -25,11 +25,19 @@ struct ArgSpec {
     bool takes_value = true;
     std::string help;        // "N  training episodes (default: the preset's)"
 };
+// A command's flags written as its --help prints them, one flag a line: "--flag VALUE  help" (a
+// flag that takes a value has its placeholder one space after it) or "--switch  help" (two or
+// more spaces); a line starting with a space continues the help of the flag above. The table then
+// reads like the usage it produces. A malformed table is a programming error (std::logic_error).
+std::vector<ArgSpec> flag_table(const std::string& text);
 struct ParsedArgs {
     std::vector<std::pair<std::string, std::string>> flags;   // in order
     std::vector<std::string> overrides;                       // key=value
     bool has(const std::string& f) const;
     std::string get(const std::string& f, const std::string& dflt = "") const;
+    // The value of a flag the command cannot do without; UsageError "--out FILE is required"
+    // (flag and placeholder) when it is absent.
+    std::string require(const std::string& f, const std::string& placeholder) const;
     long long get_int(const std::string& f, long long dflt, long long lo, long long hi) const;   // throws
     double get_double(const std::string& f, double dflt, double lo, double hi) const;            // throws
 };

@@ -101,14 +101,14 @@ void plot(const std::string& path, const std::string& title, const std::string& 
     im.save(path);
 }
 
-const std::vector<ArgSpec> kSpec = {
-    {"--checkpoint", true, "FILE  trained FLP-task checkpoint (repeat for several: flp, oml, sgd ...)"},
-    {"--label", true, "NAME        legend label of the preceding checkpoint (default: its learner)"},
-    {"--episodes", true, "N        evaluation episodes per checkpoint (default 100)"},
-    {"--seed", true, "S            seed of the evaluation episodes (default 12345)"},
-    {"--out", true, "DIR           output folder (created)"},
-    {"--help", false, "            this help"},
-};
+const std::vector<ArgSpec> kSpec = flag_table(R"(
+--checkpoint FILE  trained FLP-task checkpoint (repeat for several: flp, oml, sgd ...)
+--label NAME        legend label of the preceding checkpoint (default: its learner)
+--episodes N        evaluation episodes per checkpoint (default 100)
+--seed S            seed of the evaluation episodes (default 12345)
+--out DIR           output folder (created)
+--help              this help
+)");
 
 int cmd_flp_report(const std::vector<std::string>& args) {
     return run_command({"flp-report", "--checkpoint FILE [--label NAME] [--checkpoint FILE ...] --out DIR", kSpec, {}, ""}, args,
@@ -122,10 +122,9 @@ int cmd_flp_report(const std::vector<std::string>& args) {
             }
         }
         if (cks.empty()) throw UsageError("at least one --checkpoint FILE is required");
-        if (!a.has("--out")) throw UsageError("--out DIR is required");
+        const std::string dir = a.require("--out", "DIR");
         const int episodes = int(a.get_int("--episodes", 100, 2, 100000));
         const uint64_t seed = uint64_t(a.get_int("--seed", 12345, 0, 1LL << 62));
-        const std::string dir = a.get("--out");
         std::filesystem::create_directories(dir);
 
         std::vector<flp::Analysis> res;

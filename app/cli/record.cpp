@@ -14,46 +14,32 @@
 namespace ps {
 namespace {
 
-const std::vector<ArgSpec> kRecordSpec = {
-    {"--task", true, "NAME       task (or taken from --checkpoint)"},
-    {"--preset", true, "P          preset of the task"},
-    {"--checkpoint", true, "FILE  the trained parameters (default: the shipped checkpoint of the preset, else fresh ones)"},
-    {"--seed", true, "S          the episode's seed (default 1)"},
-    {"--steps", true, "T         record only the first T steps"},
-    {"--track", true, "[VIEW:]I,J  follow one cell of a view (repeatable; default view H)"},
-    {"--full", false, "          every matrix view at every step, even above 512 x 512"},
-    {"--tracked-only", false, "  only the tracked cells, not the full views"},
-    {"--out", true, "FILE       where to write: .npz (the arrays), .gif or .mp4 (an animation)"},
-    {"--views", true, "A,B,...  the views of an animation: matrix or image names, or activity (default: H, W+A*H, the output)"},
-    {"--size", true, "PX        the side of each view in an animation (default 256)"},
-    {"--fps", true, "N          frames per second of an animation (default 12)"},
-    {"--help", false, "          this help"},
-};
+const std::vector<ArgSpec> kRecordSpec = flag_table(R"(
+--task NAME       task (or taken from --checkpoint)
+--preset P          preset of the task
+--checkpoint FILE  the trained parameters (default: the shipped checkpoint of the preset, else fresh ones)
+--seed S          the episode's seed (default 1)
+--steps T         record only the first T steps
+--track [VIEW:]I,J  follow one cell of a view (repeatable; default view H)
+--full            every matrix view at every step, even above 512 x 512
+--tracked-only    only the tracked cells, not the full views
+--out FILE       where to write: .npz (the arrays), .gif or .mp4 (an animation)
+--views A,B,...  the views of an animation: matrix or image names, or activity (default: H, W+A*H, the output)
+--size PX        the side of each view in an animation (default 256)
+--fps N          frames per second of an animation (default 12)
+--help            this help
+)");
 
 int fail(const std::string& msg, int code = 2) {
     std::fprintf(stderr, "plastiscope record: %s\n", msg.c_str());
     return code;
 }
 
-RecordOptions::Cell parse_cell(const std::string& s) {
+// --track [VIEW:]I,J; the view defaults to the trace H, and "VIEW:" cannot be empty.
+RecordOptions::Cell track_cell(const std::string& s) {
     RecordOptions::Cell c;
-    c.view = "H";
-    std::string rc = s;
-    const auto colon = s.find(':');
-    if (colon != std::string::npos) {
-        c.view = s.substr(0, colon);
-        rc = s.substr(colon + 1);
-    }
-    const auto comma = rc.find(',');
-    char* e1 = nullptr;
-    char* e2 = nullptr;
-    const long r = std::strtol(rc.c_str(), &e1, 10);
-    const long k = comma == std::string::npos ? -1 : std::strtol(rc.c_str() + comma + 1, &e2, 10);
-    if (c.view.empty() || comma == std::string::npos || e1 != rc.c_str() + comma || *e2 || r < 0 || k < 0 ||
-        r > 1000000 || k > 1000000)
-        throw UsageError("--track expects [VIEW:]I,J with I, J >= 0, got '" + s + "'");
-    c.row = int(r);
-    c.col = int(k);
+    if (!parse_cell(s, c) || s[0] == ':') throw UsageError("--track expects [VIEW:]I,J with I, J >= 0, got '" + s + "'");
+    if (c.view.empty()) c.view = "H";
     return c;
 }
 
@@ -70,8 +56,7 @@ int cmd_record(const std::vector<std::string>& args) {
                         "target, param/NAME, info/*, meta/*: see docs/recording-format.md.\n");
             return 0;
         }
-        if (!a.has("--out")) throw UsageError("--out FILE.npz is required");
-        const std::string out_path = a.get("--out");
+        const std::string out_path = a.require("--out", "FILE.npz");
         auto ends = [&](const char* e) {
             const std::string x = e;
             return out_path.size() > x.size() && out_path.compare(out_path.size() - x.size(), x.size(), x) == 0;
@@ -110,7 +95,7 @@ int cmd_record(const std::vector<std::string>& args) {
         if (a.has("--full")) o.views = RecordOptions::Views::Full;
         if (a.has("--tracked-only")) o.views = RecordOptions::Views::TrackedOnly;
         for (const auto& [f, v] : a.flags)
-            if (f == "--track") o.track.push_back(parse_cell(v));
+            if (f == "--track") o.track.push_back(track_cell(v));
         const uint64_t seed = uint64_t(a.get_int("--seed", 1, 0, 1LL << 62));
         if (animation) {
             ExportOptions eo;

@@ -74,21 +74,21 @@ std::string plot_png(const std::vector<CurvePoint>& c, int64_t episodes, int64_t
     return cv.png();
 }
 
-const std::vector<ArgSpec> kSweepSpec = {
-    {"--task", true, "NAME         task (see `plastiscope tasks`)"},
-    {"--preset", true, "P          preset of the task (default: its first)"},
-    {"--seeds", true, "N           number of seeds (default 20)"},
-    {"--first-seed", true, "S      seeds S .. S+N-1 (default 1)"},
-    {"--episodes", true, "N        episodes per seed (default: the task's `episodes` setting)"},
-    {"--threads", true, "N         seeds trained in parallel, one Task object each (default 2)"},
-    {"--freeze-last", true, "N     the last N episodes of each run use frozen parameters (default 500; 0 = off)"},
-    {"--window", true, "N          curve points are means over windows of N episodes (default 50)"},
-    {"--threshold", true, "X       summary: first episode whose median loss is below X (default 0.05)"},
-    {"--curve", true, "WHAT        loss (default) or metric: what curves.csv/png summarise (metric: the task's, e.g. reward)"},
-    {"--out", true, "DIR           output folder (default sweeps/<task>-<preset>)"},
-    {"--quiet", false, "           no progress output"},
-    {"--help", false, "            this help"},
-};
+const std::vector<ArgSpec> kSweepSpec = flag_table(R"(
+--task NAME         task (see `plastiscope tasks`)
+--preset P          preset of the task (default: its first)
+--seeds N           number of seeds (default 20)
+--first-seed S      seeds S .. S+N-1 (default 1)
+--episodes N        episodes per seed (default: the task's `episodes` setting)
+--threads N         seeds trained in parallel, one Task object each (default 2)
+--freeze-last N     the last N episodes of each run use frozen parameters (default 500; 0 = off)
+--window N          curve points are means over windows of N episodes (default 50)
+--threshold X       summary: first episode whose median loss is below X (default 0.05)
+--curve WHAT        loss (default) or metric: what curves.csv/png summarise (metric: the task's, e.g. reward)
+--out DIR           output folder (default sweeps/<task>-<preset>)
+--quiet             no progress output
+--help              this help
+)");
 
 int cmd_sweep(const std::vector<std::string>& args) {
     const CommandSpec spec = {"sweep", "--task NAME [--seeds 20] [--episodes N] [--threads 2] [--out DIR] [key=value ...]", kSweepSpec,

@@ -67,22 +67,22 @@ void print_fields(Task& t) {
 
 // ---- train
 
-const std::vector<ArgSpec> kTrainSpec = {
-    {"--task", true, "NAME      task to train (see `plastiscope tasks`)"},
-    {"--preset", true, "P       preset of the task (default: its first)"},
-    {"--episodes", true, "N     total episodes (default 1000; with --resume, the new total)"},
-    {"--seed", true, "S         random seed (default 0): same seed, same run"},
-    {"--out", true, "DIR        output folder (default runs/<task>-<preset>-s<seed>)"},
-    {"--checkpoint-every", true, "K  write DIR/checkpoint.npz every K episodes (default 500)"},
-    {"--resume", false, "       continue from DIR/checkpoint.npz"},
-    {"--threads", true, "K      threads for the network kernels (default 1; 2 on this kind of machine splits each\n"
-                        "                   step of a large plastic network, N >= 256, over both cores; results differ\n"
-                        "                   from 1 thread in the last bits)"},
-    {"--timeline", true, "K     keep a meta-training timeline: K copies of the parameters spread over the run,\n"
-                         "                   in the checkpoint (the lab's 'Learned by' slider; default 0 = none)"},
-    {"--quiet", false, "        no progress output"},
-    {"--help", false, "         this help, and the task's settings"},
-};
+const std::vector<ArgSpec> kTrainSpec = flag_table(R"(
+--task NAME      task to train (see `plastiscope tasks`)
+--preset P       preset of the task (default: its first)
+--episodes N     total episodes (default 1000; with --resume, the new total)
+--seed S         random seed (default 0): same seed, same run
+--out DIR        output folder (default runs/<task>-<preset>-s<seed>)
+--checkpoint-every K  write DIR/checkpoint.npz every K episodes (default 500)
+--resume         continue from DIR/checkpoint.npz
+--threads K      threads for the network kernels (default 1; 2 on this kind of machine splits each
+                   step of a large plastic network, N >= 256, over both cores; results differ
+                   from 1 thread in the last bits)
+--timeline K     keep a meta-training timeline: K copies of the parameters spread over the run,
+                   in the checkpoint (the lab's 'Learned by' slider; default 0 = none)
+--quiet          no progress output
+--help           this help, and the task's settings
+)");
 
 std::string bar(double frac, int width) {
     const int k = int(std::clamp(frac, 0.0, 1.0) * width);
@@ -146,19 +146,18 @@ int cmd_train(const std::vector<std::string>& args) {
 
 // ---- eval
 
-const std::vector<ArgSpec> kEvalSpec = {
-    {"--task", true, "NAME        task (default: the one stored in the checkpoint)"},
-    {"--checkpoint", true, "FILE  checkpoint .npz written by train"},
-    {"--episodes", true, "N       evaluation episodes (default 500)"},
-    {"--seed", true, "S           seed of the evaluation episodes (default 12345)"},
-    {"--help", false, "           this help"},
-};
+const std::vector<ArgSpec> kEvalSpec = flag_table(R"(
+--task NAME        task (default: the one stored in the checkpoint)
+--checkpoint FILE  checkpoint .npz written by train
+--episodes N       evaluation episodes (default 500)
+--seed S           seed of the evaluation episodes (default 12345)
+--help             this help
+)");
 
 int cmd_eval(const std::vector<std::string>& args) {
     return run_command({"eval", "--checkpoint FILE [--task NAME] [--episodes N] [key=value ...]", kEvalSpec, {}, ""}, args,
                        [](const ParsedArgs& a) {
-        if (!a.has("--checkpoint")) throw UsageError("--checkpoint FILE is required");
-        const std::string path = a.get("--checkpoint");
+        const std::string path = a.require("--checkpoint", "FILE");
         std::string name = a.get("--task");
         if (name.empty()) name = checkpoint_task(path);
         auto t = make_task(name);
@@ -183,19 +182,19 @@ int cmd_eval(const std::vector<std::string>& args) {
 
 // ---- grad
 
-const std::vector<ArgSpec> kGradSpec = {
-    {"--task", true, "NAME        task"},
-    {"--preset", true, "P         preset"},
-    {"--checkpoint", true, "FILE  parameters to use (default: freshly initialised from --seed)"},
-    {"--seed", true, "S           seed of the parameters and of the episode (default 0)"},
-    {"--out", true, "FILE.npz     where to write inputs, targets, parameters, loss and gradients"},
-    {"--help", false, "           this help"},
-};
+const std::vector<ArgSpec> kGradSpec = flag_table(R"(
+--task NAME        task
+--preset P         preset
+--checkpoint FILE  parameters to use (default: freshly initialised from --seed)
+--seed S           seed of the parameters and of the episode (default 0)
+--out FILE.npz     where to write inputs, targets, parameters, loss and gradients
+--help             this help
+)");
 
 int cmd_grad(const std::vector<std::string>& args) {
     return run_command({"grad", "--task NAME [--preset P] [--checkpoint FILE] [--seed S] --out FILE.npz", kGradSpec, {}, ""}, args,
                        [](const ParsedArgs& a) {
-        if (!a.has("--out")) throw UsageError("--out FILE.npz is required");
+        const std::string out_path = a.require("--out", "FILE.npz");
         const uint64_t seed = uint64_t(a.get_int("--seed", 0, 0, 1LL << 62));
         std::unique_ptr<Task> t;
         if (a.has("--checkpoint")) {
@@ -211,10 +210,10 @@ int cmd_grad(const std::vector<std::string>& args) {
         t->grad_dump(seed, out);
         out["meta/task"] = text_array(t->name());
         out["meta/config"] = text_array(fields_to_json(t->fields(), t->preset()));
-        npz_write(a.get("--out"), out);
+        npz_write(out_path, out);
         double loss = 0;
         if (out.count("loss")) loss = out.at("loss").at(0);
-        std::printf("wrote %s: %zu arrays, loss %.10g (double precision)\n", a.get("--out").c_str(), out.size(), loss);
+        std::printf("wrote %s: %zu arrays, loss %.10g (double precision)\n", out_path.c_str(), out.size(), loss);
         return 0;
     });
 }

@@ -118,61 +118,53 @@ std::string FileActions::take_screenshot_request() {
     return r;
 }
 
-void FileActions::dialog_open_checkpoint() {
-    dialog_.open("Open checkpoint", false, ".npz", last_dir_, [this](const std::string& p) {
+void FileActions::ask(const std::string& title, bool save, const std::string& ext, const std::string& start,
+                      const std::string& error_title, std::function<std::string(const std::string&)> act) {
+    dialog_.open(title, save, ext, start, [this, error_title, act](const std::string& p) {
         last_dir_ = parent(p);
-        const std::string err = open_checkpoint(p);
-        if (!err.empty()) lab_.show_error("Cannot open checkpoint", err);
+        const std::string err = act(p);
+        if (!err.empty()) lab_.show_error(error_title, err);
     });
+}
+
+void FileActions::dialog_open_checkpoint() {
+    ask("Open checkpoint", false, ".npz", last_dir_, "Cannot open checkpoint", [this](const std::string& p) { return open_checkpoint(p); });
 }
 
 void FileActions::dialog_save_checkpoint() {
-    dialog_.open("Save checkpoint", true, ".npz", last_dir_ + "/" + lab_.task_name() + ".npz",
-                 [this](const std::string& p) {
-                     last_dir_ = parent(p);
-                     save_checkpoint(p);
-                 });
-}
-
-void FileActions::dialog_open_config() {
-    dialog_.open("Open config", false, ".json", last_dir_, [this](const std::string& p) {
-        last_dir_ = parent(p);
-        const std::string err = open_config(p);
-        if (!err.empty()) lab_.show_error("Cannot open config", err);
+    ask("Save checkpoint", true, ".npz", last_dir_ + "/" + lab_.task_name() + ".npz", "", [this](const std::string& p) {
+        save_checkpoint(p);   // the trainer reports the result in the log
+        return std::string();
     });
 }
 
+void FileActions::dialog_open_config() {
+    ask("Open config", false, ".json", last_dir_, "Cannot open config", [this](const std::string& p) { return open_config(p); });
+}
+
 void FileActions::dialog_save_config() {
-    dialog_.open("Save config", true, ".json", last_dir_ + "/" + lab_.task_name() + ".json",
-                 [this](const std::string& p) {
-                     last_dir_ = parent(p);
-                     const std::string err = save_config(p);
-                     if (!err.empty()) lab_.show_error("Cannot save config", err);
-                 });
+    ask("Save config", true, ".json", last_dir_ + "/" + lab_.task_name() + ".json", "Cannot save config",
+        [this](const std::string& p) { return save_config(p); });
 }
 
 void FileActions::dialog_screenshot() {
-    dialog_.open("Save screenshot", true, ".png", last_dir_ + "/plastiscope.png", [this](const std::string& p) {
-        last_dir_ = parent(p);
+    ask("Save screenshot", true, ".png", last_dir_ + "/plastiscope.png", "", [this](const std::string& p) {
         request_screenshot(p);
+        return std::string();
     });
 }
 
 void FileActions::dialog_export_tracked() {
-    dialog_.open("Export tracked series", true, ".csv", last_dir_ + "/tracked.csv", [this](const std::string& p) {
-        last_dir_ = parent(p);
+    ask("Export tracked series", true, ".csv", last_dir_ + "/tracked.csv", "Cannot export", [this](const std::string& p) {
         const std::string err = lab_.live.export_tracked_csv(p);
-        if (!err.empty()) lab_.show_error("Cannot export", err);
-        else lab_.note("saved " + p);
+        if (err.empty()) lab_.note("saved " + p);
+        return err;
     });
 }
 
 void FileActions::dialog_export(const std::string& ext) {
-    dialog_.open("Export", true, ext, last_dir_ + "/" + lab_.task_name() + ext, [this](const std::string& p) {
-        last_dir_ = parent(p);
-        const std::string err = lab_.exporter.start(p);
-        if (!err.empty()) lab_.show_error("Cannot export", err);
-    });
+    ask("Export", true, ext, last_dir_ + "/" + lab_.task_name() + ext, "Cannot export",
+        [this](const std::string& p) { return lab_.exporter.start(p); });
 }
 
 void FileActions::dialog_open_lesson() {

@@ -2,6 +2,7 @@
 // folder the last dialog used and the in-app file dialog. Opening a checkpoint or a config that
 // changes the network goes through the lab's builder (off the GUI thread).
 #pragma once
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -41,6 +42,11 @@ public:
     void draw() { dialog_.draw(); }
 
 private:
+    // Opens the dialog; a chosen path becomes the next start folder and goes to act, whose error
+    // (if any) is shown under error_title.
+    void ask(const std::string& title, bool save, const std::string& ext, const std::string& start,
+             const std::string& error_title, std::function<std::string(const std::string&)> act);
+
     Lab& lab_;
     FileDialog dialog_;
     std::string last_dir_, screenshot_;

@@ -9,6 +9,18 @@
 
 namespace ps::gui {
 
+namespace {
+// The p-quantile (0..1) of v, linear between the two nearest samples; 0 for no samples.
+double percentile_of(std::vector<double> v, double p) {
+    if (v.empty()) return 0;
+    std::sort(v.begin(), v.end());
+    const double idx = p * double(v.size() - 1);
+    const size_t i = size_t(idx);
+    const double f = idx - double(i);
+    return i + 1 < v.size() ? v[i] * (1 - f) + v[i + 1] * f : v[i];
+}
+}  // namespace
+
 double thread_cpu_ms() {
     timespec ts{};
     clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
@@ -53,27 +65,11 @@ void FrameStats::log(const FrameRecord& r) {
     std::fflush(log_);   // a frame that never ends (a hang) still leaves the ones before it
 }
 
-double FrameStats::measured_percentile(double p) const {
-    if (measured_ms_.empty()) return 0;
-    std::vector<double> v = measured_ms_;
-    std::sort(v.begin(), v.end());
-    const double idx = p * double(v.size() - 1);
-    const size_t i = size_t(idx);
-    const double f = idx - double(i);
-    return i + 1 < v.size() ? v[i] * (1 - f) + v[i + 1] * f : v[i];
-}
+double FrameStats::measured_percentile(double p) const { return percentile_of(measured_ms_, p); }
 
 void FrameStats::mark_warmup_cpu() { cpu_at_warmup_ = thread_cpu_ms(); }
 
-double FrameStats::percentile(double p) const {
-    if (frame_ms_.empty()) return 0;
-    std::vector<double> v = frame_ms_;
-    std::sort(v.begin(), v.end());
-    const double idx = p * double(v.size() - 1);
-    const size_t i = size_t(idx);
-    const double f = idx - double(i);
-    return i + 1 < v.size() ? v[i] * (1 - f) + v[i + 1] * f : v[i];
-}
+double FrameStats::percentile(double p) const { return percentile_of(frame_ms_, p); }
 
 std::string FrameStats::bench_report(int width, int height, int64_t iters) const {
     if (frame_ms_.empty()) return "";

@@ -11,18 +11,49 @@ extern const char* const ps_shader_colormap;
 namespace ps::gui {
 
 namespace {
+// A new texture, left bound, with the sampling every texture here uses: `filter` both ways,
+// clamped at the edges.
+GLuint new_texture(GLint filter) {
+    GLuint t = 0;
+    glGenTextures(1, &t);
+    glBindTexture(GL_TEXTURE_2D, t);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, filter);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, filter);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
+    return t;
+}
+
+// Uploads a width x height image to the bound texture: storage reallocated when the size differs
+// from the texture's (w, h), which are then updated; else the texels replaced in place.
+void upload_bound(int width, int height, int& w, int& h, GLint internal, GLenum format, GLenum type, const void* data) {
+    if (width != w || height != h) {
+        glTexImage2D(GL_TEXTURE_2D, 0, internal, width, height, 0, format, type, data);
+        w = width;
+        h = height;
+    } else {
+        glTexSubImage2D(GL_TEXTURE_2D, 0, 0, 0, width, height, format, type, data);
+    }
+}
+
+// Shaders and programs report failure the same way: a status flag and an info log. When the
+// status is false the object is deleted and the log thrown after `failure`.
+template <class GetIv, class GetLog, class Delete>
+void check_status(GLuint obj, GLenum status, GetIv get_iv, GetLog get_log, Delete del, const std::string& failure) {
+    GLint ok = 0;
+    get_iv(obj, status, &ok);
+    if (ok) return;
+    char log[2048] = {0};
+    get_log(obj, sizeof log, nullptr, log);
+    del(obj);
+    throw std::runtime_error(failure + log);
+}
+
 GLuint compile(GLenum type, const char* src, const std::string& label) {
     GLuint s = glCreateShader(type);
     glShaderSource(s, 1, &src, nullptr);
     glCompileShader(s);
-    GLint ok = 0;
-    glGetShaderiv(s, GL_COMPILE_STATUS, &ok);
-    if (!ok) {
-        char log[2048] = {0};
-        glGetShaderInfoLog(s, sizeof log, nullptr, log);
-        glDeleteShader(s);
-        throw std::runtime_error("shader " + label + " does not compile: " + log);
-    }
+    check_status(s, GL_COMPILE_STATUS, glGetShaderiv, glGetShaderInfoLog, glDeleteShader, "shader " + label + " does not compile: ");
     return s;
 }
 
@@ -41,13 +72,7 @@ GLuint make_lut(Cmap c) {
         for (int k = 0; k < 3; ++k) px[i * 4 + k] = uint8_t(std::lround(std::clamp(rgb[size_t(k)], 0.0f, 1.0f) * 255.0f));
         px[i * 4 + 3] = 255;
     }
-    GLuint t = 0;
-    glGenTextures(1, &t);
-    glBindTexture(GL_TEXTURE_2D, t);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_LINEAR);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
+    const GLuint t = new_texture(GL_LINEAR);
     glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
     glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA8, 256, 1, 0, GL_RGBA, GL_UNSIGNED_BYTE, px);
     return t;
@@ -82,14 +107,7 @@ GLuint gl_program(const char* vs_src, const char* fs_src, const std::string& lab
     glLinkProgram(p);
     glDeleteShader(vs);
     glDeleteShader(fs);
-    GLint ok = 0;
-    glGetProgramiv(p, GL_LINK_STATUS, &ok);
-    if (!ok) {
-        char log[2048] = {0};
-        glGetProgramInfoLog(p, sizeof log, nullptr, log);
-        glDeleteProgram(p);
-        throw std::runtime_error("program " + label + " does not link: " + log);
-    }
+    check_status(p, GL_LINK_STATUS, glGetProgramiv, glGetProgramInfoLog, glDeleteProgram, "program " + label + " does not link: ");
     return p;
 }
 
@@ -97,12 +115,8 @@ void GlTarget::ensure(int width, int height) {
     if (width < 1) width = 1;
     if (height < 1) height = 1;
     if (tex && width == w && height == h) return;
-    if (!tex) glGenTextures(1, &tex);
+    if (!tex) tex = new_texture(GL_NEAREST);
     glBindTexture(GL_TEXTURE_2D, tex);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
     glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA8, width, height, 0, GL_RGBA, GL_UNSIGNED_BYTE, nullptr);
     if (!fbo) glGenFramebuffers(1, &fbo);
     glBindFramebuffer(GL_FRAMEBUFFER, fbo);
@@ -122,24 +136,11 @@ void GlTarget::destroy() {
 }
 
 void GlMatrix::upload(const float* data, int rows, int cols) {
-    if (!data_) {
-        glGenTextures(1, &data_);
-        glBindTexture(GL_TEXTURE_2D, data_);
-        glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
-        glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
-        glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
-        glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
-    }
+    if (!data_) data_ = new_texture(GL_NEAREST);
     glBindTexture(GL_TEXTURE_2D, data_);
     glPixelStorei(GL_UNPACK_ALIGNMENT, 4);
     dirty_ = true;
-    if (rows != rows_ || cols != cols_) {
-        glTexImage2D(GL_TEXTURE_2D, 0, GL_R32F, cols, rows, 0, GL_RED, GL_FLOAT, data);
-        rows_ = rows;
-        cols_ = cols;
-    } else {
-        glTexSubImage2D(GL_TEXTURE_2D, 0, 0, 0, cols, rows, GL_RED, GL_FLOAT, data);
-    }
+    upload_bound(cols, rows, cols_, rows_, GL_R32F, GL_RED, GL_FLOAT, data);
 }
 
 namespace {
@@ -288,23 +289,10 @@ void GlMatrix::destroy() {
 }
 
 void GlImage::upload_rgba(const uint8_t* rgba, int width, int height) {
-    if (!tex) {
-        glGenTextures(1, &tex);
-        glBindTexture(GL_TEXTURE_2D, tex);
-        glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
-        glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
-        glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
-        glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
-    }
+    if (!tex) tex = new_texture(GL_NEAREST);
     glBindTexture(GL_TEXTURE_2D, tex);
     glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
-    if (width != w || height != h) {
-        glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA8, width, height, 0, GL_RGBA, GL_UNSIGNED_BYTE, rgba);
-        w = width;
-        h = height;
-    } else {
-        glTexSubImage2D(GL_TEXTURE_2D, 0, 0, 0, width, height, GL_RGBA, GL_UNSIGNED_BYTE, rgba);
-    }
+    upload_bound(width, height, w, h, GL_RGBA8, GL_RGBA, GL_UNSIGNED_BYTE, rgba);
 }
 
 void GlImage::destroy() {

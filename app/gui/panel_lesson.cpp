@@ -12,6 +12,20 @@ namespace ps::gui {
 
 using namespace style;
 
+namespace {
+// Play / Pause, Step and Restart in one width, then SameLine for what follows; returns the width.
+float transport_buttons(LiveSession& live) {
+    const float w = ImGui::CalcTextSize("Restart").x + ImGui::GetStyle().FramePadding.x * 2 + 8;
+    if (ImGui::Button(live.playing() ? "Pause" : "Play", ImVec2(w, 0))) live.play(!live.playing());
+    ImGui::SameLine();
+    if (ImGui::Button("Step", ImVec2(w, 0))) live.step_once();
+    ImGui::SameLine();
+    if (ImGui::Button("Restart", ImVec2(w, 0))) live.restart();
+    ImGui::SameLine();
+    return w;
+}
+}  // namespace
+
 void draw_compact_transport(Lab& lab) {
     if (!ImGui::Begin("Presentation", nullptr, ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoScrollbar)) {
         ImGui::End();
@@ -19,13 +33,7 @@ void draw_compact_transport(Lab& lab) {
     }
     LiveSession& live = lab.live;
     if (live.has_task()) {
-        const float bw = ImGui::CalcTextSize("Restart").x + ImGui::GetStyle().FramePadding.x * 2 + 8;
-        if (ImGui::Button(live.playing() ? "Pause" : "Play", ImVec2(bw, 0))) live.play(!live.playing());
-        ImGui::SameLine();
-        if (ImGui::Button("Step", ImVec2(bw, 0))) live.step_once();
-        ImGui::SameLine();
-        if (ImGui::Button("Restart", ImVec2(bw, 0))) live.restart();
-        ImGui::SameLine();
+        const float bw = transport_buttons(live);
         if (ImGui::Button("New", ImVec2(bw, 0))) live.new_episode();
         ImGui::SameLine();
         const LiveViews& v = live.views();
@@ -83,13 +91,7 @@ float draw_lesson_panel(Lab& lab, float x, float y, float w, float h_max) {
     ImGui::Spacing();
     LiveSession& live = lab.live;
     if (live.has_task()) {
-        const float tb = ImGui::CalcTextSize("Restart").x + st.FramePadding.x * 2 + 8;
-        if (ImGui::Button(live.playing() ? "Pause" : "Play", ImVec2(tb, 0))) live.play(!live.playing());
-        ImGui::SameLine();
-        if (ImGui::Button("Step", ImVec2(tb, 0))) live.step_once();
-        ImGui::SameLine();
-        if (ImGui::Button("Restart", ImVec2(tb, 0))) live.restart();
-        ImGui::SameLine();
+        transport_buttons(live);
         ImGui::SetNextItemWidth(-1);
         draw_scrubber(lab);
     }

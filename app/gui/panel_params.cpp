@@ -70,13 +70,7 @@ void draw_params_contents(Lab& lab) {
             tip += f.apply == Apply::Live ? "\napplies at once (live view and trainer)"
                    : f.apply == Apply::Episode ? "\napplies at the next episode"
                                                : "\napplies on \"Apply and rebuild\" (re-initialises the parameters)";
-            if (ImGui::IsItemHovered()) {
-                ImGui::BeginTooltip();
-                ImGui::PushTextWrapPos(ImGui::GetFontSize() * 30);
-                ImGui::TextUnformatted(tip.c_str());
-                ImGui::PopTextWrapPos();
-                ImGui::EndTooltip();
-            }
+            hover_tip(tip, 30);
             ImGui::TableSetColumnIndex(1);
             ImGui::SetNextItemWidth(-1);
             const std::string text = is_staged ? staged.at(f.key) : field_get(f);

@@ -45,6 +45,8 @@ namespace style {
 inline const ImVec4 kLive(0.45f, 0.85f, 0.5f, 1), kEpisode(0.45f, 0.7f, 1.0f, 1), kRebuild(1.0f, 0.65f, 0.3f, 1);
 inline const ImVec4 kErr(1.0f, 0.45f, 0.4f, 1), kDim(0.6f, 0.62f, 0.68f, 1), kStaged(1.0f, 0.85f, 0.35f, 1);
 }  // namespace style
+// The last item's tooltip while it is hovered: text wrapped at wrap_em font sizes.
+void hover_tip(const std::string& text, float wrap_em);
 void help_marker(const std::string& text);   // "(?)" with a wrapped tooltip
 std::string fmt_count(int64_t v);             // 1234567 -> "1,234,567"
 

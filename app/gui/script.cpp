@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <thread>
 #include "gui/lab.hpp"
+#include "record.hpp"
 
 namespace ps::gui {
 
@@ -71,19 +72,10 @@ std::string scrub(Lab& lab, const std::string& arg) {
 
 // track=[MATRIX:]ROW,COL: follow that cell (default: the trace H, else the first matrix).
 std::string track(Lab& lab, const std::string& arg) {
-    std::string m, rc = arg;
-    const auto colon = arg.find(':');
-    if (colon != std::string::npos) {
-        m = arg.substr(0, colon);
-        rc = arg.substr(colon + 1);
-    }
-    const auto comma = rc.find(',');
-    char* e1 = nullptr;
-    char* e2 = nullptr;
-    const long r = std::strtol(rc.c_str(), &e1, 10);
-    const long c = comma == std::string::npos ? -1 : std::strtol(rc.c_str() + comma + 1, &e2, 10);
-    if (comma == std::string::npos || e1 != rc.c_str() + comma || *e2 || r < 0 || c < 0)
-        return "track: expected [MATRIX:]ROW,COL, got '" + arg + "'";
+    RecordOptions::Cell cell;
+    if (!parse_cell(arg, cell)) return "track: expected [MATRIX:]ROW,COL, got '" + arg + "'";
+    std::string m = cell.view;
+    const long r = cell.row, c = cell.col;
     const auto& ms = lab.live.views().matrices;
     if (m.empty()) {
         for (const auto& v : ms)

@@ -14,27 +14,21 @@ plain op sequence (w + alpha * hebb, mm, a bmm outer product).
 Each of --repeats timed runs makes --steps steps after --warmup untimed ones; every run is
 printed, then `steps_per_s=<best run>` (the line bench/bench_engine.cpp reads).
 """
-import argparse
 import statistics
 import sys
 import time
 
 import torch
 
-from peer_runtime import add_runtime_flags, setup_runtime
+from peer_runtime import add_plain_flags, peer_parser, start_peer
 
 
 def parse_args():
-    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p = peer_parser(__doc__, threads=2)
     p.add_argument("--n", type=int, default=1024, help="number of units")
     p.add_argument("--steps", type=int, default=1000, help="timed steps per run")
-    p.add_argument("--warmup", type=int, default=50)
-    p.add_argument("--repeats", type=int, default=3)
-    p.add_argument("--threads", type=int, default=2, help="torch.set_num_threads")
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--eta", type=float, default=0.01)
+    add_plain_flags(p, warmup=50, repeats=3, eta=0.01)
     p.add_argument("--mode", choices=["inplace", "functional", "official"], default="inplace")
-    add_runtime_flags(p)
     return p.parse_args()
 
 
@@ -78,8 +72,7 @@ def make_runner(a):
 
 def main():
     a = parse_args()
-    runtime = setup_runtime(a.threads, not a.no_flush_denormal, not a.no_malloc_tuning)
-    torch.manual_seed(a.seed)
+    runtime = start_peer(a)
     run = make_runner(a)
     print(f"# torch {torch.__version__} {runtime}", flush=True)
     run(a.warmup)

@@ -20,36 +20,26 @@ little noise per image), which costs the same to train on.
 
 Output: one line every --print-every episodes, then `episodes_per_s=<float> final_loss=<float>`.
 """
-import argparse
 import sys
 import time
 
 import numpy as np
 import torch
 
-from peer_runtime import add_runtime_flags, setup_runtime
+from peer_runtime import (WindowLog, add_plain_flags, descend, episode_steps, peer_parser, present, print_header,
+                          start_peer)
 
 SIDE = 32
 PIXELS = SIDE * SIDE
 
 
 def parse_args():
-    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    p.add_argument("--episodes", type=int, default=300, help="training episodes (the paper's run: 100000)")
-    p.add_argument("--threads", type=int, default=2, help="torch.set_num_threads")
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--print-every", type=int, default=50)
-    p.add_argument("--lr", type=float, default=1e-4)
-    p.add_argument("--nb-patterns", type=int, default=3)
-    p.add_argument("--nb-prescycles", type=int, default=3)
-    p.add_argument("--prestime", type=int, default=20)
-    p.add_argument("--prestime-test", type=int, default=3)
-    p.add_argument("--interpres-delay", type=int, default=2)
-    p.add_argument("--eta-init", type=float, default=0.01)
+    p = peer_parser(__doc__, threads=2, episodes=300, episodes_help="training episodes (the paper's run: 100000)")
+    add_plain_flags(p, print_every=50, lr=1e-4, nb_patterns=3, nb_prescycles=3, prestime=20, prestime_test=3,
+                    interpres_delay=2, eta_init=0.01)
     p.add_argument("--data", default=None, help="raw uint8 file of 32x32 grey images (N * 1024 bytes)")
     p.add_argument("--pool", type=int, default=10000, help="number of synthetic images")
     p.add_argument("--clip", type=float, default=0.0, help="clamp H to [-clip, clip] after each update (0: off)")
-    add_runtime_flags(p)
     return p.parse_args()
 
 
@@ -79,8 +69,7 @@ class Episodes:
     def __init__(self, args, images, rng):
         self.args, self.images, self.rng = args, images, rng
         self.n = PIXELS + 1
-        self.block = args.prestime + args.interpres_delay
-        self.steps = args.nb_prescycles * args.nb_patterns * self.block + args.prestime_test
+        self.steps = episode_steps(args)[1]
 
     def __call__(self):
         a, rng = self.args, self.rng
@@ -93,14 +82,7 @@ class Episodes:
         kept[PIXELS // 2 :] = 0.0          # the top half shown ...
         if rng.random() < 0.5:
             kept = 1.0 - kept              # ... or the bottom half
-        u = np.zeros((self.steps, 1, self.n), dtype=np.float32)
-        for cycle in range(a.nb_prescycles):
-            for slot, k in enumerate(rng.permutation(a.nb_patterns)):
-                t0 = (cycle * a.nb_patterns + slot) * self.block
-                u[t0 : t0 + a.prestime, 0, :PIXELS] = imgs[k]
-        u[self.steps - a.prestime_test :, 0, :PIXELS] = target * kept
-        u[:, 0, -1] = 1.0   # the bias unit
-        u = torch.from_numpy(u)
+        u = torch.from_numpy(present(a, imgs, target * kept, self.n, rng))
         return u, u != 0, torch.from_numpy(target)
 
 
@@ -133,8 +115,7 @@ def load_images(a):
 
 def main():
     a = parse_args()
-    runtime = setup_runtime(a.threads, not a.no_flush_denormal, not a.no_malloc_tuning)
-    torch.manual_seed(a.seed)
+    runtime = start_peer(a)
     rng = np.random.default_rng(a.seed)
     images, source = load_images(a)
     episodes = Episodes(a, images, rng)
@@ -146,30 +127,15 @@ def main():
     eta = torch.full((1,), a.eta_init).requires_grad_()
     opt = torch.optim.Adam([w, alpha, eta], lr=a.lr)
 
-    print(f"# torch {torch.__version__} threads={torch.get_num_threads()} N={n} steps/episode={episodes.steps} "
-          f"episodes={a.episodes} lr={a.lr} data={source} seed={a.seed}", flush=True)
-    print(f"# {runtime}", flush=True)
-    sum_loss, count, last_loss = 0.0, 0, float("nan")
-    start = window_start = time.perf_counter()
+    print_header(runtime, f"N={n} steps/episode={episodes.steps} episodes={a.episodes} lr={a.lr} data={source} seed={a.seed}")
+    log = WindowLog(a.episodes, a.print_every)
     for ep in range(1, a.episodes + 1):
         u, clamped, target = episodes()
-        opt.zero_grad(set_to_none=True)
         out = forward(w, alpha, eta, u, clamped, a.clip)
         loss = (out - target).pow(2).sum()
-        loss.backward()
-        opt.step()
-        sum_loss += loss.item()
-        count += 1
-        if ep % a.print_every == 0 or ep == a.episodes:
-            now = time.perf_counter()
-            last_loss = sum_loss / count
-            print(f"episode={ep} mean_loss={last_loss:.4f} eta={eta.item():.5f} window_s={now - window_start:.2f} "
-                  f"s_per_episode={(now - window_start) / count:.3f} elapsed_s={now - start:.1f}", flush=True)
-            sum_loss, count = 0.0, 0
-            window_start = now
-    wall = time.perf_counter() - start
-    print(f"# wall_s={wall:.2f} s_per_episode={wall / a.episodes:.4f}")
-    print(f"episodes_per_s={a.episodes / wall:.5f} final_loss={last_loss:.5f}", flush=True)
+        descend(opt, loss)
+        log.add(ep, lambda: f"eta={eta.item():.5f}", loss=loss.item())
+    log.finish()
     return 0
 
 

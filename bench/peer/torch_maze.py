@@ -22,29 +22,20 @@ numpy, as in the authors' code.  Prints one line per --print-every episodes and
 finally  episodes_per_s=<float> final_reward=<float>  (final_reward: mean reward
 per episode over the last --print-every episodes).
 """
-import argparse
 import sys
 import time
 
 import numpy as np
 import torch
 
-from peer_runtime import add_runtime_flags, setup_runtime
+from peer_runtime import add_plain_flags, peer_parser, start_peer
 
 
 def parse_args():
-    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    p.add_argument("--episodes", type=int, default=400, help="training episodes (rounded up to whole batches)")
+    p = peer_parser(__doc__, threads=1, episodes=400, episodes_help="training episodes (rounded up to whole batches)")
     p.add_argument("--batch", type=int, default=8, help="episodes per A2C update")
-    p.add_argument("--threads", type=int, default=1, help="torch.set_num_threads")
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--print-every", type=int, default=80)
-    p.add_argument("--lr", type=float, default=1e-4)
-    p.add_argument("--hidden", type=int, default=200)
-    p.add_argument("--size", type=int, default=9)
-    p.add_argument("--steps", type=int, default=250)
+    add_plain_flags(p, print_every=80, lr=1e-4, hidden=200, size=9, steps=250)
     p.add_argument("--alpha", choices=["independent", "shared", "none"], default="independent")
-    add_runtime_flags(p)
     return p.parse_args()
 
 
@@ -110,8 +101,7 @@ class Mazes:
 
 def main():
     a = parse_args()
-    rt = setup_runtime(a.threads, not a.no_flush_denormal, not a.no_malloc_tuning)
-    torch.manual_seed(a.seed)
+    rt = start_peer(a)
     rng = np.random.default_rng(a.seed)
     N, K, B, T = a.hidden, 16, a.batch, a.steps
     Win = ((torch.rand(K, N) * 2 - 1) / K ** 0.5).requires_grad_()

@@ -19,7 +19,6 @@ Prints one line per --report episodes, then  ms_per_episode=<mean over the timed
 `plastiscope grad --task omniglot --out DUMP.npz` dump (same parameters, same episode) and prints
 the largest relative difference per parameter: an independent check of the hand-written backward.
 """
-import argparse
 import json
 import os
 import sys
@@ -29,18 +28,16 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from peer_runtime import add_plain_flags, peer_parser
+
 
 def parse_args():
-    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    p.add_argument("--episodes", type=int, default=2000, help="training episodes")
+    # the runtime switches are left out: this peer keeps PyTorch's own runtime settings
+    p = peer_parser(__doc__, threads=1, episodes=2000, runtime_flags=False)
     p.add_argument("--batch", type=int, default=1, help="episodes per Adam step")
-    p.add_argument("--ways", type=int, default=5)
-    p.add_argument("--channels", type=int, default=64)
-    p.add_argument("--lr", type=float, default=1e-3)
-    p.add_argument("--threads", type=int, default=1)
-    p.add_argument("--seed", type=int, default=0)
+    add_plain_flags(p, ways=5, channels=64, lr=1e-3)
     p.add_argument("--warmup", type=int, default=100, help="untimed episodes at the start")
-    p.add_argument("--report", type=int, default=500)
+    add_plain_flags(p, report=500)
     here = os.path.dirname(os.path.abspath(__file__))
     p.add_argument("--data", default=os.path.join(here, "..", "..", "assets", "glyphs", "glyphs.npz"))
     p.add_argument("--synthetic", action="store_true", help="random images instead of the glyph set")

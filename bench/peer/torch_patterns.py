@@ -22,36 +22,27 @@ always drawn in the paper's orientation, so all three give the same losses.
 Output: one line every --print-every episodes, then `episodes_per_s=<float> final_loss=<float>`
 (final_loss: mean training loss over the last window). bench/bench_engine.cpp reads that line.
 """
-import argparse
 import sys
-import time
 
 import numpy as np
 import torch
 
-from peer_runtime import add_runtime_flags, setup_runtime
+from peer_runtime import (WindowLog, add_plain_flags, descend, episode_steps, peer_parser, present, print_header,
+                          start_peer)
 
 
 def parse_args():
-    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    p.add_argument("--episodes", type=int, default=2000, help="training episodes (the paper's run: 2000)")
-    p.add_argument("--threads", type=int, default=2, help="torch.set_num_threads")
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--print-every", type=int, default=100)
+    p = peer_parser(__doc__, threads=2, episodes=2000, episodes_help="training episodes (the paper's run: 2000)")
     p.add_argument("--lr", type=float, default=3e-4, help="Adam learning rate")
-    p.add_argument("--pattern-size", type=int, default=1000)
-    p.add_argument("--nb-patterns", type=int, default=5)
-    p.add_argument("--nb-prescycles", type=int, default=2)
+    add_plain_flags(p, print_every=100, pattern_size=1000, nb_patterns=5, nb_prescycles=2)
     p.add_argument("--prestime", type=int, default=6, help="steps each pattern is shown")
     p.add_argument("--prestime-test", type=int, default=6, help="steps the probe is shown")
     p.add_argument("--interpres-delay", type=int, default=4, help="empty steps after each presentation")
     p.add_argument("--proba-degrade", type=float, default=0.5, help="fraction of the probe's bits zeroed")
-    p.add_argument("--input-boost", type=float, default=20.0)
-    p.add_argument("--eta-init", type=float, default=0.01)
+    add_plain_flags(p, input_boost=20.0, eta_init=0.01)
     p.add_argument("--clip", type=float, default=0.0, help="clamp H to [-clip, clip] after each update (0: off)")
     p.add_argument("--ops", choices=["fast", "addmm", "official"], default="fast",
                    help="how the step is computed (same function, same losses)")
-    add_runtime_flags(p)
     return p.parse_args()
 
 
@@ -62,8 +53,7 @@ class Episodes:
         self.args, self.rng = args, rng
         self.bits = args.pattern_size
         self.n = self.bits + 1
-        self.block = args.prestime + args.interpres_delay
-        self.steps = args.nb_prescycles * args.nb_patterns * self.block + args.prestime_test
+        self.steps = episode_steps(args)[1]
         self.balanced = np.ones(self.bits, dtype=np.float32)
         self.balanced[: self.bits // 2] = -1.0
 
@@ -74,13 +64,7 @@ class Episodes:
         kept = np.ones(bits, dtype=np.float32)
         kept[: int(a.proba_degrade * bits)] = 0.0
         rng.shuffle(kept)
-        u = np.zeros((self.steps, 1, self.n), dtype=np.float32)
-        for cycle in range(a.nb_prescycles):
-            for slot, k in enumerate(rng.permutation(a.nb_patterns)):
-                t0 = (cycle * a.nb_patterns + slot) * self.block
-                u[t0 : t0 + a.prestime, 0, :bits] = patterns[k]
-        u[self.steps - a.prestime_test :, 0, :bits] = target * kept
-        u[:, 0, -1] = 1.0   # the bias unit
+        u = present(a, patterns, target * kept, self.n, rng)
         u *= a.input_boost
         return torch.from_numpy(u), torch.from_numpy(target)
 
@@ -114,8 +98,7 @@ def forward(w, alpha, eta, u, bits, clip, ops):
 
 def main():
     a = parse_args()
-    runtime = setup_runtime(a.threads, not a.no_flush_denormal, not a.no_malloc_tuning)
-    torch.manual_seed(a.seed)
+    runtime = start_peer(a)
     episodes = Episodes(a, np.random.default_rng(a.seed))
     n, bits = episodes.n, episodes.bits
 
@@ -128,35 +111,18 @@ def main():
     eta = torch.full((1,), a.eta_init).requires_grad_()
     opt = torch.optim.Adam([w, alpha, eta], lr=a.lr)
 
-    print(f"# torch {torch.__version__} threads={torch.get_num_threads()} N={n} steps/episode={episodes.steps} "
-          f"episodes={a.episodes} lr={a.lr} clip={a.clip} ops={a.ops} seed={a.seed}", flush=True)
-    print(f"# {runtime}", flush=True)
-    sum_loss = sum_err = 0.0
-    count = 0
-    last_loss = last_err = float("nan")
-    start = window_start = time.perf_counter()
+    print_header(runtime, f"N={n} steps/episode={episodes.steps} episodes={a.episodes} lr={a.lr} clip={a.clip} ops={a.ops} "
+                          f"seed={a.seed}")
+    log = WindowLog(a.episodes, a.print_every)
     for ep in range(1, a.episodes + 1):
         u, target = episodes()
-        opt.zero_grad(set_to_none=True)
         out = forward(w, alpha, eta, u, bits, a.clip, a.ops)
         loss = (out - target).pow(2).sum()
-        loss.backward()
-        opt.step()
+        descend(opt, loss)
         with torch.no_grad():
-            sum_err += (torch.sign(out) != target).float().mean().item()
-        sum_loss += loss.item()
-        count += 1
-        if ep % a.print_every == 0 or ep == a.episodes:
-            now = time.perf_counter()
-            last_loss, last_err = sum_loss / count, sum_err / count
-            print(f"episode={ep} mean_loss={last_loss:.4f} mean_err={last_err:.4f} eta={eta.item():.5f} "
-                  f"window_s={now - window_start:.2f} elapsed_s={now - start:.1f}", flush=True)
-            sum_loss = sum_err = 0.0
-            count = 0
-            window_start = now
-    wall = time.perf_counter() - start
-    print(f"# wall_s={wall:.2f} s_per_episode={wall / a.episodes:.4f} final_err={last_err:.4f} eta={eta.item():.5f}")
-    print(f"episodes_per_s={a.episodes / wall:.5f} final_loss={last_loss:.5f}", flush=True)
+            err = (torch.sign(out) != target).float().mean().item()
+        log.add(ep, lambda: f"eta={eta.item():.5f}", loss=loss.item(), err=err)
+    log.finish(f" final_err={log.last['err']:.4f} eta={eta.item():.5f}")
     return 0
 
 

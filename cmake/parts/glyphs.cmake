@@ -16,7 +16,7 @@ find_package(Freetype QUIET)
 if(FREETYPE_FOUND)
   add_executable(make_glyphs ${CMAKE_SOURCE_DIR}/tools/glyphs/make_glyphs.cpp
                              ${CMAKE_SOURCE_DIR}/engine/omniglot/glyph_synth.cpp)
-  target_include_directories(make_glyphs PRIVATE ${CMAKE_SOURCE_DIR}/engine ${CMAKE_SOURCE_DIR}/tools/glyphs)
+  target_include_directories(make_glyphs PRIVATE ${CMAKE_SOURCE_DIR}/engine ${CMAKE_SOURCE_DIR}/tools/glyphs ${CMAKE_SOURCE_DIR}/tools)
   target_link_libraries(make_glyphs PRIVATE Freetype::Freetype PkgConfig::LIBZIP PkgConfig::STB)
   target_compile_options(make_glyphs PRIVATE ${PS_WARN} -ffp-contract=off)
   set_target_properties(make_glyphs PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR})

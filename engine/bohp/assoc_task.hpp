@@ -1,5 +1,5 @@
-// Shared by the one-shot association and reversal learning tasks (engine/tasks/bohp_oneshot.cpp,
-// bohp_reversal.cpp): 8 pattern inputs + 2 label slots -> 2 plastic tanh units -> a learned
+// Shared by the one-shot association and reversal learning tasks (engine/tasks/bohp_assoc.cpp):
+// 8 pattern inputs + 2 label slots -> 2 plastic tanh units -> a learned
 // 2 x 2 linear readout + bias -> softmax over the 2 classes.
 //
 // An episode (steps numbered from 1): two random ±1 patterns P0 != P1 (a fresh pair each episode).

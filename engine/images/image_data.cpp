@@ -15,6 +15,7 @@
 #include "fields.hpp"
 #include "image_decode.hpp"
 #include "npz.hpp"
+#include "npz_data_set.hpp"
 #include "data_dir.hpp"
 
 namespace ps::images {
@@ -158,26 +159,11 @@ std::string default_patch_set_path() {
 }
 
 PatchSet load_patch_set(const std::string& path) {
-    auto fail = [&](const std::string& why) { return DataError("image set '" + path + "': " + why); };
-    ArrayMap am;
-    try {
-        am = npz_read(path, int64_t(256) << 20);
-    } catch (const std::exception& e) {
-        throw fail(std::string(e.what()) + " (rebuild it with tools/images/make_images.sh, see assets/images/LICENSES.md)");
-    }
-    auto get = [&](const std::string& n, Array::Dtype dt, size_t ndim) -> const Array& {
-        auto it = am.find(n);
-        if (it == am.end()) throw fail("array '" + n + "' is missing");
-        if (it->second.dtype != dt || it->second.shape.size() != ndim) throw fail("array '" + n + "' has the wrong type or rank");
-        return it->second;
-    };
-    std::map<std::string, std::string> meta;
-    try {
-        meta = parse_flat_json(array_text(get("meta", Array::Dtype::U8, 1)));
-    } catch (const ConfigError& e) {
-        throw fail(std::string("meta: ") + e.what());
-    }
-    if (meta["format"] != "plastiscope-images-1") throw fail("unknown format '" + meta["format"] + "'");
+    NpzDataSet<DataError> f("image set", path, path, int64_t(256) << 20,
+                            "rebuild it with tools/images/make_images.sh, see assets/images/LICENSES.md", "plastiscope-images-1");
+    auto fail = [&](const std::string& why) { return f.fail(why); };
+    auto get = [&](const std::string& n, Array::Dtype dt, size_t ndim) -> const Array& { return f.get(n, dt, ndim); };
+    auto& meta = f.meta;
     PatchSet s;
     s.source = path;
     s.side = std::atoi(meta["side"].c_str());

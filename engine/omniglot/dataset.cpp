@@ -20,6 +20,7 @@
 #include "glyph_synth.hpp"
 #include "image_decode.hpp"
 #include "npz.hpp"
+#include "npz_data_set.hpp"
 
 namespace ps::omni {
 
@@ -35,26 +36,11 @@ void CharSet::add_char(const std::string& alphabet, const std::string& name, con
 
 // ---------------------------------------------------------------- glyphs
 CharSet load_glyphs(const std::string& path, GlyphSplit split) {
-    auto fail = [&](const std::string& why) -> DataError { return DataError("glyph set '" + path + "': " + why); };
-    ArrayMap am;
-    try {
-        am = npz_read(path, int64_t(512) << 20);
-    } catch (const std::exception& e) {
-        throw fail(std::string(e.what()) + " (rebuild it with tools/glyphs/make_glyphs, see assets/glyphs/SOURCES.md)");
-    }
-    auto get = [&](const std::string& n, Array::Dtype dt, size_t ndim) -> const Array& {
-        auto it = am.find(n);
-        if (it == am.end()) throw fail("array '" + n + "' is missing");
-        if (it->second.dtype != dt || it->second.shape.size() != ndim) throw fail("array '" + n + "' has the wrong type or rank");
-        return it->second;
-    };
-    std::map<std::string, std::string> meta;
-    try {
-        meta = parse_flat_json(array_text(get("meta", Array::Dtype::U8, 1)));
-    } catch (const ConfigError& e) {
-        throw fail(std::string("meta: ") + e.what());
-    }
-    if (meta["format"] != "plastiscope-glyphs-1") throw fail("unknown format '" + meta["format"] + "'");
+    NpzDataSet<DataError> f("glyph set", path, path, int64_t(512) << 20,
+                            "rebuild it with tools/glyphs/make_glyphs, see assets/glyphs/SOURCES.md", "plastiscope-glyphs-1");
+    auto fail = [&](const std::string& why) { return f.fail(why); };
+    auto get = [&](const std::string& n, Array::Dtype dt, size_t ndim) -> const Array& { return f.get(n, dt, ndim); };
+    auto& meta = f.meta;
     const int side = std::atoi(meta["side"].c_str()), bits = std::atoi(meta["bits"].c_str());
     const int drawers = std::atoi(meta["drawers"].c_str());
     if (side < 8 || side > 256 || bits != 4 || drawers < 2 || drawers > 1000)
@@ -189,28 +175,11 @@ bool ends_with_npz(const std::string& p) {
 // The project's packed asset (assets/omniglot/README.md, made by tools/omniglot/make_omniglot.py):
 // 1-bit drawings unpacked to 0/1 ink and reduced as a PNG would be, so both give the same bytes.
 std::vector<Item> read_packed(const std::string& path, int side) {
-    const std::string label = printable(path);
-    auto fail = [&](const std::string& why) { return DataError("Omniglot asset '" + label + "': " + why); };
-    ArrayMap am;
-    try {
-        am = npz_read(path, int64_t(256) << 20);
-    } catch (const std::exception& e) {
-        throw fail(std::string(e.what()) + " (rebuild it with tools/omniglot/make_omniglot.py, see assets/omniglot/README.md)");
-    }
-    auto get = [&](const std::string& n, size_t ndim) -> const Array& {
-        auto it = am.find(n);
-        if (it == am.end()) throw fail("array '" + n + "' is missing");
-        if (it->second.dtype != Array::Dtype::U8 || it->second.shape.size() != ndim)
-            throw fail("array '" + n + "' is not a " + std::to_string(ndim) + "-D uint8 array");
-        return it->second;
-    };
-    std::map<std::string, std::string> meta;
-    try {
-        meta = parse_flat_json(array_text(get("meta", 1)));
-    } catch (const ConfigError& e) {
-        throw fail(std::string("meta: ") + e.what());
-    }
-    if (meta["format"] != "plastiscope-omniglot-1") throw fail("unknown format '" + printable(meta["format"]) + "'");
+    NpzDataSet<DataError> f("Omniglot asset", path, printable(path), int64_t(256) << 20,
+                            "rebuild it with tools/omniglot/make_omniglot.py, see assets/omniglot/README.md", "plastiscope-omniglot-1");
+    auto fail = [&](const std::string& why) { return f.fail(why); };
+    auto get = [&](const std::string& n, size_t ndim) -> const Array& { return f.get(n, Array::Dtype::U8, ndim); };
+    auto& meta = f.meta;
     const int in_side = std::atoi(meta["side"].c_str());
     if (in_side < side || in_side > 4096)
         throw fail("meta has side=" + printable(meta["side"]) + " (expected " + std::to_string(side) + " to 4096)");

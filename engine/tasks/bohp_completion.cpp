@@ -10,18 +10,16 @@ namespace ps::bohp {
 namespace {
 
 TaskInfo completion_info() {
-    TaskInfo i;
-    i.name = "bohp-completion";
-    i.description =
-        "Pattern completion with Hebbian plasticity (Miconi 2016). Step 1 shows a random ±1 pattern of "
-        "8 bits; step 2 shows only one of its bits. The 8 plastic tanh units must output the whole "
-        "pattern at step 2: the Hebbian traces written at step 1 (x_k·y_j) hold the pattern, and the cue "
-        "bit reads it back through alpha. Watch Hebb fill with the outer product at step 1, the diagonal "
-        "of w grow strong, and alpha become an all-to-all plastic matrix. Gradients are the paper's "
-        "online forward-in-time ones (dy/dw, dy/dalpha views).";
-    i.metric_name = "wrong completions (any bit of the wrong sign)";
-    i.presets = {{"paper", "8 bits, γ 0.5, RMSprop lr 0.03 clip 0.1, L1 1e-3, L2 1e-4, 5000 episodes (~0.05 s on one core)"}};
-    return i;
+    // name, description, metric, whether lower is better, presets (the first is the default)
+    return {"bohp-completion",
+            "Pattern completion with Hebbian plasticity (Miconi 2016). Step 1 shows a random ±1 pattern of "
+            "8 bits; step 2 shows only one of its bits. The 8 plastic tanh units must output the whole "
+            "pattern at step 2: the Hebbian traces written at step 1 (x_k·y_j) hold the pattern, and the cue "
+            "bit reads it back through alpha. Watch Hebb fill with the outer product at step 1, the diagonal "
+            "of w grow strong, and alpha become an all-to-all plastic matrix. Gradients are the paper's "
+            "online forward-in-time ones (dy/dw, dy/dalpha views).",
+            "wrong completions (any bit of the wrong sign)", true,
+            {{"paper", "8 bits, γ 0.5, RMSprop lr 0.03 clip 0.1, L1 1e-3, L2 1e-4, 5000 episodes (~0.05 s on one core)"}}};
 }
 
 class Completion : public BohpTask {

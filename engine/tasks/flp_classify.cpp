@@ -27,27 +27,24 @@ namespace ps::flp {
 namespace {
 
 TaskInfo flpclassify_info() {
-    TaskInfo i;
-    i.name = "flp-classify";
-    i.description =
-        "Continual 5-way 5-shot classification of Omniglot-like glyphs (new characters from held-out alphabets "
-        "at evaluation) or MNIST digits (Lindsey & Litwin-Kumar 2020 use Omniglot). "
-        "Each episode gives 5 classes random labels and shows their images one at a time, class after class; "
-        "the network must learn the labels from these 25 images and classify 25 new ones. flp: the output "
-        "layer is clamped to the label and learns by a local Oja rule (each output row drifts towards the "
-        "hidden activity of its class), the hidden plastic layer gets feedback ReLU(B onehot + c); oml does "
-        "SGD on the head; sgd is plain online gradient descent. Watch the update matrices dW and the query "
-        "accuracy of earlier classes as later ones arrive.";
-    i.metric_name = "query accuracy";
-    i.metric_lower_is_better = false;
-    i.presets = {{"flp", "FLP, continual, meta-learned 961-128-128 encoder (glyphs; 784 for mnist) + plastic 128-128-5 head; ~2.4 ms of CPU per episode, the 40000-episode budget ~2 min (docs/flp.md reports 8000)"},
-                 {"oml", "OML baseline, same network and data; ~2 ms per episode"},
-                 {"sgd", "plain online SGD (fresh init each episode), rate tuned on a log grid; 200 tuning episodes ~10 s"},
-                 {"flp-iid", "FLP, the 25 images in random order"},
-                 {"oml-iid", "OML, iid"},
-                 {"sgd-iid", "plain SGD, iid"},
-                 {"quick", "FLP, width 32, 3-way 3-shot: tests, seconds"}};
-    return i;
+    // name, description, metric, whether lower is better, presets (the first is the default)
+    return {"flp-classify",
+            "Continual 5-way 5-shot classification of Omniglot-like glyphs (new characters from held-out alphabets "
+            "at evaluation) or MNIST digits (Lindsey & Litwin-Kumar 2020 use Omniglot). "
+            "Each episode gives 5 classes random labels and shows their images one at a time, class after class; "
+            "the network must learn the labels from these 25 images and classify 25 new ones. flp: the output "
+            "layer is clamped to the label and learns by a local Oja rule (each output row drifts towards the "
+            "hidden activity of its class), the hidden plastic layer gets feedback ReLU(B onehot + c); oml does "
+            "SGD on the head; sgd is plain online gradient descent. Watch the update matrices dW and the query "
+            "accuracy of earlier classes as later ones arrive.",
+            "query accuracy", false,
+            {{"flp", "FLP, continual, meta-learned 961-128-128 encoder (glyphs; 784 for mnist) + plastic 128-128-5 head; ~2.4 ms of CPU per episode, the 40000-episode budget ~2 min (docs/flp.md reports 8000)"},
+             {"oml", "OML baseline, same network and data; ~2 ms per episode"},
+             {"sgd", "plain online SGD (fresh init each episode), rate tuned on a log grid; 200 tuning episodes ~10 s"},
+             {"flp-iid", "FLP, the 25 images in random order"},
+             {"oml-iid", "OML, iid"},
+             {"sgd-iid", "plain SGD, iid"},
+             {"quick", "FLP, width 32, 3-way 3-shot: tests, seconds"}}};
 }
 
 class FlpClassify : public FlpTaskBase {

@@ -35,26 +35,23 @@ constexpr int kCurveSamples = 96, kPanelH = 48, kPanelW = 96;
 constexpr double kYLim = 5.5;
 
 TaskInfo flpsine_info() {
-    TaskInfo i;
-    i.name = "flp-sine";
-    i.description =
-        "Continual sine regression (Lindsey & Litwin-Kumar 2020). Every episode brings 10 new sinusoids "
-        "A sin(x + phase), shown one after another; the network must learn each from its minibatches "
-        "inside the episode and still remember the earlier ones at the end (query MSE over all 10). "
-        "flp learns with its own feedback pathway and a local Oja rule whose feedback weights, rates and "
-        "initial weights are meta-learned; oml does SGD on the head; sgd is plain online gradient descent. "
-        "Watch the earlier fits decay (forgetting) as later functions arrive, the update matrices dW, and "
-        "the learned feedback weights B.";
-    i.metric_name = "query MSE";
-    i.metric_lower_is_better = true;
-    i.presets = {{"flp", "FLP, continual, 4 layers of 128, T = 100 inner steps, outer lr 2e-3, P at lr * 0.3; ~22 ms per episode, 10000 episodes ~3.5 min on one idle core"},
-                 {"oml", "OML baseline, continual, same network, data, outer lr (2e-3) and budget; ~22 ms per episode"},
-                 {"sgd", "plain online SGD (fresh init each episode), rate tuned on a log grid; 400 tuning episodes ~20 s"},
-                 {"flp-iid", "FLP, the same points shuffled across functions (iid)"},
-                 {"oml-iid", "OML, iid"},
-                 {"sgd-iid", "plain SGD, iid"},
-                 {"quick", "FLP on a tiny network (width 16, 3 minibatches of 4 per function): tests, seconds"}};
-    return i;
+    // name, description, metric, whether lower is better, presets (the first is the default)
+    return {"flp-sine",
+            "Continual sine regression (Lindsey & Litwin-Kumar 2020). Every episode brings 10 new sinusoids "
+            "A sin(x + phase), shown one after another; the network must learn each from its minibatches "
+            "inside the episode and still remember the earlier ones at the end (query MSE over all 10). "
+            "flp learns with its own feedback pathway and a local Oja rule whose feedback weights, rates and "
+            "initial weights are meta-learned; oml does SGD on the head; sgd is plain online gradient descent. "
+            "Watch the earlier fits decay (forgetting) as later functions arrive, the update matrices dW, and "
+            "the learned feedback weights B.",
+            "query MSE", true,
+            {{"flp", "FLP, continual, 4 layers of 128, T = 100 inner steps, outer lr 2e-3, P at lr * 0.3; ~22 ms per episode, 10000 episodes ~3.5 min on one idle core"},
+             {"oml", "OML baseline, continual, same network, data, outer lr (2e-3) and budget; ~22 ms per episode"},
+             {"sgd", "plain online SGD (fresh init each episode), rate tuned on a log grid; 400 tuning episodes ~20 s"},
+             {"flp-iid", "FLP, the same points shuffled across functions (iid)"},
+             {"oml-iid", "OML, iid"},
+             {"sgd-iid", "plain SGD, iid"},
+             {"quick", "FLP on a tiny network (width 16, 3 minibatches of 4 per function): tests, seconds"}}};
 }
 
 class FlpSine : public FlpTaskBase {

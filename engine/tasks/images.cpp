@@ -27,25 +27,22 @@ using images::DataError;
 using images::Pool;
 
 TaskInfo images_info() {
-    TaskInfo i;
-    i.name = "images";
-    i.description =
-        "Natural-image completion (Miconi, Clune & Stanley 2018). Each episode shows three never-seen "
-        "grayscale photo patches, three times each, then one of them with its top or bottom half blacked "
-        "out; the network must rebuild the missing half at the last step. Inputs clamp the pixel neurons; "
-        "nothing is trained within the episode: the images are stored by the Hebbian trace H, whose gains A "
-        "and rate eta were learned across episodes. Watch the hole fill in during the last steps, and a "
-        "neuron's incoming trace (the memory it holds) look like a mix of the three images. The non-plastic "
-        "presets have no trace and can only guess from the visible half.";
-    i.metric_name = "hidden-half correlation";
-    i.metric_lower_is_better = false;
-    i.presets = {{"quick", "16x16 images, N=257 (132k params), T=201, Adam 1e-3 decaying to 1e-4 over 30000 episodes; held-out correlation 0.84 after 30000 episodes (~12 ms CPU each: 6 min of one core)"},
-                 {"quick-nonplastic", "quick without plasticity (A = 0), same N: held-out correlation 0.46 after 30000 episodes"},
-                 {"quick-shared", "quick with one shared alpha for all connections: 0.70 after 30000 episodes"},
-                 {"paper", "32x32 images, N=1025 (2.1M params), T=201, Adam 1e-4 (paper); ~0.45 s CPU per episode, ~110 MB; hours"},
-                 {"paper-nonplastic", "paper without plasticity (A = 0)"},
-                 {"paper-shared", "paper with one shared alpha"}};
-    return i;
+    // name, description, metric, whether lower is better, presets (the first is the default)
+    return {"images",
+            "Natural-image completion (Miconi, Clune & Stanley 2018). Each episode shows three never-seen "
+            "grayscale photo patches, three times each, then one of them with its top or bottom half blacked "
+            "out; the network must rebuild the missing half at the last step. Inputs clamp the pixel neurons; "
+            "nothing is trained within the episode: the images are stored by the Hebbian trace H, whose gains A "
+            "and rate eta were learned across episodes. Watch the hole fill in during the last steps, and a "
+            "neuron's incoming trace (the memory it holds) look like a mix of the three images. The non-plastic "
+            "presets have no trace and can only guess from the visible half.",
+            "hidden-half correlation", false,
+            {{"quick", "16x16 images, N=257 (132k params), T=201, Adam 1e-3 decaying to 1e-4 over 30000 episodes; held-out correlation 0.84 after 30000 episodes (~12 ms CPU each: 6 min of one core)"},
+             {"quick-nonplastic", "quick without plasticity (A = 0), same N: held-out correlation 0.46 after 30000 episodes"},
+             {"quick-shared", "quick with one shared alpha for all connections: 0.70 after 30000 episodes"},
+             {"paper", "32x32 images, N=1025 (2.1M params), T=201, Adam 1e-4 (paper); ~0.45 s CPU per episode, ~110 MB; hours"},
+             {"paper-nonplastic", "paper without plasticity (A = 0)"},
+             {"paper-shared", "paper with one shared alpha"}}};
 }
 
 class ImagesTask final : public PlasticTask {

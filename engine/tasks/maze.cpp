@@ -58,23 +58,20 @@ struct MazeTaskConfig {
 Rng stream(uint64_t seed, int64_t k, uint64_t which) { return episode_rng(seed, k, 1 + which * 0x8CB92BA72F3D8DD7ull); }
 
 TaskInfo maze_info() {
-    TaskInfo i;
-    i.name = "maze";
-    i.description =
-        "Maze exploration (Miconi, Clune & Stanley 2018; Backpropamine 2019). The agent sees only the 3x3 cells "
-        "around it, its previous action and reward, and must find a hidden reward cell (+10), after which it is "
-        "teleported away and should come back as fast as it can; bumping a wall costs 0.1. It is a 200-unit "
-        "recurrent network trained across episodes with advantage actor-critic. Plastic connections (Oja rule) let it "
-        "store where the reward was during the episode: watch the reward events come faster after the first one, "
-        "and the trace H change when it does. Use the arrow keys in play mode to try the task yourself.";
-    i.metric_name = "reward per episode";
-    i.metric_lower_is_better = false;
-    i.presets = {{"plastic", "9x9 maze, 200 units, Oja plasticity, alpha per connection; A2C batch 8 (see docs/maze.md for times)"},
-                 {"non-plastic", "same agent without plastic connections (the baseline)"},
-                 {"shared-alpha", "plastic, one alpha shared by all connections"},
-                 {"backpropamine", "plastic, trace gated by a learned neuromodulatory signal M(t), clipped to +-2"},
-                 {"quick", "7x7 maze, 48 units, 100 steps, lr 1e-3: learns to collect reward within a few seconds"}};
-    return i;
+    // name, description, metric, whether lower is better, presets (the first is the default)
+    return {"maze",
+            "Maze exploration (Miconi, Clune & Stanley 2018; Backpropamine 2019). The agent sees only the 3x3 cells "
+            "around it, its previous action and reward, and must find a hidden reward cell (+10), after which it is "
+            "teleported away and should come back as fast as it can; bumping a wall costs 0.1. It is a 200-unit "
+            "recurrent network trained across episodes with advantage actor-critic. Plastic connections (Oja rule) let it "
+            "store where the reward was during the episode: watch the reward events come faster after the first one, "
+            "and the trace H change when it does. Use the arrow keys in play mode to try the task yourself.",
+            "reward per episode", false,
+            {{"plastic", "9x9 maze, 200 units, Oja plasticity, alpha per connection; A2C batch 8 (see docs/maze.md for times)"},
+             {"non-plastic", "same agent without plastic connections (the baseline)"},
+             {"shared-alpha", "plastic, one alpha shared by all connections"},
+             {"backpropamine", "plastic, trace gated by a learned neuromodulatory signal M(t), clipped to +-2"},
+             {"quick", "7x7 maze, 48 units, 100 steps, lr 1e-3: learns to collect reward within a few seconds"}}};
 }
 
 class MazeTask final : public Task {

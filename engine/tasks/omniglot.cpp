@@ -45,25 +45,22 @@ const std::vector<std::string> kEvalChoices = {"held-out", "glyphs", "omniglot-e
                                                "omniglot-small2"};
 
 TaskInfo omniglot_info() {
-    TaskInfo i;
-    i.name = "omniglot";
-    i.description =
-        "One-shot character recognition (Miconi et al. 2018, section 4.3). A 4-layer conv net (3x3, "
-        "stride 2, 64 channels, tanh) turns each 31x31 drawing into 64 features; a plastic 64->N layer "
-        "with Oja's rule stores each support character in its trace H while its label is clamped on "
-        "the output, then classifies a new drawing from H alone. Watch H fill column by column as "
-        "the support images arrive, and W+A*H at the query. Data: the project's glyph set (Noto "
-        "fonts with synthetic drawers; easier than real Omniglot, since every drawer shares the "
-        "font's strokes) or real Omniglot folders ($PS_OMNIGLOT_DIR).";
-    i.metric_name = "query accuracy";
-    i.metric_lower_is_better = false;
-    i.presets = {{"quick", "trained 10-way, evaluated 5-way (column-averaged plastic layer); Adam 1e-3 halved every 50k "
-                           "episodes, 8 episodes a step, alpha and eta from 0.5 (no plateau at chance), no rotations; "
-                           "~97% 5-way on held-out glyphs after 250k episodes (~20 min on one core)"},
-                 {"paper", "the paper's setup: 5-way, Adam 3e-5 x0.666 every 1M episodes, 1 episode a step, alpha and "
-                           "eta from 0.01, 90-degree rotations as new classes; the paper trains 5M episodes (~5 h here) "
-                           "and first sits at chance for a long, seed-dependent plateau"}};
-    return i;
+    // name, description, metric, whether lower is better, presets (the first is the default)
+    return {"omniglot",
+            "One-shot character recognition (Miconi et al. 2018, section 4.3). A 4-layer conv net (3x3, "
+            "stride 2, 64 channels, tanh) turns each 31x31 drawing into 64 features; a plastic 64->N layer "
+            "with Oja's rule stores each support character in its trace H while its label is clamped on "
+            "the output, then classifies a new drawing from H alone. Watch H fill column by column as "
+            "the support images arrive, and W+A*H at the query. Data: the project's glyph set (Noto "
+            "fonts with synthetic drawers; easier than real Omniglot, since every drawer shares the "
+            "font's strokes) or real Omniglot folders ($PS_OMNIGLOT_DIR).",
+            "query accuracy", false,
+            {{"quick", "trained 10-way, evaluated 5-way (column-averaged plastic layer); Adam 1e-3 halved every 50k "
+             "episodes, 8 episodes a step, alpha and eta from 0.5 (no plateau at chance), no rotations; "
+             "~97% 5-way on held-out glyphs after 250k episodes (~20 min on one core)"},
+             {"paper", "the paper's setup: 5-way, Adam 3e-5 x0.666 every 1M episodes, 1 episode a step, alpha and "
+             "eta from 0.01, 90-degree rotations as new classes; the paper trains 5M episodes (~5 h here) "
+             "and first sits at chance for a long, seed-dependent plateau"}}};
 }
 
 class OmniglotTask : public Task {

@@ -13,21 +13,19 @@ namespace ps {
 namespace {
 
 TaskInfo patterns_info() {
-    TaskInfo i;
-    i.name = "patterns";
-    i.description =
-        "Binary pattern memorisation (Miconi, Clune & Stanley 2018). Each episode shows a few random "
-        "+-1 patterns, twice, then one of them with half its bits zeroed; the network must output the "
-        "whole pattern at the last step. Nothing is trained within the episode: the patterns are stored "
-        "by the Hebbian trace H, whose rate eta and per-connection gains A were learned across episodes. "
-        "Watch H build up block by block as each pattern is shown, and the probe's missing bits filled in "
-        "from it at the end. The non-plastic preset has the same task and no trace: it cannot do it.";
-    i.metric_name = "wrong-sign fraction";
-    i.presets = {{"quick", "200 bits, 3 patterns, N=201; learns to <1% wrong signs in ~1 min on one core"},
-                 {"paper", "1000 bits, 5 patterns, N=1001, T=106 (paper defaults); 2000 episodes, ~25-40 min"},
-                 {"bits50", "50 bits, 2 patterns, T=11, plastic N=51 (~5k params); learns in ~1 min"},
-                 {"bits50-nonplastic", "same task, non-plastic RNN of N=1051 (~1.1M params), Adam 3e-5"}};
-    return i;
+    // name, description, metric, whether lower is better, presets (the first is the default)
+    return {"patterns",
+            "Binary pattern memorisation (Miconi, Clune & Stanley 2018). Each episode shows a few random "
+            "+-1 patterns, twice, then one of them with half its bits zeroed; the network must output the "
+            "whole pattern at the last step. Nothing is trained within the episode: the patterns are stored "
+            "by the Hebbian trace H, whose rate eta and per-connection gains A were learned across episodes. "
+            "Watch H build up block by block as each pattern is shown, and the probe's missing bits filled in "
+            "from it at the end. The non-plastic preset has the same task and no trace: it cannot do it.",
+            "wrong-sign fraction", true,
+            {{"quick", "200 bits, 3 patterns, N=201; learns to <1% wrong signs in ~1 min on one core"},
+             {"paper", "1000 bits, 5 patterns, N=1001, T=106 (paper defaults); 2000 episodes, ~25-40 min"},
+             {"bits50", "50 bits, 2 patterns, T=11, plastic N=51 (~5k params); learns in ~1 min"},
+             {"bits50-nonplastic", "same task, non-plastic RNN of N=1051 (~1.1M params), Adam 3e-5"}}};
 }
 
 class PatternsTask final : public PlasticTask {

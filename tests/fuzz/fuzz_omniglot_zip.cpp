@@ -10,17 +10,13 @@ using namespace ps;
 
 namespace {
 void try_load(const std::string& path) {
-    try {
+    fuzz::expect_data_error<omni::DataError>("load_omniglot", path, [&] {
         const omni::CharSet cs = omni::load_omniglot(path, 31);
         if (cs.num_chars() < 2 || cs.pixels.size() != size_t(cs.num_images()) * 31 * 31)
             fuzz::fuzz_fail("load_omniglot returned inconsistent sizes");
         for (int c = 0; c < cs.num_chars(); ++c)
             if (cs.drawers(c) < 2) fuzz::fuzz_fail("a character with fewer than 2 drawings");
-    } catch (const omni::DataError& e) {
-        fuzz::check_message(e.what(), path);
-    } catch (const std::exception& e) {
-        fuzz::fuzz_fail(std::string("load_omniglot threw something other than DataError: ") + e.what());
-    }
+    });
 }
 }  // namespace
 

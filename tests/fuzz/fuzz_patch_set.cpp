@@ -12,14 +12,10 @@ using namespace ps;
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const std::string path = fuzz::scratch_file("patches.npz", data, size);
-    try {
+    fuzz::expect_data_error<images::DataError>("load_patch_set", path, [&] {
         const images::PatchSet s = images::load_patch_set(path);
         if (s.side < 4) fuzz::fuzz_fail("load_patch_set returned patches smaller than 4 x 4");
         fuzz::check_patch_set(s, "load_patch_set", 3);
-    } catch (const images::DataError& e) {
-        fuzz::check_message(e.what(), path);
-    } catch (const std::exception& e) {
-        fuzz::fuzz_fail(std::string("load_patch_set threw something other than DataError: ") + e.what());
-    }
+    });
     return 0;
 }

@@ -53,4 +53,17 @@ inline void check_message(const std::string& msg, const std::string& label, bool
     if (one_line && msg.find('\n') != std::string::npos) fuzz_fail("the error is not one line: " + msg);
 }
 
+// Runs load(), a data loader's call: its DataError (E, the loader's namespace's) must name label
+// on one line, any other exception is a finding.
+template <class E, class Load>
+void expect_data_error(const std::string& loader, const std::string& label, Load&& load) {
+    try {
+        load();
+    } catch (const E& e) {
+        check_message(e.what(), label);
+    } catch (const std::exception& e) {
+        fuzz_fail(loader + " threw something other than DataError: " + e.what());
+    }
+}
+
 }  // namespace ps::fuzz

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <thread>
 #include "background_trainer.hpp"
+#include "helpers.hpp"
 #include "cancel.hpp"
 #include "plastic_net.hpp"
 
@@ -313,21 +314,7 @@ TEST_CASE("every registered task hands parameters from the trainer thread to a l
         tr.set_publish_interval(0);
         live->live_reset(11);
         tr.start();
-        uint64_t seen = 0;
-        int loads = 0, steps = 0;
-        const auto start = std::chrono::steady_clock::now();
-        while (std::chrono::steady_clock::now() - start < std::chrono::seconds(300)) {
-            if (auto s = tr.snapshot_if_newer(seen)) {
-                seen = s->version;
-                REQUIRE_NOTHROW(live->load(s->params, false));
-                ++loads;
-            }
-            if (!live->live_step()) live->live_reset(uint64_t(12 + steps));
-            ps::LiveViews v;
-            live->live_views(v);
-            ++steps;
-            if (tr.iterations() >= 2 && loads >= 3 && steps >= 20) break;
-        }
+        const int loads = ps_test::follow_trainer(*live, tr, std::chrono::seconds(300), 20);
         tr.stop();
         CHECK(tr.iterations() >= 2);
         CHECK(loads >= 2);

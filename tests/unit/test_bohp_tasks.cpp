@@ -8,6 +8,7 @@
 #include "bohp/bohp_optim.hpp"
 #include "bohp/bohp_task.hpp"
 #include "sweep.hpp"
+#include "helpers.hpp"
 #include "learning.hpp"
 #include "task.hpp"
 
@@ -24,6 +25,14 @@ std::unique_ptr<Task> task(const std::string& name, const std::string& preset = 
     REQUIRE(t);
     if (!preset.empty()) t->set_preset(preset);
     apply_overrides(t->fields(), kv);
+    return t;
+}
+
+// The task at its default preset, initialised from seed and trained for `steps` steps.
+std::unique_ptr<Task> trained(const std::string& name, uint64_t seed, int steps) {
+    auto t = task(name);
+    t->init(seed);
+    for (int i = 0; i < steps; ++i) t->train_step();
     return t;
 }
 
@@ -149,9 +158,7 @@ TEST_CASE("BOHP training is deterministic per seed; frozen does not update; clip
 TEST_CASE("BOHP save/load restores parameters and optimiser state exactly", "[bohp]") {
     for (const char* name : kTasks) {
         INFO(name);
-        auto a = task(name);
-        a->init(2);
-        for (int i = 0; i < 60; ++i) a->train_step();
+        auto a = trained(name, 2, 60);
         ArrayMap full, params_only;
         a->save(full, true);
         a->save(params_only, false);
@@ -262,9 +269,7 @@ TEST_CASE("BOHP optimiser rules: clipped RMSprop step, Adam first step, L1 never
 TEST_CASE("BOHP grad_dump writes the episode, parameters and the online gradient (= BPTT)", "[bohp]") {
     for (const char* name : kTasks) {
         INFO(name);
-        auto t = task(name);
-        t->init(4);
-        for (int i = 0; i < 200; ++i) t->train_step();
+        auto t = trained(name, 4, 200);
         ArrayMap d;
         t->grad_dump(12, d);
         for (const char* k : {"inputs", "targets", "scored", "loss", "gamma", "param/w", "param/alpha", "param/b",
@@ -291,10 +296,7 @@ TEST_CASE("BOHP grad_dump writes the episode, parameters and the online gradient
 
 TEST_CASE("BOHP live stepping shows traces, online gradient traces and the reversal mark", "[bohp]") {
     auto t = task("bohp-reversal");
-    t->init(1);
-    t->live_reset(77);
-    LiveViews v;
-    t->live_views(v);
+    LiveViews v = ps_test::live_start(*t, 1, 77);
     CHECK(v.t == 0);
     CHECK(v.T == 20);
     std::vector<std::string> names;

@@ -8,6 +8,7 @@
 #include <map>
 #include <set>
 #include <stb_image_write.h>
+#include "helpers.hpp"
 #include "images/image_data.hpp"
 
 using namespace ps;
@@ -15,12 +16,7 @@ using namespace ps::images;
 namespace fs = std::filesystem;
 
 namespace {
-fs::path tmpdir(const std::string& name) {
-    auto d = fs::temp_directory_path() / ("ps_test_img_" + name + "_" + std::to_string(::getpid()));
-    fs::remove_all(d);
-    fs::create_directories(d);
-    return d;
-}
+fs::path tmpdir(const std::string& name) { return ps_test::fresh_dir("test_img_" + name); }
 // A smooth, textured test photo: gradients + a checker of period 7 + pseudo-random noise.
 Gray photo(int w, int h, uint64_t seed) {
     Gray g;

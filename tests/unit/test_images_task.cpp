@@ -7,6 +7,7 @@
 #include <map>
 #include <stb_image_write.h>
 #include "checkpoint.hpp"
+#include "helpers.hpp"
 #include "learning.hpp"
 #include "task.hpp"
 #include "train_loop.hpp"
@@ -46,10 +47,7 @@ TEST_CASE("images: presets build the documented networks", "[images]") {
 
 TEST_CASE("images: the live episode shows 3 images, then one with a half zeroed", "[images]") {
     auto t = task("quick");
-    t->init(2);
-    t->live_reset(7);
-    LiveViews v;
-    t->live_views(v);
+    LiveViews v = ps_test::live_start(*t, 2, 7);
     REQUIRE(v.T == 201);
     std::map<std::string, const ImageView*> im;
     for (auto& i : v.images) im[i.name] = &i;
@@ -196,39 +194,15 @@ TEST_CASE("images: the learning rate decays geometrically from lr to lr_end, the
 }
 
 TEST_CASE("images: a resumed run continues exactly where it stopped", "[images][resume]") {
-    auto d1 = fs::temp_directory_path() / ("ps_img_straight_" + std::to_string(::getpid()));
-    auto d2 = fs::temp_directory_path() / ("ps_img_resumed_" + std::to_string(::getpid()));
-    fs::remove_all(d1); fs::remove_all(d2);
     TrainOptions o;
     o.seed = 5;
     o.episodes = 12;
     o.checkpoint_every = 6;
-    o.out_dir = d1.string();
     // The learning rate decays over the first 9 episodes, so the resumed half must pick the
     // schedule up at episode 6.
     auto kv = kShort;
     kv.insert(kv.end(), {"lr_end=1e-4", "lr_decay_episodes=9"});
-    auto a = task("quick", kv);
-    REQUIRE(run_training(*a, o, nullptr).ok);
-    auto b = task("quick", kv);
-    o.out_dir = d2.string();
-    o.episodes = 6;
-    REQUIRE(run_training(*b, o, nullptr).ok);
-    auto c = task("quick", kv);
-    o.episodes = 12;
-    o.resume = true;
-    REQUIRE(run_training(*c, o, nullptr).ok);
-    ArrayMap pa, pc;
-    a->save(pa, true);
-    c->save(pc, true);
-    REQUIRE(pa.size() == pc.size());
-    for (auto& [k, v] : pa) {
-        INFO(k);
-        CHECK(v.f32 == pc.at(k).f32);
-        CHECK(v.i64 == pc.at(k).i64);
-    }
-    fs::remove_all(d1);
-    fs::remove_all(d2);
+    ps_test::check_exact_resume([&] { return task("quick", kv); }, o, 6, "img");
 }
 
 TEST_CASE("images: painting on the probe, picking a neuron, opening a folder", "[images][live]") {

@@ -4,6 +4,7 @@
 // unchanged twin matches the main run; tracked series equal the views they sample.
 #include <catch2/catch.hpp>
 #include <cstring>
+#include <functional>
 #include "live_run.hpp"
 #include "rng.hpp"
 
@@ -67,100 +68,103 @@ std::unique_ptr<Task> fresh(const std::string& name) {
     return t;
 }
 
-}  // namespace
-
-TEST_CASE("live history: replay shows every step exactly as live stepping did (every task)", "[live][history]") {
+// Runs check once per registered task (a section each) on a fresh task whose live run has begun
+// the episode `seed`.
+void for_each_live_task(uint64_t seed, const std::function<void(const std::unique_ptr<Task>&, LiveRun&)>& check) {
     for (const auto& e : task_registry()) {
         DYNAMIC_SECTION("task " << e.name) {
             auto task = fresh(e.name);
             LiveRun run(*task);
-            run.begin(77);
-            const int T = run.length();
-            REQUIRE(T > 0);
-            const int steps = std::min(T, 30);
-            std::string key, value;
-            const bool have_setting = pick_live_setting(*task, key, value);
-            std::vector<uint64_t> seen{fingerprint(*task)};
-            int action_at = -1;
-            for (int t = 1; t <= steps; ++t) {
-                if (have_setting && t == steps / 2) {
-                    action_at = run.t();
-                    LiveAction a;
-                    a.kind = LiveAction::Kind::Setting;
-                    a.key = key;
-                    a.value = value;
-                    REQUIRE(run.act(a) == "");
-                    seen.back() = fingerprint(*task);   // the state shown at t includes the action
-                }
-                REQUIRE(run.step());
-                seen.push_back(fingerprint(*task));
-            }
-            REQUIRE(run.frontier() == steps);
-            // The steps are not all alike (the test would pass vacuously on a frozen view).
-            REQUIRE(seen.front() != seen.back());
-            Rng r(5);
-            for (int k = 0; k < 12; ++k) {
-                const int t = int(r.below(uint64_t(steps) + 1));
-                run.seek(t);
-                REQUIRE(run.t() == t);
-                CHECK(fingerprint(*task) == seen[size_t(t)]);
-            }
-            // Forward from the past along the history: the same states again.
-            run.seek(2);
-            for (int t = 3; t <= steps; ++t) {
-                REQUIRE(run.step());
-                CHECK(fingerprint(*task) == seen[size_t(t)]);
-            }
-            if (action_at > 0) {   // the setting is part of the past: before it, it is undone
-                run.seek(action_at - 1);
-                for (const auto& f : task->fields())
-                    if (f.key == key) CHECK(field_get(f) != value);
-            }
+            run.begin(seed);
+            check(task, run);
         }
     }
 }
 
-TEST_CASE("live history: a branch keeps the old future for a ghost; an unchanged twin matches", "[live][history]") {
-    for (const auto& e : task_registry()) {
-        DYNAMIC_SECTION("task " << e.name) {
-            auto task = fresh(e.name);
-            LiveRun run(*task);
-            run.begin(91);
-            const int steps = std::min(run.length(), 20);
-            std::string key, value;
-            if (!pick_live_setting(*task, key, value) || steps < 6) continue;
-            std::vector<uint64_t> seen{fingerprint(*task)};
-            for (int t = 1; t <= steps; ++t) {
-                run.step();
-                seen.push_back(fingerprint(*task));
-            }
-            // An unchanged twin on the same episode shows the same states.
-            auto twin_task = make_twin_task(*task, TwinSpec());
-            LiveRun twin(*twin_task);
-            twin.follow(run.history(), steps);
-            CHECK(fingerprint(*twin_task) == seen.back());
+}  // namespace
 
-            const int at = steps / 2;
-            run.seek(at);
-            LiveAction a;
-            a.kind = LiveAction::Kind::Setting;
-            a.key = key;
-            a.value = value;
-            LiveHistory ghost_hist;
-            REQUIRE(run.act(a, &ghost_hist) == "");
-            CHECK(run.frontier() == at);
-            CHECK(ghost_hist.frontier == steps);
-            // The ghost replays the original continuation.
-            auto ghost_task = make_twin_task(*task, TwinSpec());
-            LiveRun ghost(*ghost_task);
-            ghost.follow(ghost_hist, at);
-            CHECK(fingerprint(*ghost_task) == seen[size_t(at)]);
-            for (int t = at + 1; t <= steps; ++t) {
-                ghost.step();
-                CHECK(fingerprint(*ghost_task) == seen[size_t(t)]);
+TEST_CASE("live history: replay shows every step exactly as live stepping did (every task)", "[live][history]") {
+    for_each_live_task(77, [](const std::unique_ptr<Task>& task, LiveRun& run) {
+        const int T = run.length();
+        REQUIRE(T > 0);
+        const int steps = std::min(T, 30);
+        std::string key, value;
+        const bool have_setting = pick_live_setting(*task, key, value);
+        std::vector<uint64_t> seen{fingerprint(*task)};
+        int action_at = -1;
+        for (int t = 1; t <= steps; ++t) {
+            if (have_setting && t == steps / 2) {
+                action_at = run.t();
+                LiveAction a;
+                a.kind = LiveAction::Kind::Setting;
+                a.key = key;
+                a.value = value;
+                REQUIRE(run.act(a) == "");
+                seen.back() = fingerprint(*task);   // the state shown at t includes the action
             }
+            REQUIRE(run.step());
+            seen.push_back(fingerprint(*task));
         }
-    }
+        REQUIRE(run.frontier() == steps);
+        // The steps are not all alike (the test would pass vacuously on a frozen view).
+        REQUIRE(seen.front() != seen.back());
+        Rng r(5);
+        for (int k = 0; k < 12; ++k) {
+            const int t = int(r.below(uint64_t(steps) + 1));
+            run.seek(t);
+            REQUIRE(run.t() == t);
+            CHECK(fingerprint(*task) == seen[size_t(t)]);
+        }
+        // Forward from the past along the history: the same states again.
+        run.seek(2);
+        for (int t = 3; t <= steps; ++t) {
+            REQUIRE(run.step());
+            CHECK(fingerprint(*task) == seen[size_t(t)]);
+        }
+        if (action_at > 0) {   // the setting is part of the past: before it, it is undone
+            run.seek(action_at - 1);
+            for (const auto& f : task->fields())
+                if (f.key == key) CHECK(field_get(f) != value);
+        }
+    });
+}
+
+TEST_CASE("live history: a branch keeps the old future for a ghost; an unchanged twin matches", "[live][history]") {
+    for_each_live_task(91, [](const std::unique_ptr<Task>& task, LiveRun& run) {
+        const int steps = std::min(run.length(), 20);
+        std::string key, value;
+        if (!pick_live_setting(*task, key, value) || steps < 6) return;
+        std::vector<uint64_t> seen{fingerprint(*task)};
+        for (int t = 1; t <= steps; ++t) {
+            run.step();
+            seen.push_back(fingerprint(*task));
+        }
+        // An unchanged twin on the same episode shows the same states.
+        auto twin_task = make_twin_task(*task, TwinSpec());
+        LiveRun twin(*twin_task);
+        twin.follow(run.history(), steps);
+        CHECK(fingerprint(*twin_task) == seen.back());
+
+        const int at = steps / 2;
+        run.seek(at);
+        LiveAction a;
+        a.kind = LiveAction::Kind::Setting;
+        a.key = key;
+        a.value = value;
+        LiveHistory ghost_hist;
+        REQUIRE(run.act(a, &ghost_hist) == "");
+        CHECK(run.frontier() == at);
+        CHECK(ghost_hist.frontier == steps);
+        // The ghost replays the original continuation.
+        auto ghost_task = make_twin_task(*task, TwinSpec());
+        LiveRun ghost(*ghost_task);
+        ghost.follow(ghost_hist, at);
+        CHECK(fingerprint(*ghost_task) == seen[size_t(at)]);
+        for (int t = at + 1; t <= steps; ++t) {
+            ghost.step();
+            CHECK(fingerprint(*ghost_task) == seen[size_t(t)]);
+        }
+    });
 }
 
 TEST_CASE("live history: tracked series equal the matrix cells and neurons they follow", "[live][history]") {

@@ -13,6 +13,7 @@
 #include <fstream>
 #include <set>
 
+#include "helpers.hpp"
 #include "npz.hpp"
 #include "omniglot/dataset.hpp"
 #include "omniglot/glyph_synth.hpp"
@@ -59,12 +60,7 @@ std::string png_bytes(const std::vector<unsigned char>& px, int w, int h) {
     return out;
 }
 
-std::string tmp_dir(const std::string& name) {
-    const fs::path p = fs::temp_directory_path() / ("ps_omni_" + name + "_" + std::to_string(::getpid()));
-    fs::remove_all(p);
-    fs::create_directories(p);
-    return p.string();
-}
+std::string tmp_dir(const std::string& name) { return ps_test::fresh_dir("omni_" + name).string(); }
 
 }  // namespace
 

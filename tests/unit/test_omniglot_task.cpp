@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdlib>
 
+#include "helpers.hpp"
 #include "learning.hpp"
 #include "task.hpp"
 
@@ -128,10 +129,7 @@ TEST_CASE("omniglot task: gradient dump holds every parameter and its gradient",
 
 TEST_CASE("omniglot task: live stepping shows one support image per step, then the query", "[omniglot]") {
     auto t = make_task("omniglot");
-    t->init(4);
-    t->live_reset(77);
-    LiveViews v;
-    t->live_views(v);
+    LiveViews v = ps_test::live_start(*t, 4, 77);
     CHECK(v.t == 0);
     CHECK(v.T == 6);
     CHECK(strip_images(v) == 0);

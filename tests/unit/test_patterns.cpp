@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <limits>
 #include "checkpoint.hpp"
+#include "helpers.hpp"
 #include "learning.hpp"
 #include "npz.hpp"
 #include "task.hpp"
@@ -22,18 +23,8 @@ std::unique_ptr<Task> quick(const std::vector<std::string>& kv = {}) {
     apply_overrides(t->fields(), kv);
     return t;
 }
-double mean_metric(Task& t, int n, uint64_t seed) {
-    Rng rng(seed);
-    double s = 0;
-    for (int i = 0; i < n; ++i) s += t.eval_episode(rng);
-    return s / n;
-}
-fs::path tmpdir(const std::string& name) {
-    auto d = fs::temp_directory_path() / ("ps_test_" + name + "_" + std::to_string(::getpid()));
-    fs::remove_all(d);
-    fs::create_directories(d);
-    return d;
-}
+using ps_test::mean_metric;
+fs::path tmpdir(const std::string& name) { return ps_test::fresh_dir("test_" + name); }
 }  // namespace
 
 TEST_CASE("quick preset learns within 300 episodes; the non-plastic network does not", "[patterns][learning]") {
@@ -79,35 +70,11 @@ TEST_CASE("checkpoint round trip reproduces the network exactly", "[patterns][ch
 }
 
 TEST_CASE("a resumed run continues exactly where it stopped", "[patterns][resume]") {
-    auto d1 = tmpdir("straight"), d2 = tmpdir("resumed");
     TrainOptions o;
     o.seed = 5;
     o.episodes = 40;
     o.checkpoint_every = 20;
-    o.out_dir = d1.string();
-    auto a = quick();
-    REQUIRE(run_training(*a, o, nullptr).ok);
-
-    auto b = quick();
-    o.out_dir = d2.string();
-    o.episodes = 20;
-    REQUIRE(run_training(*b, o, nullptr).ok);
-    auto c = quick();
-    o.episodes = 40;
-    o.resume = true;
-    REQUIRE(run_training(*c, o, nullptr).ok);
-
-    ArrayMap pa, pc;
-    a->save(pa, true);
-    c->save(pc, true);
-    REQUIRE(pa.size() == pc.size());
-    for (auto& [k, v] : pa) {
-        INFO(k);
-        CHECK(v.f32 == pc.at(k).f32);
-        CHECK(v.i64 == pc.at(k).i64);
-    }
-    fs::remove_all(d1);
-    fs::remove_all(d2);
+    ps_test::check_exact_resume([] { return quick(); }, o, 20, "test");
 }
 
 TEST_CASE("a corrupt or foreign checkpoint leaves the task intact and names the file", "[patterns][checkpoint]") {

@@ -21,6 +21,7 @@
 #include <thread>
 
 #include "checkpoint.hpp"
+#include "helpers.hpp"
 #include "npz.hpp"
 #include "task.hpp"
 #include "train_loop.hpp"
@@ -30,12 +31,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-fs::path fresh_dir(const std::string& name) {
-    auto d = fs::temp_directory_path() / ("ps_rel_" + name + "_" + std::to_string(::getpid()));
-    fs::remove_all(d);
-    fs::create_directories(d);
-    return d;
-}
+fs::path fresh_dir(const std::string& name) { return ps_test::fresh_dir("rel_" + name); }
 
 // Small enough to train fast under sanitizers, big enough that a save is ~0.5 MB.
 std::unique_ptr<Task> small_task() {
@@ -54,6 +50,12 @@ TrainOptions options(const fs::path& dir, int64_t episodes, bool resume) {
     o.out_dir = dir.string();
     o.resume = resume;
     return o;
+}
+
+// Trains the small task in this process to `episodes` (resuming from dir's checkpoint if asked).
+TrainResult train_here(const fs::path& dir, int64_t episodes, bool resume) {
+    auto t = small_task();
+    return run_training(*t, options(dir, episodes, resume), nullptr);
 }
 
 // Runs the training in a child process; returns its pid.
@@ -127,15 +129,17 @@ void check_same_run(const fs::path& straight, const fs::path& other, int64_t epi
     CHECK(a.episodes == want);
     CHECK(b.episodes == want);   // every episode once: none lost, none repeated
     CHECK(b.losses == a.losses);
-    const ArrayMap pa = final_state(straight), pb = final_state(other);
-    REQUIRE(pa.size() == pb.size());
-    for (const auto& [k, v] : pa) {
-        INFO(k);
-        CHECK(v.f32 == pb.at(k).f32);
-        CHECK(v.f64 == pb.at(k).f64);
-        CHECK(v.i64 == pb.at(k).i64);
-    }
+    ps_test::check_same_arrays(final_state(straight), final_state(other));
     CHECK(load_checkpoint((other / "checkpoint.npz").string(), *small_task(), true) == episodes);
+}
+
+// The end of every kill test: the resumed run in `killed` equals the straight one, it left no
+// temporary file behind, and both folders are removed.
+void check_resumed_run(const fs::path& straight, const fs::path& killed, int64_t episodes) {
+    check_same_run(straight, killed, episodes);
+    CHECK(temp_files(killed).empty());
+    fs::remove_all(straight);
+    fs::remove_all(killed);
 }
 
 // Starts a run in `dir` and freezes it (SIGSTOP) at the nth inotify event of `mask` on a file
@@ -182,10 +186,7 @@ int kill_at_event(const fs::path& dir, int64_t episodes, uint32_t mask, const st
 TEST_CASE("a run killed mid-save keeps its last good checkpoint and resumes with nothing lost", "[reliability][kill]") {
     constexpr int64_t kEpisodes = 20;   // checkpoints at 4, 8, 12, 16, 20
     const fs::path straight = fresh_dir("straight"), killed = fresh_dir("killed");
-    {
-        auto t = small_task();
-        REQUIRE(run_training(*t, options(straight, kEpisodes, false), nullptr).ok);
-    }
+    REQUIRE(train_here(straight, kEpisodes, false).ok);
     // Freeze the run when its 3rd checkpoint temp file appears; kill it if the temp file is
     // still there (the save is in progress: written partly, not yet renamed).
     std::string tmp_name;
@@ -211,24 +212,17 @@ TEST_CASE("a run killed mid-save keeps its last good checkpoint and resumes with
 
     // Resume: the run ends where the uninterrupted one ends; the stale temp file is gone.
     {
-        auto t = small_task();
-        const auto r = run_training(*t, options(killed, kEpisodes, true), nullptr);
+        const auto r = train_here(killed, kEpisodes, true);
         REQUIRE(r.ok);
         CHECK(r.episodes == kEpisodes);
     }
-    check_same_run(straight, killed, kEpisodes);
-    CHECK(temp_files(killed).empty());
-    fs::remove_all(straight);
-    fs::remove_all(killed);
+    check_resumed_run(straight, killed, kEpisodes);
 }
 
 TEST_CASE("a run killed just after a checkpoint is in place has the metrics rows up to it", "[reliability][kill]") {
     constexpr int64_t kEpisodes = 12;
     const fs::path straight = fresh_dir("straight3"), killed = fresh_dir("killed3");
-    {
-        auto t = small_task();
-        REQUIRE(run_training(*t, options(straight, kEpisodes, false), nullptr).ok);
-    }
+    REQUIRE(train_here(straight, kEpisodes, false).ok);
     // The moment the 2nd checkpoint (episode 8) is renamed into place.
     const int n = kill_at_event(killed, kEpisodes, IN_MOVED_TO, "checkpoint.npz", 2,
                                 [](const std::string& name) { return name == "checkpoint.npz"; });
@@ -236,23 +230,14 @@ TEST_CASE("a run killed just after a checkpoint is in place has the metrics rows
     CHECK(load_checkpoint((killed / "checkpoint.npz").string(), *small_task(), true) == 8);
     const Csv mid = read_csv(killed / "metrics.csv");
     CHECK(mid.episodes.size() >= 8);   // no row of the checkpointed episodes is missing
-    {
-        auto t = small_task();
-        REQUIRE(run_training(*t, options(killed, kEpisodes, true), nullptr).ok);
-    }
-    check_same_run(straight, killed, kEpisodes);
-    CHECK(temp_files(killed).empty());
-    fs::remove_all(straight);
-    fs::remove_all(killed);
+    REQUIRE(train_here(killed, kEpisodes, true).ok);
+    check_resumed_run(straight, killed, kEpisodes);
 }
 
 TEST_CASE("a run killed at random moments and resumed each time equals an uninterrupted run", "[reliability][kill]") {
     constexpr int64_t kEpisodes = 16;
     const fs::path straight = fresh_dir("straight2"), killed = fresh_dir("killed2");
-    {
-        auto t = small_task();
-        REQUIRE(run_training(*t, options(straight, kEpisodes, false), nullptr).ok);
-    }
+    REQUIRE(train_here(straight, kEpisodes, false).ok);
     // Time of one uninterrupted run, to spread the kills over one (this build may be slow).
     const auto t0 = std::chrono::steady_clock::now();
     REQUIRE(wait_exit(spawn_training(fresh_dir("timing"), kEpisodes, false)) == 0);
@@ -284,13 +269,6 @@ TEST_CASE("a run killed at random moments and resumed each time equals an uninte
     }
     INFO("kills " << kills << " in " << attempts << " attempts, run time " << run_ms << " ms");
     CHECK(kills >= 2);
-    {
-        auto t = small_task();
-        const bool resume = fs::exists(killed / "checkpoint.npz");
-        REQUIRE(run_training(*t, options(killed, kEpisodes, resume), nullptr).ok);
-    }
-    check_same_run(straight, killed, kEpisodes);
-    CHECK(temp_files(killed).empty());
-    fs::remove_all(straight);
-    fs::remove_all(killed);
+    REQUIRE(train_here(killed, kEpisodes, fs::exists(killed / "checkpoint.npz")).ok);
+    check_resumed_run(straight, killed, kEpisodes);
 }

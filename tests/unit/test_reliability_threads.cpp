@@ -7,6 +7,7 @@
 #include <chrono>
 
 #include "background_trainer.hpp"
+#include "helpers.hpp"
 #include "task.hpp"
 
 using namespace ps;
@@ -36,26 +37,14 @@ TEST_CASE("every task on its lightest preset hands parameters from a trainer thr
         tr.set_publish_interval(0);
         live->live_reset(11);
         tr.start();
-        uint64_t seen = 0, generation = 0;
+        uint64_t generation = 0;
         size_t count = 0;
         std::vector<TrainPoint> history;
-        int loads = 0, steps = 0;
-        const auto start = std::chrono::steady_clock::now();
-        while (std::chrono::steady_clock::now() - start < std::chrono::seconds(240)) {
-            if (auto s = tr.snapshot_if_newer(seen)) {
-                seen = s->version;
-                REQUIRE_NOTHROW(live->load(s->params, false));
-                ++loads;
-            }
-            if (!live->live_step()) live->live_reset(uint64_t(12 + steps));
-            LiveViews v;
-            live->live_views(v);
+        const int loads = ps_test::follow_trainer(*live, tr, std::chrono::seconds(240), 12, [&](int step) {
             tr.history_since(generation, count, history);
-            if (steps == 3 && !lr.empty()) tr.set_fields({"lr=" + lr});   // same value: the run is unchanged
-            if (steps == 5) { tr.pause(); tr.start(); }
-            ++steps;
-            if (tr.iterations() >= 2 && loads >= 3 && steps >= 12) break;
-        }
+            if (step == 3 && !lr.empty()) tr.set_fields({"lr=" + lr});   // same value: the run is unchanged
+            if (step == 5) { tr.pause(); tr.start(); }
+        });
         tr.stop();
         CHECK(tr.iterations() >= 2);
         CHECK(loads >= 2);

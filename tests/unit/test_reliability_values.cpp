@@ -15,6 +15,7 @@
 #include <limits>
 
 #include "checkpoint.hpp"
+#include "helpers.hpp"
 #include "npz.hpp"
 #include "task.hpp"
 #include "train_loop.hpp"
@@ -24,12 +25,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-fs::path fresh_dir(const std::string& name) {
-    auto d = fs::temp_directory_path() / ("ps_relv_" + name + "_" + std::to_string(::getpid()));
-    fs::remove_all(d);
-    fs::create_directories(d);
-    return d;
-}
+fs::path fresh_dir(const std::string& name) { return ps_test::fresh_dir("relv_" + name); }
 
 // The lightest preset of a task: "quick" when it has one, else its default.
 std::unique_ptr<Task> light(const std::string& name) {

@@ -26,8 +26,10 @@
 #include <vector>
 
 #include "omniglot/glyph_synth.hpp"
+#include "npz_out.hpp"
 #include "rng.hpp"
 #include "scripts.hpp"
+#include "tool_args.hpp"
 
 #include <stb_image_write.h>
 
@@ -51,45 +53,29 @@ struct Options {
     double eval_fraction = 0.4;
 };
 
-[[noreturn]] void usage(const std::string& err) {
-    std::fprintf(stderr,
-                 "make_glyphs: %s\n"
-                 "usage: make_glyphs --fonts DIR --out FILE.npz [--preview FILE.png] [--seed N] [--drawers N]\n"
-                 "                   [--max-chars N] [--alphabets N] [--glyph-px PX] [--dup R]\n"
-                 "  DIR holds the Noto .ttf files (fonts-noto-core: usr/share/fonts/truetype/noto)\n",
-                 err.c_str());
-    std::exit(2);
-}
+const char* const kUsage =
+    "usage: make_glyphs --fonts DIR --out FILE.npz [--preview FILE.png] [--seed N] [--drawers N]\n"
+    "                   [--max-chars N] [--alphabets N] [--glyph-px PX] [--dup R]\n"
+    "  DIR holds the Noto .ttf files (fonts-noto-core: usr/share/fonts/truetype/noto)\n";
 
 Options parse(int argc, char** argv) {
     Options o;
-    for (int i = 1; i < argc; ++i) {
-        std::string a = argv[i];
-        auto val = [&]() -> std::string {
-            if (i + 1 >= argc) usage(a + " needs a value");
-            return argv[++i];
-        };
-        auto num = [&](double lo, double hi) {
-            std::string v = val();
-            char* end = nullptr;
-            double d = std::strtod(v.c_str(), &end);
-            if (v.empty() || *end || !(d >= lo && d <= hi))
-                usage(a + " " + v + ": expected a number in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]");
-            return d;
-        };
-        if (a == "--fonts") o.fonts = val();
-        else if (a == "--out") o.out = val();
-        else if (a == "--preview") o.preview = val();
-        else if (a == "--seed") o.seed = uint64_t(num(0, 9e15));
-        else if (a == "--drawers") o.drawers = int(num(1, 100));
-        else if (a == "--max-chars") o.max_chars = int(num(1, 1000));
-        else if (a == "--min-chars") o.min_chars = int(num(1, 1000));
-        else if (a == "--alphabets") o.alphabets = int(num(0, 1000));
-        else if (a == "--glyph-px") o.glyph_px = num(10, 95);
-        else if (a == "--dup") o.dup = num(0, 1);
-        else usage("unknown option " + a);
+    ToolArgs args(argc, argv, "make_glyphs", kUsage);
+    while (args.next()) {
+        const std::string& a = args.flag();
+        if (a == "--fonts") o.fonts = args.value();
+        else if (a == "--out") o.out = args.value();
+        else if (a == "--preview") o.preview = args.value();
+        else if (a == "--seed") o.seed = uint64_t(args.number(0, 9e15));
+        else if (a == "--drawers") o.drawers = int(args.number(1, 100));
+        else if (a == "--max-chars") o.max_chars = int(args.number(1, 1000));
+        else if (a == "--min-chars") o.min_chars = int(args.number(1, 1000));
+        else if (a == "--alphabets") o.alphabets = int(args.number(0, 1000));
+        else if (a == "--glyph-px") o.glyph_px = args.number(10, 95);
+        else if (a == "--dup") o.dup = args.number(0, 1);
+        else args.fail("unknown option " + a);
     }
-    if (o.fonts.empty() || o.out.empty()) usage("--fonts and --out are required");
+    if (o.fonts.empty() || o.out.empty()) args.fail("--fonts and --out are required");
     return o;
 }
 
@@ -143,52 +129,6 @@ struct Renderer {
         img = BinImage(kSide, kSide);
         for (size_t i = 0; i < buf.size(); ++i) img.px[i] = buf[i] >= 128;
         return img;
-    }
-};
-
-// ---------------------------------------------------------------- npz writing (deflated)
-struct NpzOut {
-    struct Entry { std::string name, bytes; };
-    std::vector<Entry> entries;
-    void add(const std::string& name, const char* descr, std::vector<int64_t> shape, const void* data, size_t n) {
-        std::string shp = "(";
-        for (size_t i = 0; i < shape.size(); ++i) shp += std::to_string(shape[i]) + (shape.size() == 1 ? "," : (i + 1 < shape.size() ? ", " : ""));
-        shp += ")";
-        std::string hdr = std::string("{'descr': '") + descr + "', 'fortran_order': False, 'shape': " + shp + ", }";
-        const size_t total = 10 + hdr.size() + 1;
-        hdr.append((64 - total % 64) % 64, ' ');
-        hdr += '\n';
-        std::string b = "\x93NUMPY";
-        b += char(1); b += char(0);
-        b += char(hdr.size() & 0xff); b += char(hdr.size() >> 8);
-        b += hdr;
-        b.append(static_cast<const char*>(data), n);
-        entries.push_back({name + ".npy", std::move(b)});
-    }
-    void add_u8(const std::string& name, std::vector<int64_t> shape, const std::vector<uint8_t>& v) {
-        add(name, "|u1", std::move(shape), v.data(), v.size());
-    }
-    void add_i64(const std::string& name, const std::vector<int64_t>& v) {
-        add(name, "<i8", {int64_t(v.size())}, v.data(), v.size() * 8);
-    }
-    void add_text(const std::string& name, const std::string& s) {
-        add(name, "|u1", {int64_t(s.size())}, s.data(), s.size());
-    }
-    void write(const std::string& path) {
-        const std::string tmp = path + ".tmp";
-        std::remove(tmp.c_str());
-        int err = 0;
-        zip_t* z = zip_open(tmp.c_str(), ZIP_CREATE | ZIP_EXCL, &err);
-        if (!z) throw std::runtime_error("cannot create " + tmp);
-        for (auto& e : entries) {
-            zip_source_t* src = zip_source_buffer(z, e.bytes.data(), e.bytes.size(), 0);
-            const zip_int64_t idx = src ? zip_file_add(z, e.name.c_str(), src, ZIP_FL_ENC_UTF_8) : -1;
-            if (idx < 0) { zip_source_free(src); zip_discard(z); throw std::runtime_error("zip: cannot add " + e.name); }
-            zip_set_file_compression(z, zip_uint64_t(idx), ZIP_CM_DEFLATE, 9);
-            zip_file_set_mtime(z, zip_uint64_t(idx), 315532800 + 86400, 0);   // 1980-01-02: reproducible
-        }
-        if (zip_close(z) != 0) { zip_discard(z); throw std::runtime_error("zip: cannot write " + tmp); }
-        if (std::rename(tmp.c_str(), path.c_str()) != 0) throw std::runtime_error("cannot rename " + tmp + " to " + path);
     }
 };
 

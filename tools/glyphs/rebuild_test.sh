@@ -8,6 +8,7 @@
 # (nothing is installed). Exit 77 (skipped) when the fonts cannot be had, or, for `full`, when the
 # package version differs from the one the committed asset was made from.
 set -euo pipefail
+. "$(dirname "$0")/../rebuild_common.sh"
 mode=$1 tool=$2 work=$3 assets=$4 fonts=${5:-}
 want_version=$(sed -n 's/^fonts-noto-core version: *//p' "$assets/SOURCES.md")
 mkdir -p "$work"
@@ -34,10 +35,7 @@ case "$mode" in
     for i in 1 2; do
       "$tool" --fonts "$fonts" --out "$work/subset$i.npz" --alphabets 3 --max-chars 6 --min-chars 2 --drawers 3 2>/dev/null
     done
-    a=$(sha256sum <"$work/subset1.npz") b=$(sha256sum <"$work/subset2.npz")
-    echo "subset 1: $a"
-    echo "subset 2: $b"
-    [[ "$a" == "$b" ]] || { echo "FAIL: two builds of the same subset differ"; exit 1; }
+    same_bytes "subset 1:" "$work/subset1.npz" "subset 2:" "$work/subset2.npz" "two builds of the same subset differ"
     [[ $(stat -c %s "$work/subset1.npz") -gt 1000 ]] || { echo "FAIL: subset file is implausibly small"; exit 1; }
     ;;
   full)
@@ -46,10 +44,8 @@ case "$mode" in
       exit 77
     fi
     "$tool" --fonts "$fonts" --out "$work/full.npz" 2>"$work/full.log"
-    a=$(sha256sum <"$work/full.npz") b=$(sha256sum <"$assets/glyphs.npz")
-    echo "rebuilt:   $a"
-    echo "committed: $b"
-    [[ "$a" == "$b" ]] || { echo "FAIL: the rebuilt glyph set differs from assets/glyphs/glyphs.npz (fonts: $have_version)"; exit 1; }
+    same_bytes "rebuilt:  " "$work/full.npz" "committed:" "$assets/glyphs.npz" \
+      "the rebuilt glyph set differs from assets/glyphs/glyphs.npz (fonts: $have_version)"
     ;;
   *) echo "usage: $0 subset|full MAKE_GLYPHS WORKDIR ASSETDIR [FONTDIR]"; exit 2 ;;
 esac

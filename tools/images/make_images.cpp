@@ -18,7 +18,9 @@
 #include <vector>
 
 #include "images/image_data.hpp"
+#include "npz_out.hpp"
 #include "rng.hpp"
+#include "tool_args.hpp"
 
 #include <stb_image_write.h>
 
@@ -52,78 +54,28 @@ struct Options {
     int only = 0;       // tests: use only the first N photos of each part (0 = all)
 };
 
-[[noreturn]] void usage(const std::string& err) {
-    std::fprintf(stderr,
-                 "make_images: %s\n"
-                 "usage: make_images --root DIR --face FILE --out FILE.npz [--preview FILE.png] [--seed N] [--cap N] [--only N]\n"
-                 "  DIR: python3-skimage and python-matplotlib-data unpacked with dpkg -x\n"
-                 "  FILE: scipy's misc/face.dat after bunzip2 (1024x768 raw RGB)\n",
-                 err.c_str());
-    std::exit(2);
-}
+const char* const kUsage =
+    "usage: make_images --root DIR --face FILE --out FILE.npz [--preview FILE.png] [--seed N] [--cap N] [--only N]\n"
+    "  DIR: python3-skimage and python-matplotlib-data unpacked with dpkg -x\n"
+    "  FILE: scipy's misc/face.dat after bunzip2 (1024x768 raw RGB)\n";
 
 Options parse(int argc, char** argv) {
     Options o;
-    for (int i = 1; i < argc; ++i) {
-        const std::string a = argv[i];
-        auto val = [&]() -> std::string { if (i + 1 >= argc) usage(a + " needs a value"); return argv[++i]; };
-        auto num = [&](long long lo, long long hi) {
-            const std::string v = val();
-            char* end = nullptr;
-            const long long x = std::strtoll(v.c_str(), &end, 10);
-            if (v.empty() || *end || x < lo || x > hi) usage(a + ": '" + v + "' is not an integer in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]");
-            return x;
-        };
-        if (a == "--root") o.root = val();
-        else if (a == "--face") o.face = val();
-        else if (a == "--out") o.out = val();
-        else if (a == "--preview") o.preview = val();
-        else if (a == "--seed") o.seed = uint64_t(num(0, 1LL << 62));
-        else if (a == "--cap") o.cap = int(num(1, 100000));
-        else if (a == "--only") o.only = int(num(0, 100));
-        else usage("unknown flag '" + a + "'");
+    ToolArgs args(argc, argv, "make_images", kUsage);
+    while (args.next()) {
+        const std::string& a = args.flag();
+        if (a == "--root") o.root = args.value();
+        else if (a == "--face") o.face = args.value();
+        else if (a == "--out") o.out = args.value();
+        else if (a == "--preview") o.preview = args.value();
+        else if (a == "--seed") o.seed = uint64_t(args.integer(0, 1LL << 62));
+        else if (a == "--cap") o.cap = int(args.integer(1, 100000));
+        else if (a == "--only") o.only = int(args.integer(0, 100));
+        else args.fail("unknown flag '" + a + "'");
     }
-    if (o.root.empty() || o.face.empty() || o.out.empty()) usage("--root, --face and --out are required");
+    if (o.root.empty() || o.face.empty() || o.out.empty()) args.fail("--root, --face and --out are required");
     return o;
 }
-
-// Deflated npz with fixed time stamps (reproducible bytes).
-struct NpzOut {
-    struct Entry { std::string name, bytes; };
-    std::vector<Entry> entries;
-    void add(const std::string& name, const char* descr, std::vector<int64_t> shape, const void* data, size_t n) {
-        std::string shp = "(";
-        for (size_t i = 0; i < shape.size(); ++i) shp += std::to_string(shape[i]) + (shape.size() == 1 ? "," : (i + 1 < shape.size() ? ", " : ""));
-        shp += ")";
-        std::string hdr = std::string("{'descr': '") + descr + "', 'fortran_order': False, 'shape': " + shp + ", }";
-        const size_t total = 10 + hdr.size() + 1;
-        hdr.append((64 - total % 64) % 64, ' ');
-        hdr += '\n';
-        std::string b = "\x93NUMPY";
-        b += char(1); b += char(0);
-        b += char(hdr.size() & 0xff); b += char(hdr.size() >> 8);
-        b += hdr;
-        b.append(static_cast<const char*>(data), n);
-        entries.push_back({name + ".npy", std::move(b)});
-    }
-    void add_text(const std::string& name, const std::string& s) { add(name, "|u1", {int64_t(s.size())}, s.data(), s.size()); }
-    void write(const std::string& path) {
-        const std::string tmp = path + ".tmp";
-        std::remove(tmp.c_str());
-        int err = 0;
-        zip_t* z = zip_open(tmp.c_str(), ZIP_CREATE | ZIP_EXCL, &err);
-        if (!z) throw std::runtime_error("cannot create " + tmp);
-        for (auto& e : entries) {
-            zip_source_t* src = zip_source_buffer(z, e.bytes.data(), e.bytes.size(), 0);
-            const zip_int64_t idx = src ? zip_file_add(z, e.name.c_str(), src, ZIP_FL_ENC_UTF_8) : -1;
-            if (idx < 0) { zip_source_free(src); zip_discard(z); throw std::runtime_error("zip: cannot add " + e.name); }
-            zip_set_file_compression(z, zip_uint64_t(idx), ZIP_CM_DEFLATE, 9);
-            zip_file_set_mtime(z, zip_uint64_t(idx), 315532800 + 86400, 0);   // 1980-01-02: reproducible
-        }
-        if (zip_close(z) != 0) { zip_discard(z); throw std::runtime_error("zip: cannot write " + tmp); }
-        if (std::rename(tmp.c_str(), path.c_str()) != 0) throw std::runtime_error("cannot rename " + tmp + " to " + path);
-    }
-};
 
 }  // namespace
 

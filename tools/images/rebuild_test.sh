@@ -7,6 +7,7 @@
 set -euo pipefail
 tool=$1 work=$2 assets=$3
 here=$(cd "$(dirname "$0")" && pwd)
+. "$here/../rebuild_common.sh"
 mkdir -p "$work"
 rc=0
 bash "$here/make_images.sh" "$tool" "$work/out" "$work/src" || rc=$?
@@ -16,9 +17,6 @@ while read -r pkg ver; do
   grep -q "^- \`$pkg\` $ver" "$assets/LICENSES.md" || { echo "images: $pkg $ver here differs from the version in LICENSES.md: skipped"; exit 77; }
 done <"$work/out/VERSIONS"
 for f in patches.npz preview.png; do
-  a=$(sha256sum <"$work/out/$f") b=$(sha256sum <"$assets/$f")
-  echo "$f rebuilt:   $a"
-  echo "$f committed: $b"
-  [[ "$a" == "$b" ]] || { echo "FAIL: rebuilt $f differs from $assets/$f"; exit 1; }
+  same_bytes "$f rebuilt:  " "$work/out/$f" "$f committed:" "$assets/$f" "rebuilt $f differs from $assets/$f"
 done
 echo OK
