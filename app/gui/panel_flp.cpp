@@ -101,6 +101,27 @@ void draw_flp_alignment(const flp::FlpLive& p, FlpPlotData& d) {
     plot_lines("##flp-align", s, o);
 }
 
+void draw_flp_tabs(const char* id, const char* first_tab, const char* losses_tab, int& select, const flp::FlpLive& p,
+                   FlpPlotData& d, const std::function<void()>& first) {
+    const int sel = select;
+    select = -1;
+    if (!ImGui::BeginTabBar(id)) return;
+    auto flags = [&](int k) { return sel == k ? ImGuiTabItemFlags_SetSelected : 0; };
+    if (ImGui::BeginTabItem(first_tab, nullptr, flags(0))) {
+        first();
+        ImGui::EndTabItem();
+    }
+    if (ImGui::BeginTabItem(losses_tab, nullptr, flags(1))) {
+        draw_flp_losses(p, d);
+        ImGui::EndTabItem();
+    }
+    if (ImGui::BeginTabItem("update vs gradient", nullptr, flags(2))) {
+        draw_flp_alignment(p, d);
+        ImGui::EndTabItem();
+    }
+    ImGui::EndTabBar();
+}
+
 namespace {
 
 // ---------------------------------------------------------------- flp-sine
@@ -231,22 +252,8 @@ public:
             ImGui::TextDisabled("no curves yet: start an episode");
             return;
         }
-        const int sel = st_.select_tab;
-        st_.select_tab = -1;
-        if (!ImGui::BeginTabBar("##flp-sine-tabs")) return;
-        if (ImGui::BeginTabItem("fits", nullptr, sel == 0 ? ImGuiTabItemFlags_SetSelected : 0)) {
-            draw_sine_fits(*p, st_, st_.plots);
-            ImGui::EndTabItem();
-        }
-        if (ImGui::BeginTabItem("forgetting (query MSE)", nullptr, sel == 1 ? ImGuiTabItemFlags_SetSelected : 0)) {
-            draw_flp_losses(*p, st_.plots);
-            ImGui::EndTabItem();
-        }
-        if (ImGui::BeginTabItem("update vs gradient", nullptr, sel == 2 ? ImGuiTabItemFlags_SetSelected : 0)) {
-            draw_flp_alignment(*p, st_.plots);
-            ImGui::EndTabItem();
-        }
-        ImGui::EndTabBar();
+        draw_flp_tabs("##flp-sine-tabs", "fits", "forgetting (query MSE)", st_.select_tab, *p, st_.plots,
+                      [&] { draw_sine_fits(*p, st_, st_.plots); });
     }
 
 private:

@@ -3,6 +3,7 @@
 // the update / gradient alignment plot.
 #pragma once
 #include <imgui.h>
+#include <functional>
 #include <string>
 #include <vector>
 #include "flp/flp_live.hpp"
@@ -19,5 +20,10 @@ ImU32 flp_group_color(int g, int alpha);
 std::string flp_group_label(const flp::FlpLive& p, int g);
 void draw_flp_losses(const flp::FlpLive& p, FlpPlotData& d);
 void draw_flp_alignment(const flp::FlpLive& p, FlpPlotData& d);
+// The tab bar of both views: the task's own first tab (drawn by `first`), then the query loss of
+// every group and the alignment. `select` (0, 1, 2; -1 = keep) picks a tab this frame, for
+// scripted actions, and is reset.
+void draw_flp_tabs(const char* id, const char* first_tab, const char* losses_tab, int& select, const flp::FlpLive& p,
+                   FlpPlotData& d, const std::function<void()>& first);
 
 }  // namespace ps::gui

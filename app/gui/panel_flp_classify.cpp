@@ -149,22 +149,8 @@ public:
             ImGui::TextDisabled("no episode yet: press Step");
             return;
         }
-        const int sel = st_.select_tab;
-        st_.select_tab = -1;
-        if (!ImGui::BeginTabBar("##flp-classify-tabs")) return;
-        if (ImGui::BeginTabItem("images and answers", nullptr, sel == 0 ? ImGuiTabItemFlags_SetSelected : 0)) {
-            draw_images(*p);
-            ImGui::EndTabItem();
-        }
-        if (ImGui::BeginTabItem("forgetting (query loss)", nullptr, sel == 1 ? ImGuiTabItemFlags_SetSelected : 0)) {
-            draw_flp_losses(*p, st_.plots);
-            ImGui::EndTabItem();
-        }
-        if (ImGui::BeginTabItem("update vs gradient", nullptr, sel == 2 ? ImGuiTabItemFlags_SetSelected : 0)) {
-            draw_flp_alignment(*p, st_.plots);
-            ImGui::EndTabItem();
-        }
-        ImGui::EndTabBar();
+        draw_flp_tabs("##flp-classify-tabs", "images and answers", "forgetting (query loss)", st_.select_tab, *p,
+                      st_.plots, [&] { draw_images(*p); });
     }
 
 private:
