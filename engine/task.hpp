@@ -214,7 +214,7 @@ std::string task_names();
 #define PS_CONCAT2(a, b) a##b
 #define PS_CONCAT(a, b) PS_CONCAT2(a, b)
 #define PS_REGISTER_TASK(NAME, SUMMARY, CLASS) \
-    static const bool PS_CONCAT(ps_task_reg_, __LINE__) = \
+    static const bool PS_CONCAT(ps_task_reg_, __COUNTER__) = \
         ::ps::register_task({NAME, SUMMARY, [] { return std::unique_ptr<::ps::Task>(new CLASS()); }})
 
 // Helpers every task uses.
