@@ -31,7 +31,7 @@ endif()
 # The learning tests alone (their files and the Catch main), for the test command's generic
 # x86-64 build (tools/test.sh: generic-build, generic): built only when asked for, run directly
 # with the "[learning]" filter. A file that gains a [learning] test is added here.
-set(PS_LEARNING_SRC main test_bohp_tasks test_flp_task test_images_task test_maze test_omniglot_task test_patterns)
+set(PS_LEARNING_SRC main test_bohp_tasks test_flp_task test_images_task test_lstm_net test_maze test_omniglot_task test_patterns)
 list(TRANSFORM PS_LEARNING_SRC PREPEND ${CMAKE_SOURCE_DIR}/tests/unit/)
 list(TRANSFORM PS_LEARNING_SRC APPEND .cpp)
 file(GLOB PS_TEST_HELPER_SRC CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/tests/unit/helpers*.cpp)

@@ -93,15 +93,16 @@ const typename LstmNet<S>::Mat& LstmNet<S>::step(const Mat& u) {
 
 template <class S>
 void LstmNet<S>::backward(LstmParams<S>& g) const {
-    const int H = cfg_.h, B = batch_;
-    g.Wx = Mat::Zero(cfg_.k, 4 * H);
-    g.Wh = Mat::Zero(H, 4 * H);
-    g.b = Mat::Zero(1, 4 * H);
-    Mat gh_next = Mat::Zero(B, H), gc_next = Mat::Zero(B, H), gz(B, 4 * H);
-    for (int t = t_; t >= 1; --t) {
+    const int H = cfg_.h, B = batch_, T = t_;
+    // The per-step g_z rows are stacked, and g_Wx = Uᵀ·G_z, g_Wh = H(t-1)ᵀ·G_z are one GEMM each
+    // at the end: Wh's gradient (h × 4h) is written once instead of once per step.
+    Mat GZ(T * B, 4 * H), U(T * B, cfg_.k), HP(T * B, H);
+    Mat gh_next = Mat::Zero(B, H), gc_next = Mat::Zero(B, H);
+    for (int t = T; t >= 1; --t) {
         const Mat& G = gates_[size_t(t)];
         const Mat& c = cs_[size_t(t)];
         const Mat& cp = cs_[size_t(t - 1)];
+        auto gz = GZ.middleRows((t - 1) * B, B);
         for (int r = 0; r < B; ++r) {
             for (int j = 0; j < H; ++j) {
                 const S i = G(r, j), f = G(r, H + j), gg = G(r, 2 * H + j), o = G(r, 3 * H + j);
@@ -115,11 +116,13 @@ void LstmNet<S>::backward(LstmParams<S>& g) const {
                 gc_next(r, j) = gc * f;
             }
         }
-        g.Wx.noalias() += us_[size_t(t)].transpose() * gz;
-        g.Wh.noalias() += hs_[size_t(t - 1)].transpose() * gz;
-        g.b += gz.colwise().sum();
-        gh_next.noalias() = gz * p.Wh.transpose();
+        U.middleRows((t - 1) * B, B) = us_[size_t(t)];
+        HP.middleRows((t - 1) * B, B) = hs_[size_t(t - 1)];
+        if (t > 1) gh_next.noalias() = gz * p.Wh.transpose();
     }
+    g.Wx.noalias() = U.transpose() * GZ;
+    g.Wh.noalias() = HP.transpose() * GZ;
+    g.b = GZ.colwise().sum();
 }
 
 template class LstmNet<float>;
