@@ -31,7 +31,7 @@ TaskInfo lstm_info() {
             "with the patterns task's plastic network, which stores the patterns in its Hebbian trace: the paper's "
             "2000-cell LSTM needs hundreds of thousands of episodes where the 51-unit plastic network needs a few "
             "thousand.",
-            "task metric (of the plastic task)", true,
+            "wrong-sign fraction", true,   // the episodes' task's metric: set by init()
             {{"quick", "patterns/bits50 episodes, 64 cells, Adam 1e-3: a first look in a minute"},
              {"bits50-paper", "patterns/bits50, 2000 cells, Adam 3e-5, clamped inputs x100 (the paper's arm)"},
              {"bits50-small", "patterns/bits50, 200 cells, Adam 1e-4, clamped inputs x100"},
@@ -64,6 +64,7 @@ public:
         if (!pt) throw std::logic_error("lstm: " + tname + " is not a plastic task");
         t->set_preset(preset);
         t->init(seed);
+        set_metric(t->metric_name(), t->metric_lower_is_better());
         src_task_ = std::move(t);
         src_ = pt;
         S_ = src_->episode_item_size();
