@@ -3,15 +3,16 @@
 # (measured figures and the 15-minute target: docs/reliability.md, "Test-command time"):
 #   setup        tools/setup.sh: the missing Debian packages (tools/deps.txt), Release build in build/
 #                (gcc, -march=native)
-#   release      ctest in build/: unit, learning, CLI and GUI (Xvfb) tests, the 60 s GUI soak
+#   release      ctest in build/: unit, learning, CLI and GUI (Xvfb) tests, the 60 s GUI soak, the
+#                sweeps on a one-node Slurm (label slurm)
 #   soak-busy    ctest -L soak-busy in build/: the 60 s GUI soak beside two busy loops
 #   tsan-build   tools/tsan.sh --build-only: build-tsan/, the engine and the threaded tests
 #   tsan         the threaded tests under ThreadSanitizer
 #   asan-build-fuzz  clang Debug -O1 -fsanitize=address,undefined in build-asan/: the engine and
 #                the libFuzzer targets (cmake/parts/fuzz.cmake)
 #   asan-build   the rest of build-asan/: the suite, the app, the GUI test helpers
-#   asan         ctest in build-asan/ (all but the fuzz runs, the learning tests and the GUI)
-#                under ASan + UBSan (+ LSan)
+#   asan         ctest in build-asan/ (all but the fuzz runs, the learning tests, the GUI and the
+#                real-Slurm tests) under ASan + UBSan (+ LSan)
 #   asan-gui     the GUI tests (Xvfb) on the ASan + UBSan app
 #   generic-build  build-generic/: clang, Release, -DPS_NATIVE=OFF (plain x86-64), the engine and
 #                ps_tests_learning (the unit-test files that hold learning tests)
@@ -111,7 +112,7 @@ else
     if grep -q '^asan-build-fuzz .*FAILED' "$times"; then return 0; fi
     step asan-build asan_build_rest
     if grep -q '^asan-build .*FAILED' "$times"; then return 0; fi
-    step asan ctest --test-dir build-asan --output-on-failure -j1 -LE "fuzz|glyphs|network|gui|learning|install" --timeout 1500
+    step asan ctest --test-dir build-asan --output-on-failure -j1 -LE "fuzz|glyphs|network|gui|learning|install|slurm" --timeout 1500
     # A GUI test that fails is run once more (an X server or llvmpipe hiccup on a loaded machine);
     # its first failure is still printed below as "flaky", with its output.
     ASAN_OPTIONS="$ASAN_OPTIONS:detect_leaks=0" step asan-gui ctest --test-dir build-asan --output-on-failure \
