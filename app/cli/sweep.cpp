@@ -334,7 +334,7 @@ int collect(const ParsedArgs& a, Report rep) {
         if (bad) run.error = state;
         done += state.empty();
         failed += bad;
-        if (!state.empty() && !rep.command.empty() && !a.has("--quiet"))
+        if (!state.empty() && !a.has("--quiet"))
             std::printf("  element %zu (%s, seed %llu): %s\n", i, items[i].dir.c_str(), (unsigned long long)run.seed, state.c_str());
         r.runs.push_back(std::move(run));
     }
@@ -420,6 +420,7 @@ int cmd_sweep(const std::vector<std::string>& args) {
         if (!quiet) std::printf("sweep %s (preset %s): %d seeds from %llu%s, %d threads -> %s\n", o.task.c_str(), preset.c_str(), o.seeds,
                                 (unsigned long long)o.first_seed,
                                 o.grid.empty() ? "" : (" x " + std::to_string(setup.settings.size()) + " settings").c_str(), o.threads, dir.c_str());
+        o.preset = preset;   // set as each element of a Slurm sweep sets it: the same runs
         int done = 0;
         const SweepResult r = run_sweep(o, [&](const SeedRun& s) {
             ++done;

@@ -3,6 +3,7 @@
 // done from the files `plastiscope train` and the script leave in each element's folder.
 #include "cli/sweep_slurm.hpp"
 #include <sys/wait.h>
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -23,9 +24,9 @@ std::string shell_quote(const std::string& s) {
     return r + "'";
 }
 
-// Runs a shell command line; returns its exit status (127: not found) and its output.
+// Runs a shell command line; returns its exit status (127: not found) and its standard output.
 int run_capture(const std::string& cmd, std::string* out) {
-    FILE* p = popen((cmd + " 2>&1").c_str(), "r");
+    FILE* p = popen(cmd.c_str(), "r");
     if (!p) return -1;
     char buf[512];
     while (size_t n = fread(buf, 1, sizeof buf, p)) out->append(buf, n);
@@ -164,7 +165,7 @@ int slurm_sweep(const SweepOptions& o, const SweepSetup& setup, const std::strin
     }
     if (!last_job.empty() && !r.dry_run) {
         std::string out;
-        run_capture("squeue -h -o %i -j " + shell_quote(last_job), &out);
+        run_capture("squeue -h -o %i -j " + shell_quote(last_job) + " 2>/dev/null", &out);   // a job gone: an error, no output
         if (out.find(last_job) != std::string::npos)
             throw ConfigError("job " + last_job + " of this sweep is still queued or running (squeue): wait for it, or scancel " +
                               last_job + ", before submitting again");
@@ -200,12 +201,15 @@ int slurm_sweep(const SweepOptions& o, const SweepSetup& setup, const std::strin
         return 0;
     }
     std::string out;
-    const int rc = run_capture(cmd, &out);
+    const int rc = run_capture(cmd + " 2>&1", &out);
     if (rc == 127) return fail("sweep", "sbatch not found: submit from a Slurm login node, or write the files only with --dry-run", 1);
-    std::smatch m;
-    if (rc != 0 || !std::regex_search(out, m, std::regex(R"(^(\d+))")))
-        return fail("sweep", "sbatch failed (exit " + std::to_string(rc) + "): " + first_line(out), 1);
-    const std::string job = m[1];
+    std::string job;   // --parsable: "ID" or "ID;CLUSTER" on a line of its own (warnings may come first)
+    std::istringstream lines(out);
+    for (std::string l; std::getline(lines, l);) {
+        std::smatch m;
+        if (std::regex_match(l, m, std::regex(R"((\d+)(;.*)?)"))) job = m[1];
+    }
+    if (rc != 0 || job.empty()) return fail("sweep", "sbatch failed (exit " + std::to_string(rc) + "): " + first_line(out), 1);
     std::ofstream(jobs_path, std::ios::app) << job << " " << list << "\n";
     if (r.quiet) std::printf("%s\n", job.c_str());
     else

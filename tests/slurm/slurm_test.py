@@ -29,8 +29,8 @@ PS = os.path.abspath(sys.argv[1])
 MODE = sys.argv[2] if len(sys.argv) > 2 else ""
 # A quick task with a frozen tail (the sweep's default protocol), so the freeze is checked too.
 QUICK = ["--task", "bohp-completion", "--preset", "paper", "--episodes", "400", "--freeze-last", "100"]
-# A slower run for the requeue: about 5 s on one core, a checkpoint every 100 of its 1000 episodes.
-SLOW = ["--task", "patterns", "--preset", "quick", "--episodes", "1000", "--freeze-last", "0"]
+# A slower run for the requeue: about 4 s on one core, a checkpoint every 100 of its 1500 episodes.
+SLOW = ["--task", "patterns", "--preset", "quick", "--episodes", "1500", "--freeze-last", "0"]
 SLOW_CKPT = "100"
 
 
@@ -119,7 +119,7 @@ class Cluster:
     def fail(self, why):
         sys.exit(f"FAIL: {why}\n{self.log_tails()}")
 
-    def wait_for(self, what, check, timeout):
+    def wait_for(self, what, check, timeout, every=0.2):
         t0 = time.time()
         while time.time() - t0 < timeout:
             for p in self.procs:
@@ -127,11 +127,12 @@ class Cluster:
                     self.fail(f"{p.args[0]} exited with {p.returncode} while waiting for {what}")
             if check():
                 return
-            time.sleep(0.2)
+            time.sleep(every)
         self.fail(f"timed out after {timeout} s waiting for {what}")
 
     def start(self):
         t = self.tmp
+        self.t0 = time.time()
         for d in ("munge", "state", "spool"):
             os.makedirs(os.path.join(t, d), mode=0o700)
         key = os.path.join(t, "munge", "munge.key")
@@ -180,7 +181,7 @@ SwitchType=switch/none
 ReturnToService=2
 KillWait=5
 MinJobAge=600
-NodeName=localhost NodeAddr=127.0.0.1 CPUs={os.cpu_count()} State=UNKNOWN
+NodeName=localhost NodeAddr=127.0.0.1 CPUs={len(os.sched_getaffinity(0))} State=UNKNOWN
 PartitionName=ps Nodes=localhost Default=YES MaxTime=INFINITE State=UP
 """)
         ctld = shutil.which("slurmctld") or "/usr/sbin/slurmctld"
@@ -193,11 +194,15 @@ PartitionName=ps Nodes=localhost Default=YES MaxTime=INFINITE State=UP
                                            stdout=open(os.path.join(t, "slurmd.out"), "w"), stderr=subprocess.STDOUT))
         self.wait_for("the node to be idle (sinfo)", lambda: subprocess.run(
             ["sinfo", "-h", "-n", "localhost", "-o", "%t"], env=self.env, capture_output=True, text=True).stdout.strip() == "idle", 30)
-        print(f"cluster up on ports {ports} ({os.cpu_count()} CPUs)")
+        print(f"cluster up on ports {ports} ({len(os.sched_getaffinity(0))} CPUs) in {time.time() - self.t0:.1f} s")
 
     def stop(self):
-        subprocess.run(["scancel", "--full", "--partition=ps"], env=self.env, capture_output=True)
-        time.sleep(0.5)
+        # jobs first (their processes outlive slurmd), then the daemons
+        subprocess.run(["scancel", "--partition=ps"], env=self.env, capture_output=True)
+        t0 = time.time()
+        while time.time() - t0 < 15 and subprocess.run(["squeue", "-h", "-p", "ps"], env=self.env, capture_output=True,
+                                                       text=True).stdout.strip():
+            time.sleep(0.2)
         for p in reversed(self.procs):
             if p.poll() is None:
                 p.terminate()
@@ -219,7 +224,7 @@ PartitionName=ps Nodes=localhost Default=YES MaxTime=INFINITE State=UP
         return r.returncode == 0 and not r.stdout.strip()
 
     def wait_job(self, job, timeout):
-        self.wait_for(f"job {job} to finish", lambda: self.queue_empty(job), timeout)
+        self.wait_for(f"job {job} to finish", lambda: self.queue_empty(job), timeout, 0.5)
 
 
 def submit(c, out, *args):
@@ -254,6 +259,7 @@ def case_submit(c, tmp):
     local = os.path.join(tmp, "local")
     run(PS, "sweep", *QUICK, "--seeds", "3", "--threads", "1", "--curve", "metric", "--out", local, "--quiet")
     same_runs(os.path.join(local, "losses.npz"), os.path.join(out, "losses.npz"), "local sweep vs Slurm sweep")
+    print(f"the Slurm elements trained for {np.load(os.path.join(out, 'losses.npz'))['train_seconds'].sum():.2f} s in all (metrics.csv)")
     r = run(PS, "sweep", *QUICK, "--seeds", "3", "--checkpoint-every", "100", "--slurm", "--out", out, env=c.env)
     assert "nothing to submit" in r.stdout, r.stdout
     print("ok: submitting the finished sweep again submits nothing")
@@ -272,15 +278,23 @@ def case_requeue(c, tmp):
     if r.returncode != 0:
         c.fail(f"scontrol requeue {job}_0: {r.stdout}{r.stderr}")
     t_requeue = time.time()
-    c.wait_job(job, 240)
+    # Slurm holds a requeued job ~2 minutes (Reason=BeginTime) before it may start again; the
+    # test makes it eligible at once once it is back in the queue
+    c.wait_for("the requeued element to be pending", lambda: "PENDING" in subprocess.run(
+        ["squeue", "-h", "-j", f"{job}_0", "-o", "%T"], env=c.env, capture_output=True, text=True).stdout, 60, 0.5)
+    r = subprocess.run(["scontrol", "update", f"JobId={job}_0", "StartTime=now"], env=c.env, capture_output=True, text=True)
+    if r.returncode != 0:
+        c.fail(f"scontrol update {job}_0 StartTime=now: {r.stdout}{r.stderr}")
+    c.wait_job(job, 120)
     print(f"ok: element requeued {t_requeue - t0:.1f} s after submission, done after {time.time() - t0:.1f} s")
     with open(os.path.join(out, "logs", f"{job}_0.log")) as f:
         log = f.read()
     m = re.search(r"resumed from checkpoint .* at episode (\d+)", log)
-    if not m or not 0 < int(m.group(1)) < 1000:
+    if not m or not 0 < int(m.group(1)) < 1500:
         c.fail(f"the requeued element did not resume mid-run; its log:\n{log[-3000:]}")
     print(f"ok: the log says: {m.group(0)}")
-    r = run(PS, "sweep", "--collect", out, "--quiet")
+    run(PS, "sweep", "--collect", out, "--quiet")
+    print(f"the element trained for {np.load(os.path.join(out, 'losses.npz'))['train_seconds'].sum():.2f} s in its two pieces (metrics.csv)")
     straight = os.path.join(tmp, "straight")
     run(PS, "train", *SLOW, "--seed", "1", "--checkpoint-every", SLOW_CKPT, "--out", straight, "--quiet")
     a = np.genfromtxt(os.path.join(straight, "metrics.csv"), delimiter=",", names=True)
@@ -319,9 +333,9 @@ def main():
         if c:
             c.stop()
         shutil.rmtree(tmp, ignore_errors=True)
-    # the daemons are reaped by now: their CPU, and that of the jobs they reaped, is counted
+    # the daemons are reaped by now and counted; the Slurm jobs' processes are not our children
     cpu = os.times()
-    print(f"PASS ({MODE}; CPU of this test and its processes, daemons and jobs included: "
+    print(f"PASS ({MODE}; CPU of this script, the daemons and the runs outside Slurm: "
           f"{cpu.user + cpu.system + cpu.children_user + cpu.children_system:.1f} s)")
 
 

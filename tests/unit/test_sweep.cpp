@@ -10,6 +10,20 @@
 
 using namespace ps;
 
+namespace {
+// A bohp-completion sweep (preset paper): a quick task with a frozen tail.
+SweepOptions completion(int seeds, int64_t episodes, int64_t freeze_last) {
+    SweepOptions o;
+    o.task = "bohp-completion";
+    o.preset = "paper";
+    o.seeds = seeds;
+    o.episodes = episodes;
+    o.freeze_last = freeze_last;
+    o.threads = 1;
+    return o;
+}
+}  // namespace
+
 TEST_CASE("sweep grid: cross product, last axis fastest; unknown keys, repeats and bad values refused", "[sweep]") {
     auto t = make_task("bohp-completion");
     const auto fields = t->fields();
@@ -34,17 +48,12 @@ TEST_CASE("sweep grid: cross product, last axis fastest; unknown keys, repeats a
 }
 
 TEST_CASE("sweep.json round trip; items name one folder per setting and seed", "[sweep]") {
-    SweepOptions o;
-    o.task = "bohp-completion";
-    o.preset = "paper";
-    o.seeds = 12;
+    SweepOptions o = completion(12, 0, 100);   // 0 episodes: the task's own run length
     o.first_seed = 3;
-    o.episodes = 0;
-    o.freeze_last = 100;
     for (int i = 0; i < 11; ++i) o.overrides.push_back("lr=0.0" + std::to_string(i + 1));   // order beyond 9 kept
     o.grid = {"gamma=0.5,0.25"};
     const SweepSetup setup = prepare_sweep(o);
-    CHECK(setup.episodes == 5000);   // the task's own run length
+    CHECK(setup.episodes == 5000);
     CHECK(setup.freeze_from == 4900);
     const std::string js = sweep_json(o, setup.episodes, {{"slurm.time", "01:00:00"}});
     std::map<std::string, std::string> extra;
@@ -71,13 +80,7 @@ TEST_CASE("sweep.json round trip; items name one folder per setting and seed", "
 }
 
 TEST_CASE("sweep: a seed trained by run_training and read from metrics.csv equals the threaded sweep's", "[sweep]") {
-    SweepOptions o;
-    o.task = "bohp-completion";
-    o.preset = "paper";
-    o.seeds = 2;
-    o.episodes = 300;
-    o.freeze_last = 100;
-    o.threads = 1;
+    const SweepOptions o = completion(2, 300, 100);
     const SweepResult mem = run_sweep(o);
     for (const auto& want : mem.runs) {
         INFO("seed " << want.seed);
