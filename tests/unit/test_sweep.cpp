@@ -24,7 +24,7 @@ SweepOptions completion(int seeds, int64_t episodes, int64_t freeze_last) {
 }
 }  // namespace
 
-TEST_CASE("sweep grid: cross product, last axis fastest; unknown keys, repeats and bad values refused", "[sweep]") {
+TEST_CASE("sweep grid: cross product, last axis fastest, unknown keys, repeats and bad values refused", "[sweep]") {
     auto t = make_task("bohp-completion");
     const auto fields = t->fields();
     const auto g = grid_settings({"lr=0.01,0.03", "gamma=0.5,0.25,0.75"}, fields);
@@ -47,7 +47,7 @@ TEST_CASE("sweep grid: cross product, last axis fastest; unknown keys, repeats a
     CHECK(field_get(*lr) == lr_before);   // checking values leaves the task as it was
 }
 
-TEST_CASE("sweep.json round trip; items name one folder per setting and seed", "[sweep]") {
+TEST_CASE("sweep.json round trip, items name one folder per setting and seed", "[sweep]") {
     SweepOptions o = completion(12, 0, 100);   // 0 episodes: the task's own run length
     o.first_seed = 3;
     for (int i = 0; i < 11; ++i) o.overrides.push_back("lr=0.0" + std::to_string(i + 1));   // order beyond 9 kept
