@@ -89,8 +89,13 @@ std::string plot_png(const std::vector<std::vector<CurvePoint>>& curves, const s
     cv.text(L + pw / 2, cv.h - 26, "episode", black, 2, 1);
     cv.text(L, 10, title, black, 2, 0);
     cv.text(L + pw, 36, "median (line), 25-75% of seeds (band)", med[0], 2, 2);
-    if (curves.size() > 1)
-        for (size_t k = 0; k < labels.size(); ++k) cv.text(L + pw - 8, T + 8 + 20 * int(k), labels[k], med[k % 8], 2, 2);
+    if (curves.size() > 1) {   // the legend, below the "frozen" mark, on a light box over the curves
+        int w = 0;
+        for (const auto& l : labels) w = std::max(w, cv.text_width(l, 2));
+        const int top = T + 26;
+        cv.rect(L + pw - 16 - w, top - 4, L + pw - 2, top + 20 * int(labels.size()), Rgb{255, 255, 255}, 0.85);
+        for (size_t k = 0; k < labels.size(); ++k) cv.text(L + pw - 8, top + 20 * int(k), labels[k], med[k % 8], 2, 2);
+    }
     return cv.png();
 }
 
@@ -268,14 +273,17 @@ int write_outputs(const std::string& dir, const SweepResult& r, const Report& re
     std::snprintf(line, sizeof line, "%s: mean %.3f (total %.2f%s)\n", rep.seconds_what.c_str(), secs_total / double(std::max<size_t>(1, r.runs.size())),
                   secs_total, rep.seconds_how.c_str());
     sum += line;
-    // The task's statistics at the end of each run (e.g. alpha_pattern_mean), median over seeds.
-    std::map<std::string, std::vector<double>> extra;
-    for (const auto& s : r.runs)
-        for (const auto& [k, v] : s.final_extra) extra[k].push_back(v);
-    if (!extra.empty()) {
-        sum += "at the end, median over seeds [min, max]:";
-        for (const auto& [k, v] : extra) {
-            std::snprintf(line, sizeof line, " %s %.4g [%.4g, %.4g];", k.c_str(), quantile(v, 0.5), *std::min_element(v.begin(), v.end()),
+    // The task's statistics at the end of each run (e.g. alpha_pattern_mean), median over seeds;
+    // a line per setting with a grid.
+    for (size_t k = 0; k < ns; ++k) {
+        std::map<std::string, std::vector<double>> extra;
+        for (const auto& s : r.runs)
+            if (size_t(s.setting) == k)
+                for (const auto& [key, v] : s.final_extra) extra[key].push_back(v);
+        if (extra.empty()) continue;
+        sum += "at the end" + (grid ? " (" + r.settings[k] + ")" : std::string()) + ", median over seeds [min, max]:";
+        for (const auto& [key, v] : extra) {
+            std::snprintf(line, sizeof line, " %s %.4g [%.4g, %.4g];", key.c_str(), quantile(v, 0.5), *std::min_element(v.begin(), v.end()),
                           *std::max_element(v.begin(), v.end()));
             sum += line;
         }
