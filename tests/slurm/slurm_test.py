@@ -77,9 +77,11 @@ def by_hand(tmp):
         assert "0 of 4 runs done" in f.read()
     for i in range(4):
         run("bash", script, env=dict(os.environ, SLURM_ARRAY_TASK_ID=str(i), SLURM_ARRAY_JOB_ID="1"))
-        if i == 1:   # half done: the collect says so and exits 4
+        if i == 1:   # half done: the collect says so and exits 4; submitting again runs the other half
             r = run(PS, "sweep", "--collect", arr, ok=(4,))
             assert "2 of 4 runs done" in r.stdout, r.stdout
+            r = run(PS, "sweep", *QUICK, "--seeds", "2", *grid, "--slurm", "--dry-run", "--checkpoint-every", "150", "--out", arr)
+            assert "--array=2-3" in r.stdout, r.stdout
     with open(os.path.join(arr, "setting-1", "seed-2", "config.json")) as f:
         assert re.search(r'"lr": *0.03\b', f.read())
     run(PS, "sweep", "--collect", arr, "--curve", "metric", "--quiet")
@@ -106,7 +108,7 @@ class Cluster:
 
     def log_tails(self):
         out = ""
-        for name in ("munged.log", "slurmctld.log", "slurmd.log", "slurmctld.out", "slurmd.out"):
+        for name in ("munged.log", "munged.out", "slurmctld.log", "slurmd.log", "slurmctld.out", "slurmd.out"):
             p = os.path.join(self.tmp, name)
             if os.path.exists(p):
                 with open(p, errors="replace") as f:
@@ -130,18 +132,19 @@ class Cluster:
     def start(self):
         t = self.tmp
         self.t0 = time.time()
-        for d in ("munge", "state", "spool"):
-            os.makedirs(os.path.join(t, d), mode=0o700)
+        for d in ("munge", "state", "spool"):   # munge's socket folder must be open to all (0755)
+            os.makedirs(os.path.join(t, d), mode=0o755 if d == "munge" else 0o700)
         key = os.path.join(t, "munge", "munge.key")
         with open(key, "wb") as f:   # a fresh key: nothing of the system's munge is touched
             f.write(os.urandom(1024))
         os.chmod(key, 0o400)
         sock = os.path.join(t, "munge", "munge.socket")
         munged = shutil.which("munged") or "/usr/sbin/munged"
-        r = subprocess.run([munged, "--force", f"--socket={sock}", f"--key-file={key}", f"--pid-file={t}/munged.pid",
-                            f"--log-file={t}/munged.log", f"--seed-file={t}/munge/seed"], capture_output=True, text=True)
-        if r.returncode != 0:
-            self.fail(f"munged did not start: {r.stderr.strip()}")
+        # in the foreground: this script owns it, stops it and reaps it
+        self.procs.append(subprocess.Popen([munged, "--foreground", "--force", f"--socket={sock}", f"--key-file={key}",
+                                            f"--pid-file={t}/munged.pid", f"--log-file={t}/munged.log", f"--seed-file={t}/munge/seed"],
+                                           stdout=open(os.path.join(t, "munged.out"), "w"), stderr=subprocess.STDOUT))
+        self.wait_for("munged's socket", lambda: os.path.exists(sock), 20, 0.1)
         ports = []
         for _ in range(2):
             s = socket.socket()
@@ -174,6 +177,7 @@ JobAcctGatherType=jobacct_gather/none
 AccountingStorageType=accounting_storage/none
 JobCompType=jobcomp/none
 MpiDefault=none
+MailProg=/bin/true
 SwitchType=switch/none
 ReturnToService=2
 KillWait=5
@@ -195,10 +199,12 @@ PartitionName=ps Nodes=localhost Default=YES MaxTime=INFINITE State=UP
 
     def stop(self):
         # jobs first (their processes outlive slurmd), then the daemons
-        subprocess.run(["scancel", "--partition=ps"], env=self.env, capture_output=True)
+        ctld_up = len(self.procs) > 1 and self.procs[1].poll() is None
+        if ctld_up:
+            subprocess.run(["scancel", "--partition=ps"], env=self.env, capture_output=True)
         t0 = time.time()
-        while time.time() - t0 < 15 and subprocess.run(["squeue", "-h", "-p", "ps"], env=self.env, capture_output=True,
-                                                       text=True).stdout.strip():
+        while ctld_up and time.time() - t0 < 15 and subprocess.run(["squeue", "-h", "-p", "ps"], env=self.env, capture_output=True,
+                                                                   text=True).stdout.strip():
             time.sleep(0.2)
         for p in reversed(self.procs):
             if p.poll() is None:
@@ -208,13 +214,6 @@ PartitionName=ps Nodes=localhost Default=YES MaxTime=INFINITE State=UP
                 except subprocess.TimeoutExpired:
                     p.kill()
                     p.wait()
-        pidfile = os.path.join(self.tmp, "munged.pid")
-        if os.path.exists(pidfile):
-            with open(pidfile) as f:
-                try:
-                    os.kill(int(f.read().strip()), signal.SIGTERM)
-                except (ValueError, ProcessLookupError):
-                    pass
 
     def queue_empty(self, job):
         r = subprocess.run(["squeue", "-h", "-j", job, "-o", "%i %T"], env=self.env, capture_output=True, text=True)
@@ -276,12 +275,14 @@ def case_requeue(c, tmp):
         c.fail(f"scontrol requeue {job}_0: {r.stdout}{r.stderr}")
     t_requeue = time.time()
     # Slurm holds a requeued job ~2 minutes (Reason=BeginTime) before it may start again; the
-    # test makes it eligible at once once it is back in the queue
-    c.wait_for("the requeued element to be pending", lambda: "PENDING" in subprocess.run(
-        ["squeue", "-h", "-j", f"{job}_0", "-o", "%T"], env=c.env, capture_output=True, text=True).stdout, 60, 0.5)
-    r = subprocess.run(["scontrol", "update", f"JobId={job}_0", "StartTime=now"], env=c.env, capture_output=True, text=True)
-    if r.returncode != 0:
-        c.fail(f"scontrol update {job}_0 StartTime=now: {r.stdout}{r.stderr}")
+    # test makes it eligible at once when it is back in the queue
+    def requeued_state():
+        out = subprocess.run(["scontrol", "show", "job", f"{job}_0"], env=c.env, capture_output=True, text=True).stdout
+        state, restarts = re.search(r"JobState=(\w+)", out), re.search(r"Restarts=(\d+)", out)
+        return (state.group(1) if state else "GONE"), (int(restarts.group(1)) if restarts else 0)
+    c.wait_for("the requeued element back in the queue", lambda: requeued_state()[1] >= 1 and requeued_state()[0] != "COMPLETING", 60, 0.25)
+    if requeued_state()[0] == "PENDING":
+        subprocess.run(["scontrol", "update", f"JobId={job}_0", "StartTime=now"], env=c.env, capture_output=True)
     c.wait_job(job, 120)
     print(f"ok: element requeued {t_requeue - t0:.1f} s after submission, done after {time.time() - t0:.1f} s")
     with open(os.path.join(out, "logs", f"{job}_0.log")) as f:
