@@ -9,9 +9,10 @@ usage: slurm_test.py PLASTISCOPE MODE
   submit   a real Slurm (Debian's slurm-wlm and munge): a one-node cluster on localhost (munged,
            slurmctld, slurmd with a slurm.conf written into a temporary folder, stopped at the end)
            runs a 3-seed sweep; collected, it equals the local sweep; submitting again runs nothing.
-  requeue  on that cluster, one element is requeued (scontrol requeue) after its first checkpoint:
-           its log says it resumed from the checkpoint, and its metrics and final checkpoint equal
-           an uninterrupted `plastiscope train` of the same seed.
+  requeue  on that cluster, one element of a --requeue sweep gets the time-limit signal (USR1)
+           after its first checkpoint and requeues itself (scontrol requeue): its log says it
+           resumed from the checkpoint, and its metrics and final checkpoint equal an
+           uninterrupted `plastiscope train` of the same seed.
 Where a daemon does not start, the test prints why (its log's tail) and fails.
 """
 import os
@@ -270,9 +271,11 @@ def case_requeue(c, tmp):
         if time.time() - t0 > 120:
             c.fail("no first checkpoint within 120 s")
         time.sleep(0.02)
-    r = subprocess.run(["scontrol", "requeue", f"{job}_0"], env=c.env, capture_output=True, text=True)
+    # The signal Slurm sends a --requeue element before its time limit (--signal=B:USR1@...): the
+    # element's script requeues itself with `scontrol requeue`, as a preempted element is.
+    r = subprocess.run(["scancel", "--batch", "--signal=USR1", f"{job}_0"], env=c.env, capture_output=True, text=True)
     if r.returncode != 0:
-        c.fail(f"scontrol requeue {job}_0: {r.stdout}{r.stderr}")
+        c.fail(f"scancel --batch --signal=USR1 {job}_0: {r.stdout}{r.stderr}")
     t_requeue = time.time()
     # Slurm holds a requeued job ~2 minutes (Reason=BeginTime) before it may start again; the
     # test makes it eligible at once when it is back in the queue
@@ -288,6 +291,8 @@ def case_requeue(c, tmp):
     with open(os.path.join(out, "logs", f"{job}_0.log")) as f:
         log = f.read()
     m = re.search(r"resumed from checkpoint .* at episode (\d+)", log)
+    if "time limit near: requeueing" not in log:
+        c.fail(f"the element did not requeue itself on USR1; its log:\n{log[-3000:]}")
     if not m or not 0 < int(m.group(1)) < 1500:
         c.fail(f"the requeued element did not resume mid-run; its log:\n{log[-3000:]}")
     print(f"ok: the log says: {m.group(0)}")
