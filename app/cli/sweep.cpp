@@ -122,7 +122,7 @@ const std::vector<ArgSpec> kSweepSpec = flag_table(R"(
 --checkpoint-every K  Slurm: each element checkpoints every K episodes (default 500)
 --requeue           Slurm: a preempted element, or one near its time limit, is requeued and resumes
 --dry-run           Slurm: write the files, do not submit
---collect DIR       summarise the Slurm sweep in DIR (also while it runs): the files above
+--collect DIR       summarise the Slurm sweep in DIR (also while it runs) into the files below
 --quiet             no progress output
 --help              this help
 )");
