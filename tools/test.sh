@@ -3,7 +3,8 @@
 # (measured figures and the 15-minute target: docs/reliability.md, "Test-command time"):
 #   setup        tools/setup.sh: the missing Debian packages (tools/deps.txt), Release build in build/
 #                (gcc, -march=native)
-#   release      ctest in build/: unit, learning, CLI and GUI (Xvfb) tests, the 60 s GUI soak
+#   release      ctest in build/: unit, learning, CLI and GUI (Xvfb) tests, the 60 s GUI soak, the
+#                sweeps on a one-node Slurm (label slurm)
 #   soak-busy    ctest -L soak-busy in build/: a 30 s GUI soak beside two busy loops
 #   tsan-build   tools/tsan.sh --build-only: build-tsan/, the engine and the threaded tests
 #   tsan         the threaded tests under ThreadSanitizer
@@ -118,7 +119,7 @@ else
     step asan-build asan_build_rest
     touch "$marker_rest"
     if grep -q '^asan-build .*FAILED' "$times"; then return 0; fi
-    step asan ctest --test-dir build-asan --output-on-failure -j1 -LE "fuzz|glyphs|network|gui|learning|install" --timeout 1500
+    step asan ctest --test-dir build-asan --output-on-failure -j1 -LE "fuzz|glyphs|network|gui|learning|install|slurm" --timeout 1500
   }
   lane_b() {
     step asan-build-fuzz asan_build_fuzz
