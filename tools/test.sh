@@ -11,8 +11,8 @@
 #   asan-build-fuzz  clang Debug -O1 -fsanitize=address,undefined in build-asan/: the engine and
 #                the libFuzzer targets (cmake/parts/fuzz.cmake)
 #   asan-build   the rest of build-asan/: the suite, the app, the GUI test helpers
-#   asan         ctest in build-asan/ (all but the fuzz runs, the learning tests and the GUI)
-#                under ASan + UBSan (+ LSan)
+#   asan         ctest in build-asan/ (all but the fuzz runs, the learning tests, the GUI and the
+#                real-Slurm tests) under ASan + UBSan (+ LSan)
 #   asan-gui     the GUI tests (Xvfb) on the ASan + UBSan app
 #   generic-build  build-generic/: clang, Release, -DPS_NATIVE=OFF (plain x86-64), the engine and
 #                ps_tests_learning (the unit-test files that hold learning tests)
