@@ -15,6 +15,7 @@
 #include <atomic>
 #include <chrono>
 #include <filesystem>
+#include <map>
 #include <thread>
 
 #include "background_trainer.hpp"
@@ -122,17 +123,22 @@ TEST_CASE("live view: a new Omniglot evaluation set is loaded beside an interact
     fs::remove_all(dir);
 }
 
+namespace {
+// The failure gallery's scalars after the first live episode of a small Omniglot net.
+std::map<std::string, double> gallery_scalars(const std::vector<std::string>& kv) {
+    auto t = make_task("omniglot");
+    t->set_preset("quick");
+    apply_overrides(t->fields(), {"channels=8"});
+    apply_overrides(t->fields(), kv);
+    t->init(1);
+    LiveViews v;
+    t->live_views(v);
+    return {v.scalars.begin(), v.scalars.end()};
+}
+}  // namespace
+
 TEST_CASE("live view: the Omniglot failure gallery's work is bounded per episode", "[live][omniglot]") {
-    auto scanned = [](const std::vector<std::string>& kv) {
-        auto t = make_task("omniglot");
-        t->set_preset("quick");
-        apply_overrides(t->fields(), {"channels=8"});
-        apply_overrides(t->fields(), kv);
-        t->init(1);
-        LiveViews v;
-        t->live_views(v);
-        return int(v.scalars.at("gallery_episodes"));
-    };
+    auto scanned = [](const std::vector<std::string>& kv) { return int(gallery_scalars(kv).at("gallery_episodes")); };
     CHECK(scanned({"ways=5", "eval_ways=0", "shots=1"}) == 32);   // 6 drawings an episode: 32 episodes
     CHECK(scanned({"ways=20", "eval_ways=0", "shots=5"}) == 1);   // 101 drawings: one episode
     CHECK(scanned({"ways=10", "eval_ways=4", "shots=3"}) == 14);  // the 4-way evaluation net: 13 drawings
@@ -141,15 +147,9 @@ TEST_CASE("live view: the Omniglot failure gallery's work is bounded per episode
 TEST_CASE("live view: the Omniglot failure gallery encodes in small forward passes", "[live][omniglot]") {
     // The drawings of one forward pass size its buffers: about 48 (whole episodes), not all ~190.
     auto largest = [](const std::vector<std::string>& kv) {
-        auto t = make_task("omniglot");
-        t->set_preset("quick");
-        apply_overrides(t->fields(), {"channels=8"});
-        apply_overrides(t->fields(), kv);
-        t->init(1);
-        LiveViews v;
-        t->live_views(v);
-        CHECK(v.scalars.at("gallery_episodes") > 1);
-        return int(v.scalars.at("gallery_forward_drawings"));
+        const auto s = gallery_scalars(kv);
+        CHECK(s.at("gallery_episodes") > 1);
+        return int(s.at("gallery_forward_drawings"));
     };
     CHECK(largest({"ways=5", "eval_ways=0", "shots=1"}) == 48);    // 8 episodes of 6 drawings
     CHECK(largest({"ways=10", "eval_ways=0", "shots=1"}) == 44);   // 4 episodes of 11
