@@ -97,13 +97,9 @@ void FlpTaskBase::grad_dump(uint64_t seed, ArrayMap& out) {
 }
 
 // ---------------------------------------------------------------- live stepping
-void FlpTaskBase::live_reset(uint64_t episode_seed) {
-    ensure_built();
-    live_ = Live{};
-    Task::live_reset(episode_seed);
-}
-
 void FlpTaskBase::live_restart() {
+    // The episode is a function of its seed (Task::live_reset sets it), and every part of live_
+    // is set again below: a restart and a new episode are the same work.
     ensure_built();
     Rng r(live_seed());
     live_.ep = make_episode(r, false, &live_.info);
