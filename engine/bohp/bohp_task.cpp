@@ -158,14 +158,15 @@ void BohpTask::grad_dump(uint64_t seed, ArrayMap& out) {
 }
 
 // ---- live stepping
-
-void BohpTask::live_restart() {
-    // The episode is a function of its seed (Task::live_reset sets it): draw it again, as the
-    // FLP tasks do.
-    Rng r(live_seed());
+void BohpTask::live_reset(uint64_t episode_seed) {
+    Rng r(episode_seed);
     Episode<double> ep;
     make_episode(r, ep);
     live_ep_ = ep.cast<float>();
+    Task::live_reset(episode_seed);
+}
+
+void BohpTask::live_restart() {
     live_net_.reset(shape_, true);
     live_act_.setZero(live_ep_.T(), shape_.M);
     live_in_ = live_ep_.x;

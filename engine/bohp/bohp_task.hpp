@@ -33,6 +33,7 @@ public:
     void save(ArrayMap& out, bool with_optimizer) const override;
     void load(const ArrayMap& in, bool with_optimizer) override;
     void grad_dump(uint64_t seed, ArrayMap& out) override;
+    void live_reset(uint64_t episode_seed) override;
     void live_restart() override;
     bool live_step() override;
     void live_views(LiveViews& v) override;
