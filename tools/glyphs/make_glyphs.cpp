@@ -53,29 +53,15 @@ struct Options {
     double eval_fraction = 0.4;
 };
 
-const char* const kUsage =
-    "usage: make_glyphs --fonts DIR --out FILE.npz [--preview FILE.png] [--seed N] [--drawers N]\n"
-    "                   [--max-chars N] [--alphabets N] [--glyph-px PX] [--dup R]\n"
-    "  DIR holds the Noto .ttf files (fonts-noto-core: usr/share/fonts/truetype/noto)\n";
-
 Options parse(int argc, char** argv) {
     Options o;
-    ToolArgs args(argc, argv, "make_glyphs", kUsage);
-    while (args.next()) {
-        const std::string& a = args.flag();
-        if (a == "--fonts") o.fonts = args.value();
-        else if (a == "--out") o.out = args.value();
-        else if (a == "--preview") o.preview = args.value();
-        else if (a == "--seed") o.seed = uint64_t(args.number(0, 9e15));
-        else if (a == "--drawers") o.drawers = int(args.number(1, 100));
-        else if (a == "--max-chars") o.max_chars = int(args.number(1, 1000));
-        else if (a == "--min-chars") o.min_chars = int(args.number(1, 1000));
-        else if (a == "--alphabets") o.alphabets = int(args.number(0, 1000));
-        else if (a == "--glyph-px") o.glyph_px = args.number(10, 95);
-        else if (a == "--dup") o.dup = args.number(0, 1);
-        else args.fail("unknown option " + a);
-    }
-    if (o.fonts.empty() || o.out.empty()) args.fail("--fonts and --out are required");
+    ToolArgs args("make_glyphs", "  DIR holds the Noto .ttf files (fonts-noto-core: usr/share/fonts/truetype/noto)\n");
+    args.text("--fonts", "DIR", o.fonts).text("--out", "FILE.npz", o.out).text("--preview", "FILE.png", o.preview);
+    args.number("--seed", "N", o.seed, 0, 9e15).number("--drawers", "N", o.drawers, 1, 100);
+    args.number("--max-chars", "N", o.max_chars, 1, 1000).number("--min-chars", "N", o.min_chars, 1, 1000);
+    args.number("--alphabets", "N", o.alphabets, 0, 1000).number("--glyph-px", "PX", o.glyph_px, 10, 95);
+    args.number("--dup", "R", o.dup, 0, 1);
+    args.parse(argc, argv, {"--fonts", "--out"});
     return o;
 }
 
