@@ -105,13 +105,12 @@ int main(int argc, char** argv) try {
     z.add("train_photo", "<i8", {nt}, train_ph.data(), train_ph.size() * 8);
     z.add("heldout_photo", "<i8", {nh}, held_ph.data(), held_ph.size() * 8);
     z.add_text("photos", names);
-    char meta[512];
-    std::snprintf(meta, sizeof meta,
-                  "{\"format\": \"plastiscope-images-1\", \"side\": 32, \"seed\": %llu, \"cap\": %d, \"min_std\": %d, "
-                  "\"scales\": \"1 1.5 2\", \"gray\": \"(R+G+B+1)/3\", \"source\": \"Debian python3-skimage, python3-scipy, python-matplotlib-data\", "
-                  "\"license\": \"public domain / CC0 photographs, see assets/images/LICENSES.md\"}",
-                  (unsigned long long)o.seed, o.cap, co.min_std);
-    z.add_text("meta", meta);
+    MetaJson meta;
+    meta.text("format", "plastiscope-images-1").whole("side", 32).whole("seed", (long long)o.seed).whole("cap", o.cap);
+    meta.whole("min_std", co.min_std).text("scales", "1 1.5 2").text("gray", "(R+G+B+1)/3");
+    meta.text("source", "Debian python3-skimage, python3-scipy, python-matplotlib-data");
+    meta.text("license", "public domain / CC0 photographs, see assets/images/LICENSES.md");
+    z.add_text("meta", meta.str());
     z.write(o.out);
     std::fprintf(stderr, "make_images: %lld train + %lld held-out patches from %d photos -> %s\n", (long long)nt, (long long)nh, idx, o.out.c_str());
 
