@@ -139,12 +139,13 @@ struct AdamRun {
     AdamRun read(const ArrayMap& in, const ParamList<M>& params, bool with_optimizer,
                  bool optimizer_optional = false) const {
         load_params(in, params);
-        AdamRun r = *this;
+        AdamRun r;   // the moments are not copied: they are read or start afresh
+        r.adam.cfg = adam.cfg;
+        r.run = run;
         r.run.load(in);
         const auto first = in.lower_bound("optim/");
         const bool has_optimizer = first != in.end() && first->first.rfind("optim/", 0) == 0;
         if (with_optimizer && (has_optimizer || !optimizer_optional)) r.adam.load(in, "optim/", params);
-        else r.adam.reset();
         return r;
     }
     // The parameters' and the moments' tensors (Task::tensors).
