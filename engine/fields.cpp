@@ -107,7 +107,6 @@ std::map<std::string, std::string> fields_to_map(const std::vector<Field>& field
     return m;
 }
 
-namespace {
 std::string json_escape(const std::string& s) {
     std::string r;
     for (char c : s) {
@@ -118,7 +117,6 @@ std::string json_escape(const std::string& s) {
     }
     return r;
 }
-}  // namespace
 
 std::string fields_to_json(const std::vector<Field>& fields, const std::string& preset) {
     std::ostringstream o;

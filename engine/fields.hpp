@@ -65,6 +65,8 @@ std::map<std::string, std::string> fields_to_map(const std::vector<Field>& field
 // With a non-empty preset, "preset" comes first (the config of a task: see task_config).
 std::string fields_to_json(const std::vector<Field>& fields, const std::string& preset = "");
 std::map<std::string, std::string> parse_flat_json(const std::string& text);  // throws ConfigError
+// Text as the inside of a JSON string ("" and \ escaped, control characters as \uNNNN).
+std::string json_escape(const std::string& s);
 // Text from a file or a command line quoted in an error message: kept on one line (control bytes
 // as \xNN, UTF-8 passes) and cut after max_chars with "...".
 std::string message_text(const std::string& s, size_t max_chars);

@@ -17,6 +17,8 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <fstream>
+#include <sstream>
 #include <memory>
 
 namespace ps {
@@ -409,6 +411,13 @@ ArrayMap read_archive(zip_t* za, const std::string& label, uint64_t file_size, i
 }  // namespace
 
 // ---------------------------------------------------------------- public API
+std::string read_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
 void write_file_atomic(const std::string& path, const std::string& bytes) {
     AtomicFile f(path);
     f.write(bytes.data(), bytes.size());

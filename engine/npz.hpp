@@ -22,5 +22,8 @@ ArrayMap npz_read_memory(const void* data, size_t size, const std::string& label
 
 // Writes text to path atomically (temp + fsync + rename). Throws std::runtime_error.
 void write_file_atomic(const std::string& path, const std::string& bytes);
+// The whole file as bytes; "" when it is missing or unreadable (callers that must tell these
+// apart check for the file first).
+std::string read_file(const std::string& path);
 
 }  // namespace ps

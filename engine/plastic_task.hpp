@@ -84,8 +84,17 @@ public:
 
     const PlasticNet<float>& net() const { return net_; }
 
-protected:
+    // The episodes and their metric, for baselines that train another network on the same
+    // episodes (the LSTM arm, engine/tasks/lstm.cpp): an episode as training, evaluation or the
+    // live view draws it; the metric of an output row x(T) of item_size() values.
     enum class Purpose { Train, Eval, Live };
+    PlasticEpisode draw_episode(Rng& rng, Purpose why) { return episode(rng, why); }
+    double episode_metric(const float* x, const PlasticEpisode& ep) const { return metric(x, ep); }
+    int episode_item_size() const { return item_size(); }
+    float episode_input_scale() const { return input_scale(); }
+    const PlasticConfig& layout() const { return pc_; }
+
+protected:
     // Units per item (S): the pattern's bits, the image's pixels.
     virtual int item_size() const = 0;
     // The input mode and bias of the network (the rest comes from PlasticConfig); called again

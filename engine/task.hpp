@@ -188,6 +188,11 @@ protected:
     int64_t live_episode() const { return live_episode_; }
     // A new run's live view: no episode counted yet, the next one drawn from seed.
     void reset_live(uint64_t seed) { live_seed_ = seed; live_episode_ = 0; }
+    // For a task whose metric is another task's (the LSTM arm on a plastic task's episodes).
+    void set_metric(std::string name, bool lower_is_better) {
+        info_.metric_name = std::move(name);
+        info_.metric_lower_is_better = lower_is_better;
+    }
 
 private:
     TaskInfo info_;
@@ -214,7 +219,7 @@ std::string task_names();
 #define PS_CONCAT2(a, b) a##b
 #define PS_CONCAT(a, b) PS_CONCAT2(a, b)
 #define PS_REGISTER_TASK(NAME, SUMMARY, CLASS) \
-    static const bool PS_CONCAT(ps_task_reg_, __LINE__) = \
+    static const bool PS_CONCAT(ps_task_reg_, __COUNTER__) = \
         ::ps::register_task({NAME, SUMMARY, [] { return std::unique_ptr<::ps::Task>(new CLASS()); }})
 
 // Helpers every task uses.

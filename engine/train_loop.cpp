@@ -7,7 +7,6 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include "checkpoint.hpp"
 #include "param_timeline.hpp"
 #include "train_history.hpp"
@@ -29,13 +28,6 @@ std::string csv_prefix(const std::string& path, int64_t episode) {
         if (ep <= episode) out += line + "\n";
     }
     return out;
-}
-
-std::string read_all(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
 }
 
 // Temp files of atomic writes (NAME.tmp.PID) left by a run that was killed mid-write.
@@ -134,8 +126,16 @@ TrainResult run_training(Task& task, const TrainOptions& opt, const std::functio
     bool first = true;
     int64_t last_ckpt = episode;
     const int64_t start_episode = episode;
+    pr.start_episode = start_episode;
+    bool frozen = false;
+    char num[2][32];
     while (episode < opt.episodes) {
         if (should_stop && should_stop()) break;
+        if (!frozen && opt.freeze_from >= 0 && episode >= opt.freeze_from) {
+            apply_overrides(task.fields(), {"frozen=true"});
+            task.apply_live_changes();
+            frozen = true;
+        }
         StepStats st = task.train_step();
         episode += task.episodes_per_step();
         const std::string bad = task.find_nonfinite();
@@ -154,7 +154,11 @@ TrainResult run_training(Task& task, const TrainOptions& opt, const std::functio
         auto it = st.extra.find("eta");
         pr.eta = it != st.extra.end() ? it->second : 0;
         const auto gn = st.extra.count("grad_norm") ? st.extra.at("grad_norm") : 0.0;
-        csv_out << episode << ',' << st.loss << ',' << st.metric << ',' << pr.eta << ',' << gn << ',' << pr.elapsed_s << '\n';
+        // loss and metric in full (17 digits): a sweep collected from these files equals one
+        // that kept the numbers in memory
+        std::snprintf(num[0], sizeof num[0], "%.17g", st.loss);
+        std::snprintf(num[1], sizeof num[1], "%.17g", st.metric);
+        csv_out << episode << ',' << num[0] << ',' << num[1] << ',' << pr.eta << ',' << gn << ',' << pr.elapsed_s << '\n';
         const int64_t iter = episode / std::max(1, task.episodes_per_step());
         history.add({iter, 1, st.loss, st.metric, st.extra, pr.elapsed_s});
         keep_copy(iter);
@@ -164,14 +168,14 @@ TrainResult run_training(Task& task, const TrainOptions& opt, const std::functio
             // resumes from the previous one and drops the extra rows; killed after, every row
             // up to the checkpoint is there.
             csv_out.flush();
-            write_file_atomic(csv, read_all(csv + ".tmp"));
+            write_file_atomic(csv, read_file(csv + ".tmp"));
             write_checkpoint();
             last_ckpt = episode;
         }
     }
     csv_out.close();
     // Rows past a diverged step are kept for diagnosis; the checkpoint stays the last good one.
-    write_file_atomic(csv, read_all(csv + ".tmp"));
+    write_file_atomic(csv, read_file(csv + ".tmp"));
     if (r.ok) write_checkpoint();
     fs::remove(csv + ".tmp", ec);
     r.episodes = episode;

@@ -24,6 +24,9 @@ struct TrainOptions {
     // Meta-training timeline entries written into the checkpoints (parameter copies spread over
     // the run, param_timeline.hpp; 0 = none). The training history is always written.
     int timeline = 0;
+    // From this episode on (0-based, as the sweep's frozen tail) the task's "frozen" field is set:
+    // the parameters stop changing while episodes still run. -1 = never.
+    int64_t freeze_from = -1;
 };
 
 struct TrainProgress {
@@ -32,6 +35,7 @@ struct TrainProgress {
     double episodes_per_s = 0;
     double elapsed_s = 0;
     double eta = 0;                   // learned plasticity rate, if the task reports one
+    int64_t start_episode = 0;        // where this run started (> 0: resumed from the checkpoint)
 };
 
 struct TrainResult {

@@ -8,7 +8,7 @@ if(TARGET ps_egl_colormap AND TARGET ps_png_region)
 
   find_program(PS_XVFB Xvfb)
   if(PS_XVFB)
-    foreach(case smoke each_task task_panels corrupt_menu bad_value extreme history lessons view export corrupt_flag bad_flag no_display remember files monkey)
+    foreach(case smoke each_task task_panels corrupt_menu bad_value extreme open_no_stall history lessons view export corrupt_flag bad_flag no_display remember files monkey)
       add_test(NAME gui_${case}
                COMMAND bash ${CMAKE_SOURCE_DIR}/tests/gui/gui_test.sh ${case} $<TARGET_FILE:plastiscope>
                        $<TARGET_FILE:ps_png_region> ${CMAKE_BINARY_DIR}/gui-tests/${case})

@@ -3,15 +3,16 @@
 # (measured figures and the 15-minute target: docs/reliability.md, "Test-command time"):
 #   setup        tools/setup.sh: the missing Debian packages (tools/deps.txt), Release build in build/
 #                (gcc, -march=native)
-#   release      ctest in build/: unit, learning, CLI and GUI (Xvfb) tests, the 60 s GUI soak
-#   soak-busy    ctest -L soak-busy in build/: the 60 s GUI soak beside two busy loops
+#   release      ctest in build/: unit, learning, CLI and GUI (Xvfb) tests, the 60 s GUI soak, the
+#                sweeps on a one-node Slurm (label slurm)
+#   soak-busy    ctest -L soak-busy in build/: a 30 s GUI soak beside two busy loops
 #   tsan-build   tools/tsan.sh --build-only: build-tsan/, the engine and the threaded tests
 #   tsan         the threaded tests under ThreadSanitizer
 #   asan-build-fuzz  clang Debug -O1 -fsanitize=address,undefined in build-asan/: the engine and
 #                the libFuzzer targets (cmake/parts/fuzz.cmake)
 #   asan-build   the rest of build-asan/: the suite, the app, the GUI test helpers
-#   asan         ctest in build-asan/ (all but the fuzz runs, the learning tests and the GUI)
-#                under ASan + UBSan (+ LSan)
+#   asan         ctest in build-asan/ (all but the fuzz runs, the learning tests, the GUI and the
+#                real-Slurm tests) under ASan + UBSan (+ LSan)
 #   asan-gui     the GUI tests (Xvfb) on the ASan + UBSan app
 #   generic-build  build-generic/: clang, Release, -DPS_NATIVE=OFF (plain x86-64), the engine and
 #                ps_tests_learning (the unit-test files that hold learning tests)
@@ -63,17 +64,18 @@ fi
 if [ "${PS_TEST_QUICK:-0}" = 1 ]; then
   step release ctest --test-dir build --output-on-failure -j"$jobs" --timeout 900
 else
-  # Lane packing on two cores (the idle-machine figures are in docs/reliability.md). Two lanes
-  # from the start, each mostly one core:
+  # Lane packing on two cores (the measured figures are in docs/reliability.md). Two lanes from
+  # the start, each mostly one core:
   #   lane A: the Release suite (-j2, but its GUI tests and the soak are serial), the busy soak,
-  #           then (once lane B has built the ASan engine) the rest of the ASan build (-j1: the
-  #           suite, the app, the GUI test helpers; not the benchmark nor the asset generators,
-  #           which nothing runs under ASan), the ASan suite, its GUI tests;
-  #   lane B: the ASan build of the engine and the libFuzzer targets (-j1), the generic build
-  #           (the learning tests only) and its run, the TSan build (-j1) and tests, then the fuzz
-  #           runs one after the other.
+  #           the generic build (the learning tests only) and its run, then (once lane B has built
+  #           the ASan engine) the rest of the ASan build (-j1: the suite, the app, the GUI test
+  #           helpers; not the benchmark nor the asset generators, which nothing runs under ASan)
+  #           and the ASan suite;
+  #   lane B: the ASan build of the engine and the libFuzzer targets (-j1), the TSan build (-j1)
+  #           and tests, the fuzz runs one after the other, then the ASan GUI tests (beside the
+  #           ASan suite of lane A).
   # The two lanes never build in the same directory at the same time (lane A waits for lane B's
-  # marker before it builds in build-asan/).
+  # marker before it builds in build-asan/; lane B's GUI tests wait for lane A's).
   asan_configure() {
     CC=clang CXX=clang++ cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug \
       "-DCMAKE_CXX_FLAGS_DEBUG=-O1 -gline-tables-only" "-DCMAKE_C_FLAGS_DEBUG=-O1 -gline-tables-only" \
@@ -92,8 +94,9 @@ else
     CC=clang CXX=clang++ cmake -S . -B build-generic -DCMAKE_BUILD_TYPE=Release -DPS_NATIVE=OFF \
       -DPS_BUILD_GUI=OFF -DPS_PCH=ON >/dev/null && cmake --build build-generic -j1 --target ps_tests_learning
   }
-  marker="build/test-logs/asan-engine.done"
-  rm -f "$marker"
+  marker="build/test-logs/asan-engine.done"        # lane B built the ASan engine and fuzz targets
+  marker_rest="build/test-logs/asan-rest.done"     # lane A built (or failed to build) the rest
+  rm -f "$marker" "$marker_rest"
 
   # ASan halts on the first report; leaks fail too (LeakSanitizer). UBSan checks are all fatal
   # (-fno-sanitize-recover=all), with a stack trace.
@@ -107,27 +110,30 @@ else
   lane_a() {
     step release ctest --test-dir build --output-on-failure -j"$jobs" --timeout 900 -LE soak-busy
     step soak-busy ctest --test-dir build --output-on-failure -L soak-busy
-    while [ ! -e "$marker" ]; do sleep 2; done
-    if grep -q '^asan-build-fuzz .*FAILED' "$times"; then return 0; fi
-    step asan-build asan_build_rest
-    if grep -q '^asan-build .*FAILED' "$times"; then return 0; fi
-    step asan ctest --test-dir build-asan --output-on-failure -j1 -LE "fuzz|glyphs|network|gui|learning|install" --timeout 1500
-    # A GUI test that fails is run once more (an X server or llvmpipe hiccup on a loaded machine);
-    # its first failure is still printed below as "flaky", with its output.
-    ASAN_OPTIONS="$ASAN_OPTIONS:detect_leaks=0" step asan-gui ctest --test-dir build-asan --output-on-failure \
-         -L gui --timeout 1500 --repeat until-pass:2
-  }
-  lane_b() {
-    step asan-build-fuzz asan_build_fuzz
-    touch "$marker"
     step generic-build generic_build
     if ! grep -q '^generic-build .*FAILED' "$times"; then
       step generic build-generic/ps_tests_learning "[learning]" --durations yes
     fi
+    while [ ! -e "$marker" ]; do sleep 2; done
+    if grep -q '^asan-build-fuzz .*FAILED' "$times"; then touch "$marker_rest"; return 0; fi
+    step asan-build asan_build_rest
+    touch "$marker_rest"
+    if grep -q '^asan-build .*FAILED' "$times"; then return 0; fi
+    step asan ctest --test-dir build-asan --output-on-failure -j1 -LE "fuzz|glyphs|network|gui|learning|install|slurm" --timeout 1500
+  }
+  lane_b() {
+    step asan-build-fuzz asan_build_fuzz
+    touch "$marker"
     step tsan-build env JOBS=1 bash tools/tsan.sh --build-only
     if ! grep -q '^tsan-build .*FAILED' "$times"; then step tsan bash tools/tsan.sh; fi
     if grep -q '^asan-build-fuzz .*FAILED' "$times"; then return 0; fi
     step fuzz ctest --test-dir build-asan --output-on-failure -j1 -L '^fuzz$'
+    while [ ! -e "$marker_rest" ]; do sleep 2; done
+    if grep -q '^asan-build .*FAILED' "$times"; then return 0; fi
+    # A GUI test that fails is run once more (an X server or llvmpipe hiccup on a loaded machine);
+    # its first failure is still printed below as "flaky", with its output.
+    ASAN_OPTIONS="$ASAN_OPTIONS:detect_leaks=0" step asan-gui ctest --test-dir build-asan --output-on-failure \
+         -L gui --timeout 1500 --repeat until-pass:2
   }
   lane_a &
   lane_b &

@@ -75,6 +75,8 @@ const std::vector<ArgSpec> kTrainSpec = flag_table(R"(
 --out DIR        output folder (default runs/<task>-<preset>-s<seed>)
 --checkpoint-every K  write DIR/checkpoint.npz every K episodes (default 500)
 --resume         continue from DIR/checkpoint.npz
+--freeze-last N  the last N episodes run with frozen parameters (tasks with a `frozen` setting, as
+                   the sweep's frozen tail; default 0 = off)
 --threads K      threads for the network kernels (default 1; 2 on this kind of machine splits each
                    step of a large plastic network, N >= 256, over both cores; results differ
                    from 1 thread in the last bits)
@@ -97,6 +99,12 @@ int train_with(Task& t, const ParsedArgs& a, const std::string& cmd) {
     o.resume = a.has("--resume");
     o.overrides = a.overrides;
     o.timeline = int(a.get_int("--timeline", 0, 0, 64));
+    if (const int64_t freeze_last = a.get_int("--freeze-last", 0, 0, 1000000000LL); freeze_last > 0) {
+        const auto fields = t.fields();
+        if (std::none_of(fields.begin(), fields.end(), [](const Field& f) { return f.key == "frozen"; }))
+            throw UsageError("--freeze-last: task '" + t.name() + "' has no 'frozen' setting");
+        o.freeze_from = std::max<int64_t>(0, o.episodes - freeze_last);
+    }
     set_kernel_threads(int(a.get_int("--threads", 1, 1, 64)));
     o.out_dir = a.get("--out", "runs/" + t.name() + "-" + t.preset() + "-s" + std::to_string(o.seed));
     const bool quiet = a.has("--quiet");
@@ -105,10 +113,15 @@ int train_with(Task& t, const ParsedArgs& a, const std::string& cmd) {
         std::printf("training %s (preset %s) for %lld episodes, seed %llu -> %s\n", t.name().c_str(), t.preset().c_str(),
                     (long long)o.episodes, (unsigned long long)o.seed, o.out_dir.c_str());
     double last_print = -1;
+    bool said_resumed = false;
     TrainResult r;
     try {
         r = run_training(t, o, [&](const TrainProgress& p) {
             if (quiet) return;
+            if (!said_resumed && p.start_episode > 0) {   // the line a cluster job's log is checked for
+                said_resumed = true;
+                std::printf("resumed from checkpoint %s/checkpoint.npz at episode %lld\n", o.out_dir.c_str(), (long long)p.start_episode);
+            }
             const bool end = p.episode >= p.total;
             if (tty) {
                 if (p.elapsed_s - last_print < 0.1 && !end) return;

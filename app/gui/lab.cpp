@@ -130,7 +130,7 @@ std::string Lab::finish_build_now(Build& b) {
     view.reset_for_new_task();
     panel_.reset();
     if (const TaskPanelFactory* make = find_task_panel(task_name_)) panel_ = (*make)();
-    live.open(std::move(b.live), seed);
+    live.open(std::move(b.live), seed, std::move(b.run));
     note("opened " + b.name + " (" + live.task().preset() + "), " + b.source);
     if (b.then) b.then();
     return "";

@@ -31,7 +31,7 @@ uint64_t episode_seed(uint64_t a, uint64_t b) {
     return z ^ (z >> 31);
 }
 
-void LiveSession::open(std::unique_ptr<Task> task, uint64_t seed) {
+void LiveSession::open(std::unique_ptr<Task> task, uint64_t seed, std::unique_ptr<LiveRun> begun) {
     drop(twin_);
     drop(ghost_);
     twin_spec_ = TwinSpec();
@@ -45,11 +45,19 @@ void LiveSession::open(std::unique_ptr<Task> task, uint64_t seed) {
         });
     }
     task_ = std::move(task);
-    run_ = std::make_unique<LiveRun>(*task_);
     seed_ = seed;
     playing_ = false;
-    episode_index_ = 0;
     views_ = LiveViews();
+    if (begun) {
+        run_ = std::move(begun);
+        episode_index_ = 1;
+        views_changed_ = true;
+        ok_ = true;
+        guarded("new episode", [&] { refresh_views(); });
+        return;
+    }
+    run_ = std::make_unique<LiveRun>(*task_);
+    episode_index_ = 0;
     guarded("new episode", [&] {
         begin_episode(true);
         refresh_views();

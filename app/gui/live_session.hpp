@@ -42,8 +42,10 @@ public:
 
     LiveSession(ErrorFn error, NoteFn note) : error_(std::move(error)), note_(std::move(note)) {}
 
-    // Takes a task that is configured and initialised (or loaded); begins its first episode.
-    void open(std::unique_ptr<Task> task, uint64_t seed);
+    // Takes a task that is configured and initialised (or loaded) and begins its first episode,
+    // or takes `begun`: a run on that task whose first episode, episode_seed(seed, 1), was begun
+    // already (on the builder's thread).
+    void open(std::unique_ptr<Task> task, uint64_t seed, std::unique_ptr<LiveRun> begun = nullptr);
     bool has_task() const { return bool(task_); }
     Task& task() { return *task_; }
     const Task& task() const { return *task_; }

@@ -18,7 +18,6 @@
 namespace ps::gui {
 
 namespace {
-const ImVec4 kDim(0.6f, 0.62f, 0.68f, 1);
 
 // Largest finite |value| in rows [r0, r1) of a raster.
 float raster_absmax_rows(const MatR<float>& m, int r0, int r1) {
@@ -137,7 +136,7 @@ void draw_activity(Lab& lab) {
         float y = p.y;
         if (have_u) {
             const float ua = rc.input_absmax;
-            dl->AddText(ImVec2(p.x, y + u_h / 2 - fh / 2), ImGui::GetColorU32(kDim), "input");
+            dl->AddText(ImVec2(p.x, y + u_h / 2 - fh / 2), ImGui::GetColorU32(style::kDim), "input");
             rc.input.render_cached(int(w), int(u_h), Cmap::Diverging, {-ua, 0, ua}, 0, 0, float(T),
                                         float(U->cols()), true);
             rc.input.show(dl, ImVec2(x0, y), ImVec2(x0 + w, y + u_h));
@@ -175,7 +174,7 @@ void draw_activity(Lab& lab) {
                 rc.h = int(x_h);
                 rc.sum = raster_checksum(*X, std::max(0, rc.rows_done - 1));
             }
-            dl->AddText(ImVec2(p.x, y + x_h / 2 - fh / 2), ImGui::GetColorU32(kDim), "x(t)");
+            dl->AddText(ImVec2(p.x, y + x_h / 2 - fh / 2), ImGui::GetColorU32(style::kDim), "x(t)");
             rc.raster.show(dl, ImVec2(x0, y), ImVec2(x0 + w, y + x_h));
             for (const auto& [step, label] : views.marks) {
                 const float x = x0 + tx * float(step);
@@ -215,7 +214,7 @@ void draw_activity(Lab& lab) {
         }
         if (tgt_row) {
             y += 6;
-            dl->AddText(ImVec2(p.x, y - 2), ImGui::GetColorU32(kDim), "target");
+            dl->AddText(ImVec2(p.x, y - 2), ImGui::GetColorU32(style::kDim), "target");
             for (int t = 0; t < T; ++t)
                 dl->AddRectFilled(ImVec2(x0 + tx * float(t), y), ImVec2(x0 + tx * float(t + 1), y + t_h),
                                   rgb_to_imgui(cmap_color(Cmap::Diverging, views.target[size_t(t)], {-1, 0, 1})));
@@ -226,12 +225,12 @@ void draw_activity(Lab& lab) {
         for (double v : nice_ticks(0, T, std::max(2, int(w / (ImGui::GetFontSize() * 4))), &step)) {
             const float x = x0 + tx * float(v);
             const std::string s = tick_label(v, step);
-            dl->AddText(ImVec2(x - ImGui::CalcTextSize(s.c_str()).x / 2, y + 2), ImGui::GetColorU32(kDim), s.c_str());
+            dl->AddText(ImVec2(x - ImGui::CalcTextSize(s.c_str()).x / 2, y + 2), ImGui::GetColorU32(style::kDim), s.c_str());
         }
-        dl->AddText(ImVec2(p.x, y + 2), ImGui::GetColorU32(kDim), "t");
+        dl->AddText(ImVec2(p.x, y + 2), ImGui::GetColorU32(style::kDim), "t");
         ImGui::SetCursorScreenPos(ImVec2(p.x, p.y + raster_h));
     } else if (!X) {
-        ImGui::TextColored(kDim, "This task shows no activity raster.");
+        ImGui::TextColored(style::kDim, "This task shows no activity raster.");
         ImGui::Dummy(ImVec2(1, std::max(0.0f, raster_h - fh)));
     }
 
@@ -273,7 +272,7 @@ void draw_activity(Lab& lab) {
                 ImGui::SetTooltip("%s (%d, %d) = %.4g", iv.name.c_str(), cy, cx,
                                   double(iv.pixels[size_t(cy) * size_t(iv.width) + size_t(cx)]));
             }
-            ImGui::TextColored(kDim, "%s", iv.name.c_str());
+            ImGui::TextColored(style::kDim, "%s", iv.name.c_str());
             ImGui::EndGroup();
         }
     }
@@ -294,7 +293,7 @@ void draw_activity(Lab& lab) {
             std::snprintf(b, sizeof b, "%s%s = %.6g", all.empty() ? "" : "\n", k.c_str(), v);
             all += b;
         }
-        ImGui::TextColored(kDim, "%s", s.c_str());
+        ImGui::TextColored(style::kDim, "%s", s.c_str());
         if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", all.c_str());
         // The same scores of the twin and the ghost, where they differ.
         for (const Follower* f : {lab.live.twin(), lab.live.ghost()}) {

@@ -11,7 +11,6 @@
 namespace ps::gui {
 
 namespace {
-const ImVec4 kDim(0.6f, 0.62f, 0.68f, 1);
 const ImU32 kExtra = IM_COL32(255, 170, 80, 255);
 const std::vector<double>* find(const std::map<std::string, std::vector<double>>& m, const std::string& k) {
     auto it = m.find(k);
@@ -33,7 +32,7 @@ void draw_curves(Lab& lab) {
     ImGui::SameLine();
     ImGui::Checkbox("log loss", &cm.log_loss);
     ImGui::SameLine();
-    ImGui::TextColored(kDim, "  %zu points", cur.x.size());
+    ImGui::TextColored(style::kDim, "  %zu points", cur.x.size());
 
     const ImU32 c_loss = IM_COL32(100, 170, 255, 255), c_metric = IM_COL32(120, 220, 140, 255);
     const ImU32 c_base = IM_COL32(210, 210, 210, 220);
@@ -50,14 +49,14 @@ void draw_curves(Lab& lab) {
     o.log_y = cm.log_loss;
     for (const auto& m : lab.training.marks()) o.marks.push_back({double(m.episode), m.label});
 
-    ImGui::TextColored(kDim, "training loss");
+    ImGui::TextColored(style::kDim, "training loss");
     std::vector<PlotSeries> s = {{"", &cur.x, &cur.loss, faint(c_loss), 1.0f, true},
                                  {"loss", &cur.x, &cur.s_loss, c_loss, 2.0f}};
     if (have_base) s.push_back({blabel, &base.x, &base.s_loss, c_base, 2.0f});
     plot_lines("##loss", s, o, lab.training.running() ? "waiting for the first step" : "press Start training");
 
     const bool have_task = lab.live.has_task();
-    ImGui::TextColored(kDim, "%s (%s is better)", have_task ? lab.live.task().metric_name().c_str() : "metric",
+    ImGui::TextColored(style::kDim, "%s (%s is better)", have_task ? lab.live.task().metric_name().c_str() : "metric",
                        have_task && lab.live.task().metric_lower_is_better() ? "lower" : "higher");
     o.log_y = false;
     s = {{"", &cur.x, &cur.metric, faint(c_metric), 1.0f, true}, {"metric", &cur.x, &cur.s_metric, c_metric, 2.0f}};
@@ -73,7 +72,7 @@ void draw_curves(Lab& lab) {
             ImGui::EndCombo();
         }
         ImGui::SameLine();
-        ImGui::TextColored(kDim, "over training (%zu quantities reported)", cur.extra.size());
+        ImGui::TextColored(style::kDim, "over training (%zu quantities reported)", cur.extra.size());
         s = {{"", &cur.x, find(cur.extra, cm.extra_key), faint(kExtra), 1.0f, true},
              {cm.extra_key, &cur.x, find(cur.s_extra, cm.extra_key), kExtra, 2.0f}};
         if (have_base && find(base.s_extra, cm.extra_key))

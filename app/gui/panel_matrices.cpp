@@ -13,7 +13,6 @@
 namespace ps::gui {
 
 namespace {
-const ImVec4 kDim(0.6f, 0.62f, 0.68f, 1);
 const ImU32 kPalette[] = {IM_COL32(255, 170, 80, 255), IM_COL32(110, 180, 255, 255), IM_COL32(120, 220, 140, 255),
                           IM_COL32(255, 110, 160, 255), IM_COL32(200, 130, 255, 255), IM_COL32(220, 220, 90, 255),
                           IM_COL32(90, 220, 220, 255), IM_COL32(240, 240, 240, 255)};
@@ -61,7 +60,7 @@ void draw_matrices(Lab& lab) {
         return;
     }
     if (lab.live.twin() || lab.live.ghost()) {
-        ImGui::TextColored(kDim, "show");
+        ImGui::TextColored(style::kDim, "show");
         for (int k = 0; k < 5; ++k) {
             const bool ok = k == 0 || (k <= 2 ? lab.live.twin() != nullptr : lab.live.ghost() != nullptr);
             if (!ok) continue;
@@ -70,11 +69,11 @@ void draw_matrices(Lab& lab) {
         }
         ImGui::SameLine();
         const Follower* f = vs.compare <= 2 ? lab.live.twin() : lab.live.ghost();
-        if (f) ImGui::TextColored(kDim, "  (%s)", f->label.c_str());
+        if (f) ImGui::TextColored(style::kDim, "  (%s)", f->label.c_str());
     }
     const std::vector<MatrixView> ms = shown_views(lab);
     if (ms.empty()) {
-        ImGui::TextColored(kDim, vs.compare ? "The two networks share no matrix of the same shape."
+        ImGui::TextColored(style::kDim, vs.compare ? "The two networks share no matrix of the same shape."
                                             : "This task shows no matrices.");
         ImGui::End();
         return;
@@ -162,7 +161,7 @@ void draw_row_column(Lab& lab) {
     std::snprintf(t1, sizeof t1, "row %d: from %s %d", r, mv->row_label.c_str(), r);
     std::snprintf(t2, sizeof t2, "column %d: onto %s %d", c, mv->col_label.c_str(), c);
     ImGui::BeginGroup();
-    ImGui::TextColored(kDim, "%s", t1);
+    ImGui::TextColored(style::kDim, "%s", t1);
     PlotOptions o;
     o.size = ImVec2(w, h);
     o.legend = false;
@@ -172,7 +171,7 @@ void draw_row_column(Lab& lab) {
     ImGui::EndGroup();
     ImGui::SameLine();
     ImGui::BeginGroup();
-    ImGui::TextColored(kDim, "%s", t2);
+    ImGui::TextColored(style::kDim, "%s", t2);
     o.x_label = mv->row_label;
     o.cursor_x = r;
     plot_lines("##col", {{mv->name, &xc, &yc, kPalette[1], 1.0f}}, o);
@@ -203,7 +202,7 @@ void draw_over_time(Lab& lab) {
     ImGui::SameLine();
     if (ImGui::SmallButton("export CSV") && !lab.monkey) lab.files.dialog_export_tracked();
     ImGui::SameLine();
-    ImGui::TextColored(kDim, "t = %d of %d (recorded to %d); click more cells to compare", lab.live.t(), T,
+    ImGui::TextColored(style::kDim, "t = %d of %d (recorded to %d); click more cells to compare", lab.live.t(), T,
                        lab.live.frontier());
     const ImVec2 avail = ImGui::GetContentRegionAvail();
     const float sp = ImGui::GetStyle().ItemSpacing.x;
@@ -218,13 +217,13 @@ void draw_over_time(Lab& lab) {
     o.x_max = T;
     o.cursor_x = lab.live.t();
     ImGui::BeginGroup();
-    ImGui::TextColored(kDim, "synapses over the episode");
+    ImGui::TextColored(style::kDim, "synapses over the episode");
     plot_lines("##syn", syn, o, "no step yet");
     ImGui::EndGroup();
     if (two) {
         ImGui::SameLine();
         ImGui::BeginGroup();
-        ImGui::TextColored(kDim, "their neurons x(t)");
+        ImGui::TextColored(style::kDim, "their neurons x(t)");
         o.size = ImVec2(avail.x - w - sp, h);
         plot_lines("##neu", neu, o, "no step yet");
         ImGui::EndGroup();
@@ -241,7 +240,7 @@ void draw_focus(Lab& lab) {
     const LiveViews& views = lab.live.views();
     if (lab.live.series().empty() || views.matrices.empty()) {
         ImGui::PushTextWrapPos(0);
-        ImGui::TextColored(kDim, "Click a cell of a matrix to follow that synapse over the whole episode: its trace H, "
+        ImGui::TextColored(style::kDim, "Click a cell of a matrix to follow that synapse over the whole episode: its trace H, "
                                  "A*H and the effective weight W+A*H at every step (earlier steps included), and the "
                                  "activity of its two neurons. Click more cells to compare them.");
         ImGui::PopTextWrapPos();

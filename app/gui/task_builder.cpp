@@ -4,6 +4,7 @@
 #include "checkpoint.hpp"
 #include "data_dir.hpp"
 #include "interactive.hpp"
+#include "gui/live_session.hpp"
 
 namespace ps::gui {
 
@@ -69,8 +70,19 @@ void TaskBuilder::run_now(Build& b) {
         b.trainer->set_history(b.record.history);
         if (!b.record.timeline.empty()) b.trainer->set_timeline(b.record.timeline);
         b.live = std::move(t);
+        // The first live episode is begun here too: a task's first episode can allocate and
+        // compute much (Omniglot's failure gallery encodes ~200 drawings into fresh buffers:
+        // 130-180 ms), which in the lab's frame would be a visible stall. If it throws, the lab
+        // begins the episode itself and shows why.
+        try {
+            auto run = std::make_unique<LiveRun>(*b.live);
+            run->begin(episode_seed(b.seed, 1));
+            b.run = std::move(run);
+        } catch (const std::exception&) {
+        }
     } catch (const std::exception& e) {
         b.error = e.what();
+        b.run.reset();
         b.live.reset();
         b.trainer.reset();
     }

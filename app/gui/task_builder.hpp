@@ -13,6 +13,7 @@
 #include "background_trainer.hpp"
 #include "checkpoint.hpp"
 #include "gui/job.hpp"
+#include "live_run.hpp"
 
 namespace ps::gui {
 
@@ -25,6 +26,7 @@ struct Build {
     // out
     std::unique_ptr<Task> live;
     std::unique_ptr<BackgroundTrainer> trainer;
+    std::unique_ptr<LiveRun> run;     // on `live`, its first episode begun (null: the lab begins it)
     TrainingRecord record;            // how the checkpoint's network was trained (history, timeline)
     std::string source, error;
     std::vector<std::string> notes;   // shown as errors in the log (a pretrained file not used)

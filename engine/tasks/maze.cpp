@@ -18,10 +18,9 @@
 #include "task.hpp"
 #include "task_state.hpp"
 
-namespace ps {
+// In ps::maze (not a using-directive): the maze's names stay out of files built beside this one.
+namespace ps::maze {
 namespace {
-
-using namespace ps::maze;
 
 struct MazeTaskConfig {
     int size = 9;
@@ -393,4 +392,4 @@ private:
 
 PS_REGISTER_TASK("maze", "DP 2018 / Backpropamine maze: plastic recurrent agent trained with A2C (plastic, non-plastic, shared-alpha, backpropamine, quick)", MazeTask);
 
-}  // namespace ps
+}  // namespace ps::maze

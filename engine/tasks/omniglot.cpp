@@ -325,11 +325,13 @@ public:
             v.scalar_labels["p" + std::to_string(j)] = "p(label " + std::to_string(j) + ")";
         }
         v.scalar_labels["gallery_episodes"] = "failure gallery: episodes scanned";
+        v.scalar_labels["gallery_forward_drawings"] = "failure gallery: drawings per forward pass, at most";
         v.scalar_labels["gallery_accuracy"] = "failure gallery: accuracy";
         v.scalar_labels["correct"] = "query answered right (1 / 0)";
         v.scalar_labels["loss"] = "query loss -log p(truth)";
         if (gallery_scanned_ > 0) {
             v.scalars["gallery_episodes"] = gallery_scanned_;
+            v.scalars["gallery_forward_drawings"] = gallery_forward_drawings_;
             v.scalars["gallery_accuracy"] = 1.0 - double(gallery_failed_) / gallery_scanned_;
         }
         v.scalars["eta"] = double(eval_net().eta());
@@ -400,8 +402,11 @@ private:
     // framed at 0.5, the one the network picked at 1. Cleared when the network is rebuilt or loaded
     // (while it trains, the newest strips come from the newest weights). It runs on the GUI
     // thread, so its cost is bounded by images, not episodes: kGalleryImages drawings (~20 ms);
-    // 32 episodes of 20-way 5-shot were 3 232 drawings, a frame of half a second.
-    static constexpr int kGalleryBatch = 32, kGalleryKeep = 6, kGalleryImages = 192;
+    // 32 episodes of 20-way 5-shot were 3 232 drawings, a frame of half a second. The forward
+    // runs on chunks of about kGalleryChunk drawings: its buffers grow with the batch, and
+    // allocating (and first touching) them for all 192 at once after a rebuild or a change of
+    // ways was a 130-170 ms frame.
+    static constexpr int kGalleryBatch = 32, kGalleryKeep = 6, kGalleryImages = 192, kGalleryChunk = 48;
     void scan_failures(const CharSet& cs, Rng& r) {
         const omni::OmniNet<float>& net = eval_net();
         const int per_episode = net.shape.ways * cfg_.shots + 1;
@@ -409,13 +414,20 @@ private:
         std::vector<omni::Episode> eps;
         Rng gr = r.split();
         for (int e = 0; e < batch; ++e) eps.push_back(omni::sample_episode(cs, net.shape.ways, cfg_.shots, cfg_.eval_rotate, gr));
+        std::vector<int> preds;
+        const int chunk = std::max(1, kGalleryChunk / per_episode);
         omni::EpisodeBatch<float> eb;
-        fill_batch(eps, eb);
-        omni::forward(net, eb, float(cfg_.label_boost), gallery_cache_);
+        for (int e0 = 0; e0 < batch; e0 += chunk) {
+            const std::vector<omni::Episode> part(eps.begin() + e0, eps.begin() + std::min(batch, e0 + chunk));
+            fill_batch(part, eb);
+            omni::forward(net, eb, float(cfg_.label_boost), gallery_cache_);
+            preds.insert(preds.end(), gallery_cache_.pred.begin(), gallery_cache_.pred.begin() + eb.B);
+            gallery_forward_drawings_ = std::max(gallery_forward_drawings_, eb.B * per_episode);
+        }
         gallery_scanned_ += batch;
         for (int e = 0; e < batch; ++e) {
             const omni::Episode& ep = eps[size_t(e)];
-            const int truth = ep.labels.back(), pred = gallery_cache_.pred[size_t(e)];
+            const int truth = ep.labels.back(), pred = preds[size_t(e)];
             if (pred == truth) continue;
             ++gallery_failed_;
             const int side = ep.side, T = ep.steps(), cell = side + 2;
@@ -613,12 +625,12 @@ private:
     std::string live_note_;
     std::vector<ImageView> failures_;
     omni::NetCache<float> gallery_cache_;
-    int gallery_scanned_ = 0, gallery_failed_ = 0;
+    int gallery_scanned_ = 0, gallery_failed_ = 0, gallery_forward_drawings_ = 0;
     std::shared_ptr<const std::vector<omni::OmniFailure>> failure_list_ = std::make_shared<std::vector<omni::OmniFailure>>();
     void clear_gallery() {
         failures_.clear();
         failure_list_ = std::make_shared<std::vector<omni::OmniFailure>>();
-        gallery_scanned_ = gallery_failed_ = 0;
+        gallery_scanned_ = gallery_failed_ = gallery_forward_drawings_ = 0;
     }
 };
 

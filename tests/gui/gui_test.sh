@@ -146,6 +146,21 @@ case "$case_" in
     [ "$(field live_steps)" -gt 5 ] || fail "the live network did not step"
     echo "longest frame: $(field longest_frame_ms) ms (frame $(field longest_frame))"
     ;;
+  open_no_stall)   # the GUI thread's own CPU time in the frame that swaps a new network in: the
+             # builder's thread builds it and begins its first episode (Omniglot's first episode
+             # encodes a failure gallery into fresh buffers: 130-180 ms in that frame when the lab
+             # began it). CPU time, not wall: what the frame did, whatever else the machine runs.
+    run --task patterns --frames 200 --at 20 task=omniglot --at 120 task=flp-sine --frame-log "$work/frames.csv"
+    expect_ok
+    [ "$(field task)" = flp-sine ] || fail "the task switches did not happen"
+    for t in omniglot flp-sine; do
+      # columns: frame,...,cpu_ms (11),measured,building,task (14): the first frame of the new task
+      cpu=$(awk -F, -v t="$t" 'NR > 1 && index($14, t "/") == 1 { print $11; exit }' "$work/frames.csv")
+      [ -n "$cpu" ] || fail "no frame of $t in the frame log"
+      echo "$t: the swap frame used $cpu ms of the GUI thread's CPU"
+      awk -v c="$cpu" 'BEGIN { exit !(c < 60) }' || fail "$t: the frame that swapped the network in used $cpu ms of the GUI thread's CPU (limit 60)"
+    done
+    ;;
   history)   # time in the lab: the meta-training timeline, scrubbing back, a tracked synapse, a twin
              # without plasticity with its difference views, a branch from the past and its ghost
     run --frames 70 --at 2 train --at 3 wait-train=60 --at 4 pause-train --at 6 timeline=1 --at 8 scrub=40 \

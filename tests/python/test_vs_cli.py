@@ -43,9 +43,10 @@ def compare_training(task, preset, episodes, seed, settings=()):
     # the checkpoint's history holds every step's loss as float64 (no merging below 4000 points)
     same(ck["history/loss"], np.array(losses), f"{task}: losses of the CLI and the module")
     same(ck["history/metric"], np.array(metrics), f"{task}: metrics")
-    # metrics.csv prints the same numbers with 6 significant digits
+    # metrics.csv prints the same numbers in full (17 significant digits: they read back exactly)
     csv = np.genfromtxt(os.path.join(out, "metrics.csv"), delimiter=",", names=True)
-    same(np.atleast_1d(csv["loss"]), np.array([float("%g" % v) for v in losses]), f"{task}: metrics.csv")
+    same(np.atleast_1d(csv["loss"]), np.array(losses), f"{task}: metrics.csv")
+    same(np.atleast_1d(csv["metric"]), np.array(metrics), f"{task}: metrics.csv metric")
     mine = os.path.join(work, f"{task}-module.npz")
     t.save(mine)
     m = np.load(mine)

@@ -6,7 +6,8 @@
 //   - Omniglot: a changed evaluation set was read on the calling thread at the next episode
 //     (0.4 s for a small real subset, many seconds for a folder of PNGs);
 //   - Omniglot: the failure gallery ran 32 episodes whatever their size (3 232 drawings at
-//     20-way 5-shot).
+//     20-way 5-shot); and it encoded its ~190 drawings in one forward pass, whose buffers, new
+//     after a rebuild or a change of ways, took 130-170 ms to allocate and first touch.
 #include <catch2/catch.hpp>
 
 #include <unistd.h>
@@ -135,6 +136,24 @@ TEST_CASE("live view: the Omniglot failure gallery's work is bounded per episode
     CHECK(scanned({"ways=5", "eval_ways=0", "shots=1"}) == 32);   // 6 drawings an episode: 32 episodes
     CHECK(scanned({"ways=20", "eval_ways=0", "shots=5"}) == 1);   // 101 drawings: one episode
     CHECK(scanned({"ways=10", "eval_ways=4", "shots=3"}) == 14);  // the 4-way evaluation net: 13 drawings
+}
+
+TEST_CASE("live view: the Omniglot failure gallery encodes in small forward passes", "[live][omniglot]") {
+    // The drawings of one forward pass size its buffers: about 48 (whole episodes), not all ~190.
+    auto largest = [](const std::vector<std::string>& kv) {
+        auto t = make_task("omniglot");
+        t->set_preset("quick");
+        apply_overrides(t->fields(), {"channels=8"});
+        apply_overrides(t->fields(), kv);
+        t->init(1);
+        LiveViews v;
+        t->live_views(v);
+        CHECK(v.scalars.at("gallery_episodes") > 1);
+        return int(v.scalars.at("gallery_forward_drawings"));
+    };
+    CHECK(largest({"ways=5", "eval_ways=0", "shots=1"}) == 48);    // 8 episodes of 6 drawings
+    CHECK(largest({"ways=10", "eval_ways=0", "shots=1"}) == 44);   // 4 episodes of 11
+    CHECK(largest({"ways=10", "eval_ways=0", "shots=5"}) == 51);   // one episode of 51 a pass
 }
 
 TEST_CASE("live view: work posted for a stopped trainer runs on the trainer's thread", "[live][trainer]") {
