@@ -30,6 +30,7 @@
 //   g_c(next) = g_c ⊙ f
 //   g_Wx += u(t)ᵀ g_z   g_Wh += h(t-1)ᵀ g_z   g_b += Σ_batch g_z
 #pragma once
+#include <string>
 #include <vector>
 #include <Eigen/Dense>
 #include "rng.hpp"
@@ -47,22 +48,15 @@ struct LstmConfig {
 
 // Trained parameters (and, with the same shapes, their gradients).
 template <class S>
-struct LstmParams {
+struct LstmParams : FixedParams<LstmParams, S> {
     MatR<S> Wx;   // (k, 4h)
     MatR<S> Wh;   // (h, 4h)
     MatR<S> b;    // (1, 4h)
 
-    ParamList<MatR<S>> list() { return list_of(*this); }
-    ParamList<const MatR<S>> list() const { return list_of(*this); }
-    template <class T> LstmParams<T> cast() const {
-        return {Wx.template cast<T>(), Wh.template cast<T>(), b.template cast<T>()};
-    }
-
-private:
-    template <class Self>
-    static ParamList<LikeConst<Self, MatR<S>>> list_of(Self& p) {
-        return {{"Wx", &p.Wx}, {"Wh", &p.Wh}, {"b", &p.b}};
-    }
+    // list(): (name, matrix) of every parameter, in this order; all are trained.
+    template <class Self, class F>
+    static void each(Self& p, F&& f) { f("Wx", p.Wx); f("Wh", p.Wh); f("b", p.b); }
+    static bool trained(const std::string&, const MatR<S>&) { return true; }
 };
 
 template <class S>

@@ -1,6 +1,7 @@
 // Adam with global gradient-norm clipping over a ParamList (every task's optimiser but BOHP's
-// paper rule), and the learning-rate decay of images and maze. The moments are keyed by parameter
-// name so they can be saved in and restored from checkpoints (task_state.hpp's optim/ keys).
+// paper rule), the learning-rate decay of images and maze, and AdamRun, the optimiser and data
+// stream state of a task with its checkpoint keys. The moments are keyed by parameter name so
+// they can be saved in and restored from checkpoints (task_state.hpp's optim/ keys).
 #pragma once
 #include <algorithm>
 #include <cmath>
@@ -108,6 +109,50 @@ public:
 
 private:
     std::map<std::string, Mat> m_, v_;
+};
+
+// What a task trained with Adam on a seeded episode stream keeps beside its parameters, and the
+// one way it goes into a checkpoint (task_state.hpp's keys): the optimiser (optim/...) and where
+// the data stream stands (state/...). M is the parameter matrix type, as for Adam.
+template <class S, class M = MatR<S>>
+struct AdamRun {
+    Adam<S, M> adam;
+    RunState run;
+
+    // A new run of seed: episode 0, no moments (adam.cfg is kept).
+    void start(uint64_t seed) {
+        run = RunState{seed, 0};
+        adam.reset();
+    }
+    // param/NAME of every parameter, the run and, with_optimizer, the optimiser.
+    void save(ArrayMap& out, const ParamList<const M>& params, bool with_optimizer) const {
+        save_params(out, params);
+        run.save(out);
+        if (with_optimizer) adam.save(out, "optim/");
+    }
+    // Reads the parameters into `params` (the caller's copy, shaped as they must be) and returns
+    // the run and the optimiser that go with them, or throws std::runtime_error naming a bad
+    // array. *this does not change, so the caller commits the parameters and the returned state
+    // together or nothing. Without with_optimizer the optimiser starts afresh. With
+    // optimizer_optional a file that holds no optimiser array at all (a shipped checkpoint
+    // stripped to stay small) starts afresh too; one with part of it is refused.
+    AdamRun read(const ArrayMap& in, const ParamList<M>& params, bool with_optimizer,
+                 bool optimizer_optional = false) const {
+        load_params(in, params);
+        AdamRun r;   // the moments are not copied: they are read or start afresh
+        r.adam.cfg = adam.cfg;
+        r.run = run;
+        r.run.load(in);
+        const auto first = in.lower_bound("optim/");
+        const bool has_optimizer = first != in.end() && first->first.rfind("optim/", 0) == 0;
+        if (with_optimizer && (has_optimizer || !optimizer_optional)) r.adam.load(in, "optim/", params);
+        return r;
+    }
+    // The parameters' and the moments' tensors (Task::tensors).
+    void tensors(std::vector<TensorRef>& out, const ParamList<const M>& params) const {
+        add_tensors(out, params);
+        adam.tensors(out, "optim/");
+    }
 };
 
 }  // namespace ps

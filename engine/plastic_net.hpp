@@ -64,33 +64,24 @@ struct NetConfig {
 
 // Trained parameters (and, with the same shapes, their gradients).
 template <class S>
-struct NetParams {
+struct NetParams : FixedParams<NetParams, S> {
     MatR<S> W;      // (n, n)  baseline weights, (pre, post)
     MatR<S> A;      // (n, n) independent, (1, 1) shared, (0, 0) none
     MatR<S> eta;    // (1, 1) scalar / fixed, (1, n) per post-synaptic neuron
     MatR<S> Win;    // (k, n) Linear mode, else (0, 0)
     MatR<S> b;      // (1, n) if learned, else (0, 0)
 
-    // (name, matrix) of every trained parameter, in a fixed order.
-    ParamList<MatR<S>> list(const NetConfig& cfg) { return list_of(*this, cfg); }
-    ParamList<const MatR<S>> list(const NetConfig& cfg) const { return list_of(*this, cfg); }
     void set_zero_like(const NetParams& o);
-    template <class T> NetParams<T> cast() const {
-        NetParams<T> r;
-        r.W = W.template cast<T>(); r.A = A.template cast<T>(); r.eta = eta.template cast<T>();
-        r.Win = Win.template cast<T>(); r.b = b.template cast<T>();
-        return r;
-    }
-
-private:
-    template <class Self>
-    static ParamList<LikeConst<Self, MatR<S>>> list_of(Self& p, const NetConfig& cfg) {
-        ParamList<LikeConst<Self, MatR<S>>> l{{"W", &p.W}};
-        if (cfg.alpha != AlphaMode::None) l.push_back({"A", &p.A});
-        if (cfg.eta != EtaMode::Fixed && cfg.alpha != AlphaMode::None) l.push_back({"eta", &p.eta});
-        if (cfg.input == InputMode::Linear) l.push_back({"Win", &p.Win});
-        if (cfg.input == InputMode::Linear || cfg.learn_bias) l.push_back({"b", &p.b});
-        return l;
+    // list(cfg): (name, matrix) of every trained parameter, in this order.
+    template <class Self, class F>
+    static void each(Self& p, F&& f) { f("W", p.W); f("A", p.A); f("eta", p.eta); f("Win", p.Win); f("b", p.b); }
+    static bool trained(const std::string& name, const MatR<S>&, const NetConfig& cfg) {
+        const bool plastic = cfg.alpha != AlphaMode::None, linear = cfg.input == InputMode::Linear;
+        if (name == "A") return plastic;
+        if (name == "eta") return plastic && cfg.eta != EtaMode::Fixed;
+        if (name == "Win") return linear;
+        if (name == "b") return linear || cfg.learn_bias;
+        return true;
     }
 };
 

@@ -74,22 +74,20 @@ void PlasticTask::init(uint64_t seed) {
     net_.configure(net_config());
     Rng rng(seed);
     net_.init(rng);
-    run_ = RunState{seed, 0};
-    adam_.reset();
+    training_.start(seed);
     apply_live_changes();
     live_ep_ = {};
     live_t_ = 0;
 }
 
 void PlasticTask::apply_live_changes() {
-    adam_.cfg.lr = pc_.lr_at(run_.episode);
-    adam_.cfg.clip_norm = pc_.clip;
+    training_.adam.cfg.lr = pc_.lr_at(training_.run.episode);
+    training_.adam.cfg.clip_norm = pc_.clip;
     net_.set_bias_value(net_config().bias_value);
 }
 
 void PlasticTask::tensors(std::vector<TensorRef>& out) const {
-    add_tensors(out, net_.p.list(net_.config()));
-    adam_.tensors(out, "optim/");
+    training_.tensors(out, net_.p.list(net_.config()));
 }
 
 void PlasticTask::clamp_eta() {
@@ -123,10 +121,10 @@ StepStats PlasticTask::train_step() {
     const int B = pc_.batch, T = pc_.T(), S = item_size();
     std::vector<PlasticEpisode> eps;
     for (int e = 0; e < B; ++e) {
-        Rng rng = episode_rng(run_.seed, run_.episode + e);
+        Rng rng = episode_rng(training_.run.seed, training_.run.episode + e);
         eps.push_back(episode(rng, Purpose::Train));
     }
-    run_.episode += B;
+    training_.run.episode += B;
     net_.begin(B, T);
     MatR<float> u(B, net_.n());
     for (int t = 1; t <= T; ++t) {
@@ -147,14 +145,14 @@ StepStats PlasticTask::train_step() {
         metric_sum += metric(x.row(e).data(), ep);
     }
     net_.backward(grads_);
-    adam_.cfg.lr = pc_.lr_at(run_.episode - B);
+    training_.adam.cfg.lr = pc_.lr_at(training_.run.episode - B);
     StepStats st;
     st.loss = loss / B;
     st.metric = metric_sum / B;
-    st.extra["grad_norm"] = adam_.step(net_.p.list(net_.config()), grads_.list(net_.config()));
+    st.extra["grad_norm"] = training_.adam.step(net_.p.list(net_.config()), grads_.list(net_.config()));
     clamp_eta();
     st.extra["eta"] = double(net_.p.eta.mean());
-    st.extra["lr"] = adam_.cfg.lr;
+    st.extra["lr"] = training_.adam.cfg.lr;
     if (net_.config().alpha == AlphaMode::Shared) st.extra["alpha"] = double(net_.p.A(0, 0));
     add_stats(st);
     return st;
@@ -171,26 +169,18 @@ double PlasticTask::eval_episode(Rng& rng) {
 // ---- state
 
 void PlasticTask::save(ArrayMap& out, bool with_optimizer) const {
-    save_params(out, net_.p.list(net_.config()));
+    training_.save(out, net_.p.list(net_.config()), with_optimizer);
     // A fixed eta is not trained but defines the network: keep it.
     if (net_.config().eta == EtaMode::Fixed || !net_.plastic()) out["param/eta"] = to_array(net_.p.eta);
-    run_.save(out);
-    if (with_optimizer) adam_.save(out, "optim/");
 }
 
 void PlasticTask::load(const ArrayMap& in, bool with_optimizer) {
     NetParams<float> p = net_.p;
-    load_params(in, p.list(net_.config()));
+    AdamRun<float> train = training_.read(in, p.list(net_.config()), with_optimizer, true);
     if (in.count("param/eta")) from_array(in, "param/eta", p.eta, p.eta.rows(), p.eta.cols());
-    RunState run = run_;
-    run.load(in);
-    Adam<float> adam = adam_;
-    if (with_optimizer && !in.count("optim/steps") && !in.count("optim/m/W")) adam.reset();
-    else if (with_optimizer) adam.load(in, "optim/", p.list(net_.config()));
     net_.p = std::move(p);
-    run_ = run;
-    adam_ = std::move(adam);
-    adam_.cfg.lr = pc_.lr_at(run_.episode);
+    training_ = std::move(train);
+    training_.adam.cfg.lr = pc_.lr_at(training_.run.episode);
     param_version_ = new_content_version();
 }
 

@@ -71,7 +71,7 @@ public:
     double eval_episode(Rng& rng) override;
     void save(ArrayMap& out, bool with_optimizer) const override;
     // A file without optimiser state (e.g. a shipped checkpoint stripped to stay small) starts a
-    // fresh Adam; one with part of it is refused.
+    // fresh Adam (AdamRun::read); one with part of it is refused.
     void load(const ArrayMap& in, bool with_optimizer) override;
     void grad_dump(uint64_t seed, ArrayMap& out) override;
     void live_reset(uint64_t episode_seed) override;
@@ -140,8 +140,7 @@ private:
     void clamp_eta();
 
     NetParams<float> grads_;
-    Adam<float> adam_;
-    RunState run_;
+    AdamRun<float> training_;
     uint64_t param_version_ = new_content_version();   // W and A's MatrixView::version
 };
 

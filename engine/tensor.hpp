@@ -8,7 +8,7 @@
 // ParamList<M> names a network's trained tensors in a fixed order. Optimisers, checkpoints,
 // gradient dumps and finite-difference tests all walk it. M is MatR<S> (or MatC<S>) to change
 // the tensors and `const MatR<S>` to read them: a parameter struct offers both from one template
-// (see list_of in the networks), so nothing needs a const_cast.
+// (ParamLists below), so nothing needs a const_cast.
 #pragma once
 #include <cstdint>
 #include <string>
@@ -32,6 +32,44 @@ using ParamList = std::vector<std::pair<std::string, M*>>;
 // M, or const M when Self is const: list_of(Self&) returns ParamList<LikeConst<Self, M>>.
 template <class Self, class M>
 using LikeConst = std::conditional_t<std::is_const_v<Self>, const M, M>;
+
+// The two list() of a parameter struct P (CRTP: P derives from ParamLists<P, M>), the changing and
+// the reading one, from P's one static template list_of(Self& p, args...) with Self = P or const P.
+// The arguments are what the list depends on besides the struct (a network's config).
+template <class P, class M>
+struct ParamLists {
+    template <class... A>
+    ParamList<M> list(const A&... a) { return P::list_of(static_cast<P&>(*this), a...); }
+    template <class... A>
+    ParamList<const M> list(const A&... a) const { return P::list_of(static_cast<const P&>(*this), a...); }
+};
+
+// A parameter struct P<S> with a fixed set of matrices (CRTP: P<S> derives from FixedParams<P, S>)
+// names them once, in checkpoint order:
+//   template <class Self, class F> static void each(Self& p, F&& f)   f("W", p.W); f("A", p.A); ...
+//   static bool trained(const std::string& name, const MatR<S>& m, args...)   whether the list holds it
+// and gets from that its list() (ParamLists) and cast<T>(), the same struct in another scalar type.
+template <template <class> class P, class S>
+struct FixedParams : ParamLists<P<S>, MatR<S>> {
+    template <class Self, class... A>
+    static ParamList<LikeConst<Self, MatR<S>>> list_of(Self& p, const A&... a) {
+        ParamList<LikeConst<Self, MatR<S>>> l;
+        P<S>::each(p, [&](const char* name, auto& m) {
+            if (P<S>::trained(name, m, a...)) l.emplace_back(name, &m);
+        });
+        return l;
+    }
+    // Every matrix, trained or not, converted to T.
+    template <class T>
+    P<T> cast() const {
+        std::vector<const MatR<S>*> from;
+        P<S>::each(static_cast<const P<S>&>(*this), [&](const char*, const MatR<S>& m) { from.push_back(&m); });
+        P<T> r;
+        size_t k = 0;
+        P<T>::each(r, [&](const char*, MatR<T>& m) { m = from[k++]->template cast<T>(); });
+        return r;
+    }
+};
 
 // The read-only view of a list (what an optimiser reads the gradients through).
 template <class M>

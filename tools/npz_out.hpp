@@ -1,7 +1,7 @@
 // A deflated .npz writer for the data-set builders (tools/glyphs/make_glyphs, tools/images/
 // make_images): the arrays go in uncompressed .npy form, each zip entry deflated at level 9 with a
 // fixed time stamp, so the same input builds the same bytes and the rebuild tests can compare
-// a fresh build with the committed asset file for file.
+// a fresh build with the committed asset file for file. MetaJson writes the set's "meta" entry.
 #pragma once
 #include <zip.h>
 #include <cstdint>
@@ -9,6 +9,34 @@
 #include <stdexcept>
 #include <string>
 #include <vector>
+
+// A one-line JSON object, keys in the order added: {"format": "...", "side": 32, ...}. Text is
+// escaped; whole numbers are written as they are, reals as %g.
+class MetaJson {
+public:
+    MetaJson& text(const std::string& key, const std::string& v) {
+        std::string e;
+        for (char c : v) {
+            if (c == '"' || c == '\\') e += '\\';
+            e += c;
+        }
+        return raw(key, "\"" + e + "\"");
+    }
+    MetaJson& whole(const std::string& key, long long v) { return raw(key, std::to_string(v)); }
+    MetaJson& real(const std::string& key, double v) {
+        char b[32];
+        std::snprintf(b, sizeof b, "%g", v);
+        return raw(key, b);
+    }
+    std::string str() const { return "{" + body_ + "}"; }
+
+private:
+    MetaJson& raw(const std::string& key, const std::string& v) {
+        body_ += (body_.empty() ? "\"" : ", \"") + key + "\": " + v;
+        return *this;
+    }
+    std::string body_;
+};
 
 struct NpzOut {
     struct Entry { std::string name, bytes; };

@@ -228,31 +228,36 @@ void draw_network(const bohp::BohpLive& p, NetUi& n) {
 
 // Scripted actions: seeds=N, episodes=N, clip=0|1, run, wait (blocks until the sweep is done).
 void script(TaskPanelContext& ctx, SweepUi& u, NetUi& n) {
-    for (const std::string& a : ctx.script) {
-        const auto eq = a.find('=');
-        const std::string k = a.substr(0, eq), v = eq == std::string::npos ? "" : a.substr(eq + 1);
-        if (k == "network") n.select_tab = 0;
-        else if (k == "sweep") n.select_tab = 1;
-        else if (k == "edges") {
+    using V = const std::string&;
+    run_panel_script(ctx, "bohp task view", {
+        tab_action("network", n.select_tab, 0),
+        tab_action("sweep", n.select_tab, 1),
+        {"edges", "=alpha|effective|w|hebb", [&](V v) {
             static const char* names[4] = {"alpha", "effective", "w", "hebb"};
             int found = -1;
             for (int i = 0; i < 4; ++i) found = v == names[i] ? i : found;
-            if (found < 0) ctx.script_error = "bohp task view: edges expects alpha, effective, w or hebb, got '" + v + "'";
-            else n.edges = found;
-        } else if (k == "expect-drawn") {
+            if (found < 0) return "bohp task view: edges expects alpha, effective, w or hebb, got '" + v + "'";
+            n.edges = found;
+            return std::string();
+        }},
+        {"expect-drawn", "", [&](V) {
             const auto* p = ctx.views.payload_as<bohp::BohpLive>();
-            if (!p || p->K <= 0 || p->M <= 0) ctx.script_error = "bohp task view: no network to draw";
-        } else if (k == "seeds") u.seeds = std::clamp(std::atoi(v.c_str()), 2, 40);
-        else if (k == "episodes") u.episodes = std::clamp(std::atoi(v.c_str()), 0, 200000);
-        else if (k == "clip") u.with_clip = v != "0";
-        else if (k == "run") { if (!u.running) start(u, ctx.task.name(), ctx.task.preset()); }
-        else if (k == "wait") {
+            return std::string(!p || p->K <= 0 || p->M <= 0 ? "bohp task view: no network to draw" : "");
+        }},
+        {"seeds", "=", [&](V v) { u.seeds = std::clamp(std::atoi(v.c_str()), 2, 40); return std::string(); }},
+        {"episodes", "=", [&](V v) { u.episodes = std::clamp(std::atoi(v.c_str()), 0, 200000); return std::string(); }},
+        {"clip", "=", [&](V v) { u.with_clip = v != "0"; return std::string(); }},
+        {"run", "", [&](V) {
+            if (!u.running) start(u, ctx.task.name(), ctx.task.preset());
+            return std::string();
+        }},
+        {"wait", "", [&](V) {
             if (u.th.joinable()) u.th.join();
             std::lock_guard<std::mutex> lk(u.m);
-            if (!u.error.empty()) ctx.script_error = "sweep failed: " + u.error;
-            else if (u.normal.x.empty()) ctx.script_error = "panel wait: no sweep has run";
-        } else ctx.script_error = "bohp task view: unknown action '" + a + "' (network, sweep, edges=alpha|effective|w|hebb, expect-drawn, seeds=, episodes=, clip=, run, wait)";
-    }
+            if (!u.error.empty()) return "sweep failed: " + u.error;
+            return std::string(u.normal.x.empty() ? "panel wait: no sweep has run" : "");
+        }},
+    });
 }
 
 void draw_sweep(TaskPanelContext& ctx, SweepUi& u) {

@@ -122,6 +122,10 @@ void draw_flp_tabs(const char* id, const char* first_tab, const char* losses_tab
     ImGui::EndTabBar();
 }
 
+std::vector<PanelAction> flp_tab_actions(const std::string& first, int& select) {
+    return {tab_action(first, select, 0), tab_action("losses", select, 1), tab_action("alignment", select, 2)};
+}
+
 namespace {
 
 // ---------------------------------------------------------------- flp-sine
@@ -224,23 +228,19 @@ void draw_sine_fits(const flp::FlpSineLive& p, SineState& st, FlpPlotData& d) {
 // Scripted actions (`--at FRAME panel=ARG`): fits | losses | alignment (show that tab),
 // pin=K (draw function K large; 0 = follow), expect-drawn (fails unless the payload is there).
 void sine_script(TaskPanelContext& ctx, SineState& st) {
-    for (const std::string& a : ctx.script) {
-        const auto eq = a.find('=');
-        const std::string k = a.substr(0, eq), v = eq == std::string::npos ? "" : a.substr(eq + 1);
-        if (k == "fits") st.select_tab = 0;
-        else if (k == "losses") st.select_tab = 1;
-        else if (k == "alignment") st.select_tab = 2;
-        else if (k == "pin") {
-            char* end = nullptr;
-            const long n = std::strtol(v.c_str(), &end, 10);
-            if (v.empty() || *end || n < 0 || n > 10) ctx.script_error = "flp-sine task view: pin expects 0..10, got '" + v + "'";
-            else st.pinned = int(n) - 1;
-        } else if (k == "expect-drawn") {
-            if (!ctx.views.payload_as<flp::FlpSineLive>()) ctx.script_error = "flp-sine task view: no curves to draw";
-        } else {
-            ctx.script_error = "flp-sine task view: unknown action '" + a + "' (fits, losses, alignment, pin=K, expect-drawn)";
-        }
-    }
+    using V = const std::string&;
+    std::vector<PanelAction> actions = flp_tab_actions("fits", st.select_tab);
+    actions.push_back({"pin", "=K", [&](V v) {
+        char* end = nullptr;
+        const long n = std::strtol(v.c_str(), &end, 10);
+        if (v.empty() || *end || n < 0 || n > 10) return "flp-sine task view: pin expects 0..10, got '" + v + "'";
+        st.pinned = int(n) - 1;
+        return std::string();
+    }});
+    actions.push_back({"expect-drawn", "", [&](V) {
+        return std::string(ctx.views.payload_as<flp::FlpSineLive>() ? "" : "flp-sine task view: no curves to draw");
+    }});
+    run_panel_script(ctx, "flp-sine task view", actions);
 }
 
 class FlpSinePanel final : public TaskPanel {

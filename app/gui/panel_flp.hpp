@@ -1,12 +1,13 @@
 // The parts of the FLP task views (panel_flp.cpp, panel_flp_classify.cpp) that both tasks share:
-// a colour per group (function / class), the query loss of every group over the inner steps, and
-// the update / gradient alignment plot.
+// a colour per group (function / class), the query loss of every group over the inner steps, the
+// update / gradient alignment plot, and the tab bar that holds them with its scripted actions.
 #pragma once
 #include <imgui.h>
 #include <functional>
 #include <string>
 #include <vector>
 #include "flp/flp_live.hpp"
+#include "gui/task_panel.hpp"
 
 namespace ps::gui {
 
@@ -25,5 +26,7 @@ void draw_flp_alignment(const flp::FlpLive& p, FlpPlotData& d);
 // scripted actions, and is reset.
 void draw_flp_tabs(const char* id, const char* first_tab, const char* losses_tab, int& select, const flp::FlpLive& p,
                    FlpPlotData& d, const std::function<void()>& first);
+// The scripted actions that pick those tabs: `first` (the task's own tab), losses, alignment.
+std::vector<PanelAction> flp_tab_actions(const std::string& first, int& select);
 
 }  // namespace ps::gui

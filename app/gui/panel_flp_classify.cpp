@@ -133,17 +133,12 @@ struct State {
 class FlpClassifyPanel final : public TaskPanel {
 public:
     void draw(TaskPanelContext& ctx) override {
-        for (const std::string& a : ctx.script) {
-            if (a == "images") st_.select_tab = 0;
-            else if (a == "losses") st_.select_tab = 1;
-            else if (a == "alignment") st_.select_tab = 2;
-            else if (a == "expect-drawn") {
-                const auto* p = ctx.views.payload_as<flp::FlpClassifyLive>();
-                if (!p || p->query.empty()) ctx.script_error = "flp-classify task view: no images to draw";
-            } else {
-                ctx.script_error = "flp-classify task view: unknown action '" + a + "' (images, losses, alignment, expect-drawn)";
-            }
-        }
+        std::vector<PanelAction> actions = flp_tab_actions("images", st_.select_tab);
+        actions.push_back({"expect-drawn", "", [&](const std::string&) {
+            const auto* p = ctx.views.payload_as<flp::FlpClassifyLive>();
+            return std::string(!p || p->query.empty() ? "flp-classify task view: no images to draw" : "");
+        }});
+        run_panel_script(ctx, "flp-classify task view", actions);
         const auto* p = ctx.views.payload_as<flp::FlpClassifyLive>();
         if (!p) {
             ImGui::TextDisabled("no episode yet: press Step");

@@ -91,14 +91,10 @@ constexpr ImU32 kProbedFrame = IM_COL32(250, 200, 50, 255);
 void ImagesPanel::draw(TaskPanelContext& ctx) {
     PanelState& st = st_;
     const LiveViews& v = ctx.views;
-    for (const std::string& a : ctx.script) {
-        if (a == "expect-drawn") {
-            const auto* p = v.payload_as<images::ImagesLive>();
-            if (!p || p->stored.empty()) ctx.script_error = "images task view: no images to draw";
-        } else {
-            ctx.script_error = "images task view: unknown action '" + a + "' (expect-drawn)";
-        }
-    }
+    run_panel_script(ctx, "images task view", {{"expect-drawn", "", [&](const std::string&) {
+        const auto* p = v.payload_as<images::ImagesLive>();
+        return std::string(!p || p->stored.empty() ? "images task view: no images to draw" : "");
+    }}});
     const auto* p = v.payload_as<images::ImagesLive>();
     if (!p || p->side <= 0) {
         ImGui::TextDisabled("No live episode yet: press Reset or Step.");

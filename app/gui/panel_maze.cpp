@@ -285,22 +285,25 @@ void draw_curves(CurvesState& cs, const TaskPanelContext& ctx) {
 // curves file instead), expect=ok|error (the curves file loaded / was refused), report (print the
 // plot's rectangle "maze-curves x y w h" on stdout when it is next drawn).
 void script(TaskPanelContext& ctx, CurvesState& cs, int& select) {
-    for (const std::string& a : ctx.script) {
-        const auto eq = a.find('=');
-        const std::string k = a.substr(0, eq), v = eq == std::string::npos ? "" : a.substr(eq + 1);
-        if (k == "curves") select = 1;
-        else if (k == "maze") select = 0;
-        else if (k == "file" && !v.empty()) { cs.path = v; load_curves(cs); }
-        else if (k == "report") cs.report_rect = true;
-        else if (k == "expect" && (v == "ok" || v == "error")) {
+    using V = const std::string&;
+    run_panel_script(ctx, "maze task view", {
+        tab_action("curves", select, 1),
+        tab_action("maze", select, 0),
+        {"file", "=PATH", [&](V v) {
+            if (v.empty()) return std::string("maze task view: file expects a PATH");
+            cs.path = v;
+            load_curves(cs);
+            return std::string();
+        }},
+        {"expect", "=ok|error", [&](V v) {
+            if (v != "ok" && v != "error") return "maze task view: expect expects ok or error, got '" + v + "'";
             if (!cs.loaded) load_curves(cs);
             const bool ok = cs.error.empty() && cs.curves;
-            if (ok != (v == "ok"))
-                ctx.script_error = ok ? "maze curves: expected an error, the file loaded" : "maze curves: " + cs.error;
-        } else {
-            ctx.script_error = "maze task view: unknown action '" + a + "' (curves, maze, file=PATH, expect=ok|error, report)";
-        }
-    }
+            if (ok == (v == "ok")) return std::string();
+            return ok ? std::string("maze curves: expected an error, the file loaded") : "maze curves: " + cs.error;
+        }},
+        {"report", "", [&](V) { cs.report_rect = true; return std::string(); }},
+    });
 }
 
 class MazePanel final : public TaskPanel {

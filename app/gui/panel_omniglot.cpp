@@ -149,16 +149,14 @@ void draw_failures(const omni::OmniLive& p) {
 class OmniPanel final : public TaskPanel {
 public:
     void draw(TaskPanelContext& ctx) override {
-        for (const std::string& a : ctx.script) {
-            if (a == "episode") st_.select_tab = 0;
-            else if (a == "failures") st_.select_tab = 1;
-            else if (a == "expect-drawn") {
+        run_panel_script(ctx, "omniglot task view", {
+            tab_action("episode", st_.select_tab, 0),
+            tab_action("failures", st_.select_tab, 1),
+            {"expect-drawn", "", [&](const std::string&) {
                 const auto* p = ctx.views.payload_as<omni::OmniLive>();
-                if (!p || p->side <= 0 || p->T <= 1) ctx.script_error = "omniglot task view: no episode to draw";
-            } else {
-                ctx.script_error = "omniglot task view: unknown action '" + a + "' (episode, failures, expect-drawn)";
-            }
-        }
+                return std::string(!p || p->side <= 0 || p->T <= 1 ? "omniglot task view: no episode to draw" : "");
+            }},
+        });
         const auto* p = ctx.views.payload_as<omni::OmniLive>();
         if (!p || p->side <= 0) {
             ImGui::TextDisabled("no episode yet: press Step");

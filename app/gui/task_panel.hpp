@@ -44,6 +44,19 @@ struct TaskPanelContext {
     }
 };
 
+// One scripted action of a task panel (`--at FRAME panel=NAME` or `panel=NAME=VALUE`): its name,
+// the value it takes as the list of actions shows it ("=K", "=alpha|w", or "" for none), and what
+// it does with the value, returning "" or why it failed (the whole message).
+struct PanelAction {
+    std::string name, takes;
+    std::function<std::string(const std::string& value)> run;
+};
+// The action that shows tab `index` (the panel's select_tab, read when it next draws).
+PanelAction tab_action(const std::string& name, int& select_tab, int index);
+// Runs this frame's actions (ctx.script) through the table; a failure goes to ctx.script_error,
+// and an action not in the table fails as "<who>: unknown action 'A' (name=takes, ...)".
+void run_panel_script(TaskPanelContext& ctx, const std::string& who, const std::vector<PanelAction>& actions);
+
 class TaskPanel {
 public:
     virtual ~TaskPanel() = default;

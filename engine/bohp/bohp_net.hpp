@@ -44,7 +44,7 @@ struct Shape {
 
 // Learned parameters (also used as the container of their gradients and optimiser moments).
 template <class S>
-struct Params {
+struct Params : FixedParams<Params, S> {
     MatR<S> w;       // K x M  fixed weights (pre = input k, post = unit j)
     MatR<S> alpha;   // K x M  plasticity coefficients
     MatR<S> b;       // 1 x M  bias of the plastic units
@@ -56,24 +56,11 @@ struct Params {
         if (s.readout == Readout::LinearSoftmax) v.setZero(s.M, s.O);
         else v.resize(0, 0);
     }
-    // (name, matrix) of every trained tensor, in a fixed order. Names are the checkpoint names.
-    ParamList<MatR<S>> list() { return list_of(*this); }
-    ParamList<const MatR<S>> list() const { return list_of(*this); }
-    template <class T> Params<T> cast() const {
-        Params<T> p;
-        p.w = w.template cast<T>(); p.alpha = alpha.template cast<T>(); p.b = b.template cast<T>();
-        p.v = v.template cast<T>(); p.c = c.template cast<T>();
-        return p;
-    }
-
-private:
-    template <class Self>
-    static ParamList<LikeConst<Self, MatR<S>>> list_of(Self& p) {
-        ParamList<LikeConst<Self, MatR<S>>> l{{"w", &p.w}, {"alpha", &p.alpha}, {"b", &p.b}};
-        if (p.v.size()) l.push_back({"out_w", &p.v});
-        l.push_back({"out_b", &p.c});
-        return l;
-    }
+    // list(): (name, matrix) of every trained tensor, in this order, by its checkpoint name; the
+    // readout weights only with a LinearSoftmax readout.
+    template <class Self, class F>
+    static void each(Self& p, F&& f) { f("w", p.w); f("alpha", p.alpha); f("b", p.b); f("out_w", p.v); f("out_b", p.c); }
+    static bool trained(const std::string& name, const MatR<S>& m) { return m.size() || name != "out_w"; }
 };
 
 // One episode: inputs, targets and which steps count in the loss.

@@ -70,7 +70,7 @@ struct NetConfig {
 
 // All parameters of one network. Every tensor is a Mat (biases 1 × n, scalars 1 × 1) so one
 // visitor serves Adam, checkpoints, gradient dumps and the finite-difference test.
-template <class S> struct Params {
+template <class S> struct Params : ParamLists<Params<S>, MatR<S>> {
     std::vector<MatR<S>> W, b;      // L each: W[i] (n_{i+1} × n_i), b[i] (1 × n_{i+1})
     std::vector<MatR<S>> B, c;      // K each: B[h] (n × n_out) (0×0 without feedback), c[h] (1 × n)
     std::vector<MatR<S>> beta;      // K each (1 × 1) (0×0 without feedback)
@@ -80,9 +80,7 @@ template <class S> struct Params {
     const MatR<S>& Pof(const NetConfig& cfg, int h) const { return cfg.grain == PGrain::Shared ? P[0] : P[size_t(h)]; }
     MatR<S>& Pof(const NetConfig& cfg, int h) { return cfg.grain == PGrain::Shared ? P[0] : P[size_t(h)]; }
 
-    // (name, matrix) of the meta-parameters of this rule (names use 1-based layer numbers).
-    ParamList<MatR<S>> list(const NetConfig& cfg) { return list_of(*this, cfg); }
-    ParamList<const MatR<S>> list(const NetConfig& cfg) const { return list_of(*this, cfg); }
+    // list(cfg): (name, matrix) of the meta-parameters of this rule (names use 1-based layer numbers).
     // Same shapes, all zero (a gradient accumulator).
     Params zeros_like() const {
         Params z = *this;
@@ -103,6 +101,7 @@ template <class S> struct Params {
     }
 
 private:
+    friend struct ParamLists<Params, MatR<S>>;
     template <class Self>
     static ParamList<LikeConst<Self, MatR<S>>> list_of(Self& p, const NetConfig& cfg) {
         ParamList<LikeConst<Self, MatR<S>>> l;

@@ -10,6 +10,27 @@ namespace {
 constexpr uint64_t kDataSalt = 0xD47A5EEDull, kInitSalt = 0x1417A11Cull;
 }
 
+std::vector<PresetInfo> learner_presets(const std::string& flp, const std::string& oml, const std::string& sgd,
+                                        const std::string& flp_iid, const std::string& quick) {
+    return {{"flp", flp}, {"oml", oml}, {"sgd", sgd}, {"flp-iid", flp_iid},
+            {"oml-iid", "OML, iid"}, {"sgd-iid", "plain SGD, iid"}, {"quick", quick}};
+}
+
+std::string FlpTaskBase::apply_learner_preset(const std::string& name, bool& iid) {
+    iid = name.size() > 4 && name.compare(name.size() - 4, 4, "-iid") == 0;
+    const std::string base = iid ? name.substr(0, name.size() - 4) : name;
+    if (base == "oml") {
+        lc_.learner = int(Learner::Oml);
+    } else if (base == "sgd") {
+        lc_.learner = int(Learner::Sgd);
+        lc_.episodes = 400;
+        lc_.meta_batch = 1;
+    } else {
+        lc_.learner = int(Learner::Flp);
+    }
+    return base;
+}
+
 std::vector<Field> FlpTaskBase::fields() {
     auto f = learner_fields(lc_);
     for (auto& d : data_fields()) f.push_back(d);
@@ -97,13 +118,9 @@ void FlpTaskBase::grad_dump(uint64_t seed, ArrayMap& out) {
 }
 
 // ---------------------------------------------------------------- live stepping
-void FlpTaskBase::live_reset(uint64_t episode_seed) {
-    ensure_built();
-    live_ = Live{};
-    Task::live_reset(episode_seed);
-}
-
 void FlpTaskBase::live_restart() {
+    // The episode is a function of its seed (Task::live_reset sets it), and every part of live_
+    // is set again below: a restart and a new episode are the same work.
     ensure_built();
     Rng r(live_seed());
     live_.ep = make_episode(r, false, &live_.info);

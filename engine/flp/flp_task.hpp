@@ -31,6 +31,12 @@
 
 namespace ps::flp {
 
+// The presets every FLP task has, one per learner, with the task's help texts: flp, oml, sgd
+// (plain online SGD with its rate tuned), each also as NAME-iid (the same data in random order
+// instead of one group after another), and quick (FLP, small: tests).
+std::vector<PresetInfo> learner_presets(const std::string& flp, const std::string& oml, const std::string& sgd,
+                                        const std::string& flp_iid, const std::string& quick);
+
 class FlpTaskBase : public Task {
 public:
     using Task::Task;
@@ -44,7 +50,6 @@ public:
     void load(const ArrayMap& in, bool with_optimizer) override;
     void grad_dump(uint64_t seed, ArrayMap& out) override;
 
-    void live_reset(uint64_t episode_seed) override;
     void live_restart() override;
     bool live_step() override;
     void live_views(LiveViews& v) override;
@@ -68,6 +73,9 @@ protected:
     virtual bool live_input_raster() const { return false; }
 
     void tensors(std::vector<TensorRef>& out) const override { learner_.tensors(out); }
+    // The learner of a preset of learner_presets() (quick: FLP); sgd also gets its rate-tuning
+    // budget (400 episodes, one a step). Returns the name without "-iid"; iid = whether it had it.
+    std::string apply_learner_preset(const std::string& name, bool& iid);
 
     struct Live {
         bool ready = false;

@@ -58,7 +58,7 @@ struct NetConfig {
 
 // Trained parameters (and, with the same shapes, their gradients).
 template <class S>
-struct Params {
+struct Params : FixedParams<Params, S> {
     MatR<S> W;     // (n, n)
     MatR<S> A;     // (n, n) independent, (1, 1) shared, (0, 0) none
     MatR<S> eta;   // (1, 1) Oja / Hebb, (0, 0) none / neuromod
@@ -71,28 +71,14 @@ struct Params {
     MatR<S> Wm;    // (n, 1) neuromod, else (0, 0)
     MatR<S> bm;    // (1, 1) neuromod, else (0, 0)
 
-    // (name, matrix) of every trained parameter, in a fixed order (empty ones left out).
-    ParamList<MatR<S>> list() { return list_of(*this); }
-    ParamList<const MatR<S>> list() const { return list_of(*this); }
     void shape_like(const NetConfig& c);     // allocates every parameter of config c, zeroed
-    template <class T> Params<T> cast() const {
-        Params<T> r;
-        r.W = W.template cast<T>(); r.A = A.template cast<T>(); r.eta = eta.template cast<T>();
-        r.Win = Win.template cast<T>(); r.b = b.template cast<T>(); r.Wp = Wp.template cast<T>();
-        r.bp = bp.template cast<T>(); r.Wv = Wv.template cast<T>(); r.bv = bv.template cast<T>();
-        r.Wm = Wm.template cast<T>(); r.bm = bm.template cast<T>();
-        return r;
+    // list(): (name, matrix) of every trained parameter, in this order (empty ones left out).
+    template <class Self, class F>
+    static void each(Self& p, F&& f) {
+        f("W", p.W); f("A", p.A); f("eta", p.eta); f("Win", p.Win); f("b", p.b); f("Wp", p.Wp);
+        f("bp", p.bp); f("Wv", p.Wv); f("bv", p.bv); f("Wm", p.Wm); f("bm", p.bm);
     }
-
-private:
-    template <class Self>
-    static ParamList<LikeConst<Self, MatR<S>>> list_of(Self& p) {
-        ParamList<LikeConst<Self, MatR<S>>> r;
-        auto add = [&](const char* name, auto& m) { if (m.size()) r.push_back({name, &m}); };
-        add("W", p.W); add("A", p.A); add("eta", p.eta); add("Win", p.Win); add("b", p.b); add("Wp", p.Wp);
-        add("bp", p.bp); add("Wv", p.Wv); add("bv", p.bv); add("Wm", p.Wm); add("bm", p.bm);
-        return r;
-    }
+    static bool trained(const std::string&, const MatR<S>& m) { return m.size() != 0; }
 };
 
 template <class S>

@@ -37,7 +37,7 @@ struct NetShape {
 // Parameter list layout: conv{l}/W (channels, 9·cin), conv{l}/b (channels, 1) for l = 1..layers,
 // then w (channels, ways), alpha (channels, ways), eta (1, 1).
 template <class S>
-struct OmniNet {
+struct OmniNet : ParamLists<OmniNet<S>, MatC<S>> {
     NetShape shape;
     std::vector<ConvShape> conv;
     std::vector<std::string> names;
@@ -59,9 +59,7 @@ struct OmniNet {
     int ieta() const { return 2 * nconv() + 2; }
     int64_t num_params() const;
     std::vector<MatC<S>> zeros_like() const;
-    // (name, tensor) in the layout above.
-    ParamList<MatC<S>> list() { return list_of(*this); }
-    ParamList<const MatC<S>> list() const { return list_of(*this); }
+    // list(): (name, tensor) in the layout above.
     // Tensors laid out like p (gradients), under the parameters' names.
     ParamList<const MatC<S>> named(const std::vector<MatC<S>>& g) const {
         ParamList<const MatC<S>> l;
@@ -70,6 +68,7 @@ struct OmniNet {
     }
 
 private:
+    friend struct ParamLists<OmniNet, MatC<S>>;
     template <class Self>
     static ParamList<LikeConst<Self, MatC<S>>> list_of(Self& net) {
         ParamList<LikeConst<Self, MatC<S>>> l;

@@ -38,13 +38,11 @@ TaskInfo flpclassify_info() {
             "SGD on the head; sgd is plain online gradient descent. Watch the update matrices dW and the query "
             "accuracy of earlier classes as later ones arrive.",
             "query accuracy", false,
-            {{"flp", "FLP, continual, meta-learned 961-128-128 encoder (glyphs; 784 for mnist) + plastic 128-128-5 head; ~2.4 ms of CPU per episode, the 40000-episode budget ~2 min (docs/flp.md reports 8000)"},
-             {"oml", "OML baseline, same network and data; ~2 ms per episode"},
-             {"sgd", "plain online SGD (fresh init each episode), rate tuned on a log grid; 200 tuning episodes ~10 s"},
-             {"flp-iid", "FLP, the 25 images in random order"},
-             {"oml-iid", "OML, iid"},
-             {"sgd-iid", "plain SGD, iid"},
-             {"quick", "FLP, width 32, 3-way 3-shot: tests, seconds"}}};
+            learner_presets("FLP, continual, meta-learned 961-128-128 encoder (glyphs; 784 for mnist) + plastic 128-128-5 head; ~2.4 ms of CPU per episode, the 40000-episode budget ~2 min (docs/flp.md reports 8000)",
+                            "OML baseline, same network and data; ~2 ms per episode",
+                            "plain online SGD (fresh init each episode), rate tuned on a log grid; 200 tuning episodes ~10 s",
+                            "FLP, the 25 images in random order",
+                            "FLP, width 32, 3-way 3-shot: tests, seconds")};
 }
 
 class FlpClassify : public FlpTaskBase {
@@ -150,13 +148,8 @@ protected:
         lc_.width = 128; lc_.rep_layers = 2; lc_.head_layers = 2;
         lc_.lr = 1e-3; lc_.meta_batch = 8; lc_.episodes = 40000;
         lc_.p_lr_scale = 1;            // batch 1 and onehot targets: stable rates are ~0.1-1, not ~1e-3
-        std::string base = n;
-        if (n.size() > 4 && n.compare(n.size() - 4, 4, "-iid") == 0) { dc_.iid = true; base = n.substr(0, n.size() - 4); }
-        if (base == "flp") lc_.learner = int(Learner::Flp);
-        else if (base == "oml") lc_.learner = int(Learner::Oml);
-        else if (base == "sgd") { lc_.learner = int(Learner::Sgd); lc_.episodes = 400; lc_.meta_batch = 1; }
-        else {   // quick
-            lc_.learner = int(Learner::Flp); lc_.width = 32; lc_.episodes = 600; lc_.meta_batch = 4; lc_.lr = 3e-3;
+        if (apply_learner_preset(n, dc_.iid) == "quick") {
+            lc_.width = 32; lc_.episodes = 600; lc_.meta_batch = 4; lc_.lr = 3e-3;
             dc_.ways = 3; dc_.shots = 3; dc_.query_shots = 3;
         }
     }

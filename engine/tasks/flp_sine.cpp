@@ -45,13 +45,11 @@ TaskInfo flpsine_info() {
             "Watch the earlier fits decay (forgetting) as later functions arrive, the update matrices dW, and "
             "the learned feedback weights B.",
             "query MSE", true,
-            {{"flp", "FLP, continual, 4 layers of 128, T = 100 inner steps, outer lr 2e-3, P at lr * 0.3; ~22 ms per episode, 10000 episodes ~3.5 min on one idle core"},
-             {"oml", "OML baseline, continual, same network, data, outer lr (2e-3) and budget; ~22 ms per episode"},
-             {"sgd", "plain online SGD (fresh init each episode), rate tuned on a log grid; 400 tuning episodes ~20 s"},
-             {"flp-iid", "FLP, the same points shuffled across functions (iid)"},
-             {"oml-iid", "OML, iid"},
-             {"sgd-iid", "plain SGD, iid"},
-             {"quick", "FLP on a tiny network (width 16, 3 minibatches of 4 per function): tests, seconds"}}};
+            learner_presets("FLP, continual, 4 layers of 128, T = 100 inner steps, outer lr 2e-3, P at lr * 0.3; ~22 ms per episode, 10000 episodes ~3.5 min on one idle core",
+                            "OML baseline, continual, same network, data, outer lr (2e-3) and budget; ~22 ms per episode",
+                            "plain online SGD (fresh init each episode), rate tuned on a log grid; 400 tuning episodes ~20 s",
+                            "FLP, the same points shuffled across functions (iid)",
+                            "FLP on a tiny network (width 16, 3 minibatches of 4 per function): tests, seconds")};
 }
 
 class FlpSine : public FlpTaskBase {
@@ -152,16 +150,14 @@ protected:
         // gradient norm 1e7) before recovering; the rate of P now ramps up over 250 steps.
         lc_.p_warmup = 250;
         dc_.steps_per_func = 10; dc_.batch = 16;
-        std::string base = n;
-        if (n.size() > 4 && n.compare(n.size() - 4, 4, "-iid") == 0) { dc_.iid = true; base = n.substr(0, n.size() - 4); }
+        const std::string base = apply_learner_preset(n, dc_.iid);
         // Outer rate 2e-3 for both meta-learners, and FLP's rates P at lr * 0.3 (docs/flp.md,
         // "Tuning"): at 1e-3 / 0.1 both were still far from converged after 20000 episodes
         // (5000-episode screens on seed 2: FLP 0.70 -> 0.11 query MSE, OML 0.34 -> 0.11).
-        if (base == "flp") { lc_.learner = int(Learner::Flp); lc_.lr = 2e-3; lc_.p_lr_scale = 0.3; }
-        else if (base == "oml") { lc_.learner = int(Learner::Oml); lc_.lr = 2e-3; }
-        else if (base == "sgd") { lc_.learner = int(Learner::Sgd); lc_.episodes = 400; lc_.meta_batch = 1; }
-        else {   // quick
-            lc_.learner = int(Learner::Flp); lc_.width = 16; lc_.episodes = 1200; lc_.lr = 3e-3;
+        if (base == "flp") { lc_.lr = 2e-3; lc_.p_lr_scale = 0.3; }
+        else if (base == "oml") lc_.lr = 2e-3;
+        else if (base == "quick") {
+            lc_.width = 16; lc_.episodes = 1200; lc_.lr = 3e-3;
             dc_.steps_per_func = 3; dc_.batch = 4; dc_.query_per_func = 8;
         }
     }

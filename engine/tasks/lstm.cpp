@@ -77,15 +77,14 @@ public:
         net_.configure(c);
         Rng rng(seed);
         net_.init(rng);
-        run_ = RunState{seed, 0};
-        adam_.reset();
+        training_.start(seed);
         apply_live_changes();
         live_ep_ = {};
         live_t_ = 0;
     }
     void apply_live_changes() override {
-        adam_.cfg.lr = lr_;
-        adam_.cfg.clip_norm = clip_;
+        training_.adam.cfg.lr = lr_;
+        training_.adam.cfg.clip_norm = clip_;
     }
     int episodes_per_step() const override { return batch_; }
 
@@ -93,10 +92,10 @@ public:
         const int B = batch_, T = src_->layout().T();
         std::vector<PlasticEpisode> eps;
         for (int e = 0; e < B; ++e) {
-            Rng rng = episode_rng(run_.seed, run_.episode + e);
+            Rng rng = episode_rng(training_.run.seed, training_.run.episode + e);
             eps.push_back(src_->draw_episode(rng, PlasticTask::Purpose::Train));
         }
-        run_.episode += B;
+        training_.run.episode += B;
         run_episodes(net_, eps, T);
         double loss = 0, metric_sum = 0;
         const MatR<float>& h = net_.h(T);
@@ -115,7 +114,7 @@ public:
         StepStats st;
         st.loss = loss / B;
         st.metric = metric_sum / B;
-        st.extra["grad_norm"] = adam_.step(net_.p.list(), grads_.list());
+        st.extra["grad_norm"] = training_.adam.step(net_.p.list(), grads_.list());
         net_.reimpose_clamp();
         return st;
     }
@@ -127,23 +126,14 @@ public:
         return src_->episode_metric(net_.h(T).row(0).data(), ep);
     }
 
-    void save(ArrayMap& out, bool with_optimizer) const override {
-        save_params(out, net_.p.list());
-        run_.save(out);
-        if (with_optimizer) adam_.save(out, "optim/");
-    }
+    void save(ArrayMap& out, bool with_optimizer) const override { training_.save(out, net_.p.list(), with_optimizer); }
+    // A file without optimiser state (the shipped images-quick checkpoint) starts a fresh Adam.
     void load(const ArrayMap& in, bool with_optimizer) override {
         LstmParams<float> p = net_.p;
-        load_params(in, p.list());
-        RunState run = run_;
-        run.load(in);
-        Adam<float> adam = adam_;
-        if (with_optimizer && !in.count("optim/steps")) adam.reset();
-        else if (with_optimizer) adam.load(in, "optim/", p.list());
+        AdamRun<float> train = training_.read(in, p.list(), with_optimizer, true);
         net_.p = std::move(p);
         net_.reimpose_clamp();
-        run_ = run;
-        adam_ = std::move(adam);
+        training_ = std::move(train);
         apply_live_changes();
     }
 
@@ -232,8 +222,7 @@ protected:
         else if (p == "images-quick") { source_ = 2; cells_ = 512; lr_ = 1e-4; input_scale_ = 1; }
     }
     void tensors(std::vector<TensorRef>& out) const override {
-        add_tensors(out, net_.p.list());
-        adam_.tensors(out, "optim/");
+        training_.tensors(out, net_.p.list());
     }
 
 private:
@@ -263,8 +252,7 @@ private:
     int S_ = 0;
     LstmNet<float> net_;
     LstmParams<float> grads_;
-    Adam<float> adam_;
-    RunState run_;
+    AdamRun<float> training_;
     PlasticEpisode live_ep_;
     int live_t_ = 0;
     MatR<float> cells_view_, h_view_, in_view_;

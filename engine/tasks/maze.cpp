@@ -108,14 +108,13 @@ public:
         net_.configure(net_config());
         Rng rng(seed);
         net_.init(rng);
-        run_ = RunState{seed, 0};
-        adam_.reset();
+        training_.start(seed);
         apply_live_changes();
         live_restart();
     }
     void apply_live_changes() override {
-        adam_.cfg.lr = cfg_.lr_at(run_.episode);
-        adam_.cfg.clip_norm = cfg_.grad_clip;
+        training_.adam.cfg.lr = cfg_.lr_at(training_.run.episode);
+        training_.adam.cfg.clip_norm = cfg_.grad_clip;
     }
     int episodes_per_step() const override { return cfg_.batch; }
 
@@ -125,14 +124,14 @@ public:
         env_rng_.resize(size_t(B));
         act_rng_.resize(size_t(B));
         const EnvConfig ec = env_config();
-        adam_.cfg.lr = cfg_.lr_at(run_.episode);   // this batch's episodes start here
+        training_.adam.cfg.lr = cfg_.lr_at(training_.run.episode);   // this batch's episodes start here
         for (int e = 0; e < B; ++e) {
             envs_[size_t(e)].configure(ec);
-            env_rng_[size_t(e)] = stream(run_.seed, run_.episode + e, 0);
-            act_rng_[size_t(e)] = stream(run_.seed, run_.episode + e, 1);
+            env_rng_[size_t(e)] = stream(training_.run.seed, training_.run.episode + e, 0);
+            act_rng_[size_t(e)] = stream(training_.run.seed, training_.run.episode + e, 1);
             envs_[size_t(e)].reset(env_rng_[size_t(e)]);
         }
-        run_.episode += B;
+        training_.run.episode += B;
         run_batch(net_, envs_, env_rng_, act_rng_, T, roll_, u_);
         const A2CLoss L = a2c_loss_grad(net_, roll_.actions, roll_.rewards, a2c_config());
         net_.backward(grads_);
@@ -141,10 +140,10 @@ public:
         double tot = 0, hits = 0;
         for (int e = 0; e < B; ++e) { tot += roll_.totals[size_t(e)]; hits += roll_.hits[size_t(e)]; }
         st.metric = tot / B;
-        st.extra["grad_norm"] = adam_.step(net_.p.list(), grads_.list());
+        st.extra["grad_norm"] = training_.adam.step(net_.p.list(), grads_.list());
         if (net_.p.eta.size()) net_.p.eta = net_.p.eta.cwiseMax(0.f).cwiseMin(1.f);
         st.extra["hits"] = hits / B;
-        st.extra["lr"] = adam_.cfg.lr;
+        st.extra["lr"] = training_.adam.cfg.lr;
         st.extra["loss_policy"] = L.policy;
         st.extra["loss_value"] = L.value;
         if (net_.p.eta.size()) st.extra["eta"] = double(net_.p.eta(0, 0));
@@ -165,21 +164,12 @@ public:
         return s;
     }
 
-    void save(ArrayMap& out, bool with_optimizer) const override {
-        save_params(out, net_.p.list());
-        run_.save(out);
-        if (with_optimizer) adam_.save(out, "optim/");
-    }
+    void save(ArrayMap& out, bool with_optimizer) const override { training_.save(out, net_.p.list(), with_optimizer); }
     void load(const ArrayMap& in, bool with_optimizer) override {
         Params<float> p = net_.p;
-        load_params(in, p.list());
-        RunState run = run_;
-        run.load(in);
-        Adam<float> adam = adam_;
-        if (with_optimizer) adam.load(in, "optim/", p.list());
+        AdamRun<float> train = training_.read(in, p.list(), with_optimizer);
         net_.p = std::move(p);
-        run_ = run;
-        adam_ = std::move(adam);
+        training_ = std::move(train);
     }
 
     void grad_dump(uint64_t seed, ArrayMap& out) override {
@@ -310,8 +300,7 @@ protected:
         cfg_ = c;
     }
     void tensors(std::vector<TensorRef>& out) const override {
-        add_tensors(out, net_.p.list());
-        adam_.tensors(out, "optim/");
+        training_.tensors(out, net_.p.list());
     }
 
 private:
@@ -380,8 +369,7 @@ private:
     MazeTaskConfig cfg_;
     MazeNet<float> net_;
     Params<float> grads_;
-    Adam<float> adam_;
-    RunState run_;
+    AdamRun<float> training_;
     std::vector<MazeEnv> envs_;
     std::vector<Rng> env_rng_, act_rng_;
     Rollout roll_;

@@ -125,8 +125,7 @@ public:
         net_.build(s);
         Rng r(seed);
         net_.init(r, cfg_.alpha_init, cfg_.eta_init);
-        adam_.reset();
-        run_ = RunState{seed, 0};
+        training_.start(seed);
         ++version_;
         train_set();   // fail early, with the data's own message, if the data is missing
         if (t_interactive) {   // the live view's characters: start loading them now
@@ -149,18 +148,18 @@ public:
         std::vector<omni::Episode> eps;
         // The episodes of a step depend only on the seed and the episode counter, so a run resumed
         // from a checkpoint continues exactly as the uninterrupted run would.
-        Rng rng = episode_rng(run_.seed, run_.episode);
+        Rng rng = episode_rng(training_.run.seed, training_.run.episode);
         for (int e = 0; e < B; ++e) eps.push_back(omni::sample_episode(cs, cfg_.ways, cfg_.shots, cfg_.rotate, rng));
         fill_batch(eps, batch_);
         const float loss = omni::forward(net_, batch_, float(cfg_.label_boost), cache_);
         omni::backward(net_, batch_, float(cfg_.label_boost), cache_, grads_);
         const auto grads = net_.named(grads_);
-        const double gn = adam_.grad_norm(grads);
+        const double gn = training_.adam.grad_norm(grads);
         const double lr = current_lr();
-        adam_.cfg.lr = lr;
-        adam_.cfg.clip_norm = cfg_.clip;
-        if (std::isfinite(gn)) adam_.step(net_.list(), grads);   // a non-finite step is skipped (and reported)
-        run_.episode += B;
+        training_.adam.cfg.lr = lr;
+        training_.adam.cfg.clip_norm = cfg_.clip;
+        if (std::isfinite(gn)) training_.adam.step(net_.list(), grads);   // a non-finite step is skipped (and reported)
+        training_.run.episode += B;
         ++version_;
         StepStats st;
         st.loss = loss;
@@ -183,25 +182,16 @@ public:
         return double(eval_cache_.correct);
     }
 
-    void save(ArrayMap& out, bool with_optimizer) const override {
-        save_params(out, net_.list());
-        run_.save(out);
-        if (with_optimizer) adam_.save(out, "optim/");
-    }
+    void save(ArrayMap& out, bool with_optimizer) const override { training_.save(out, net_.list(), with_optimizer); }
     void load(const ArrayMap& in, bool with_optimizer) override {
         omni::NetShape s;
         s.channels = cfg_.channels;
         s.ways = cfg_.ways;
         omni::OmniNet<float> net;
         net.build(s);
-        load_params(in, net.list());
-        Adam<float, MatC<float>> adam;
-        if (with_optimizer) adam.load(in, "optim/", net.list());
-        RunState run = run_;
-        run.load(in);
+        auto train = training_.read(in, net.list(), with_optimizer);
         net_ = std::move(net);
-        adam_ = std::move(adam);
-        run_ = run;
+        training_ = std::move(train);
         ++version_;
         live_ready_ = false;
         clear_gallery();
@@ -400,8 +390,7 @@ protected:
         cfg_ = c;
     }
     void tensors(std::vector<TensorRef>& out) const override {
-        add_tensors(out, net_.list());
-        adam_.tensors(out, "optim/");
+        training_.tensors(out, net_.list());
     }
 
 private:
@@ -491,7 +480,7 @@ private:
     }
 
     double current_lr() const {
-        return cfg_.lr * std::pow(cfg_.lr_decay, double(run_.episode / std::max(1, cfg_.lr_every)));
+        return cfg_.lr * std::pow(cfg_.lr_decay, double(training_.run.episode / std::max(1, cfg_.lr_every)));
     }
 
     static std::string omniglot_part(const std::string& name) {
@@ -617,8 +606,7 @@ private:
     OmniConfig cfg_;
     omni::OmniNet<float> net_, eval_net_;
     int64_t version_ = 0, eval_net_version_ = -1;
-    Adam<float, MatC<float>> adam_;
-    RunState run_;
+    AdamRun<float, MatC<float>> training_;
     omni::EpisodeBatch<float> batch_;
     omni::NetCache<float> cache_, eval_cache_, live_cache_;
     std::vector<MatC<float>> grads_;

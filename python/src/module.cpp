@@ -112,8 +112,7 @@ PYBIND11_MODULE(_plastiscope, m) {
         pyps::require_file(path, "recording");
         ps::ArrayMap rec;
         try {
-            py::gil_scoped_release nogil;
-            rec = ps::read_recording(path);
+            rec = pyps::without_gil([&] { return ps::read_recording(path); });
         } catch (const std::runtime_error& e) {
             throw py::value_error(e.what());
         }

@@ -112,11 +112,7 @@ py::array step(ps::PlasticNet<S>& net, py::handle u_obj) {
     auto u = py::array_t<S, py::array::c_style | py::array::forcecast>::ensure(u_obj);
     if (!u) throw py::type_error("step: u must be an array of numbers");
     ps::MatR<S> m = input_matrix<S>(u, net.batch(), net.input_width());
-    ps::MatR<S> x;
-    {
-        py::gil_scoped_release nogil;
-        x = net.step(m);
-    }
+    const ps::MatR<S> x = without_gil([&] { return net.step(m); });
     std::vector<S> v(x.data(), x.data() + x.size());
     return owned_array(std::move(v), {int64_t(x.rows()), int64_t(x.cols())});
 }
@@ -135,10 +131,7 @@ py::dict backward(ps::PlasticNet<S>& net, py::handle g_obj) {
     for (int t = 1; t <= T; ++t) std::copy(src + size_t(t - 1) * B * n, src + size_t(t) * B * n, net.grad_x(t).data());
     auto* held = new ps::NetParams<S>();
     py::capsule base(held, [](void* p) { delete static_cast<ps::NetParams<S>*>(p); });
-    {
-        py::gil_scoped_release nogil;
-        net.backward(*held);
-    }
+    without_gil([&] { net.backward(*held); });
     py::dict d;
     for (auto& [name, m] : held->list(net.config())) d[py::str(name)] = matrix_view(*m, base);
     return d;

@@ -65,6 +65,13 @@ private:
     std::mutex& m_;
 };
 
+// f() with the GIL released, so that other Python threads run while the engine works; f's result.
+template <class F>
+auto without_gil(F&& f) {
+    py::gil_scoped_release nogil;
+    return f();
+}
+
 void bind_task(py::module_& m);
 void bind_net(py::module_& m);
 

@@ -338,10 +338,7 @@ void set_settings(PyTask& pt, const py::kwargs& kw) {
         label += (label.empty() ? "" : ", ") + f.key + "=" + now;
     }
     if (rebuild) {
-        {
-            py::gil_scoped_release nogil;
-            t.init(pt.seed);
-        }
+        without_gil([&] { t.init(pt.seed); });
         pt.live = false;
         pt.episode = 0;
         pt.history = ps::TrainHistory(4000);
@@ -404,8 +401,7 @@ py::dict record(PyTask& pt, int64_t seed, int steps, const std::string& views_mo
     BusyGuard g(pt.busy, "Task");
     ps::ArrayMap rec;
     try {
-        py::gil_scoped_release nogil;
-        rec = ps::record_episode(*pt.t, s, o);
+        rec = without_gil([&] { return ps::record_episode(*pt.t, s, o); });
     } catch (const ps::ConfigError&) {
         throw;
     } catch (const std::runtime_error& e) {
@@ -428,8 +424,7 @@ std::unique_ptr<PyTask> load(const std::string& path) {
     pt->t = make_named(name);
     ps::TrainingRecord rec;
     try {
-        py::gil_scoped_release nogil;
-        pt->episode = ps::load_checkpoint(path, *pt->t, true, &rec);
+        pt->episode = without_gil([&] { return ps::load_checkpoint(path, *pt->t, true, &rec); });
     } catch (const ps::ConfigError&) {
         throw;
     } catch (const std::runtime_error& e) {
@@ -452,8 +447,7 @@ void save(PyTask& pt, const std::string& path) {
     rec.timeline = pt.timeline;
     rec.timeline_keep = std::max<size_t>(16, pt.timeline.size());
     try {
-        py::gil_scoped_release nogil;
-        ps::save_checkpoint(path, *pt.t, pt.episode, &rec);
+        without_gil([&] { ps::save_checkpoint(path, *pt.t, pt.episode, &rec); });
     } catch (const std::runtime_error& e) {
         PyErr_SetString(PyExc_OSError, e.what());
         throw py::error_already_set();
@@ -470,8 +464,7 @@ void bind_task(py::module_& m) {
                  pt->seed = checked_seed(seed);
                  if (!preset.is_none()) pt->t->set_preset(py::str(preset));
                  ps::apply_overrides(pt->t->fields(), kv_list(kw));
-                 py::gil_scoped_release nogil;
-                 pt->t->init(pt->seed);
+                 without_gil([&] { pt->t->init(pt->seed); });
                  return pt;
              }),
              py::arg("name"), py::arg("preset") = py::none(), py::arg("seed") = 0,
@@ -522,11 +515,7 @@ void bind_task(py::module_& m) {
         .def("train_step", [](PyTask& p) {
             BusyGuard g(p.busy, "Task");
             p.live = false;
-            ps::StepStats st;
-            {
-                py::gil_scoped_release nogil;
-                st = p.t->train_step();
-            }
+            const ps::StepStats st = without_gil([&] { return p.t->train_step(); });
             const std::string div = p.account(st);
             if (!div.empty()) diverged(div);
             return stats_dict(st);
@@ -543,10 +532,7 @@ void bind_task(py::module_& m) {
             const uint64_t s = checked_seed(seed);
             BusyGuard g(p.busy, "Task");
             ps::ArrayMap out;
-            {
-                py::gil_scoped_release nogil;
-                p.t->grad_dump(s, out);
-            }
+            without_gil([&] { p.t->grad_dump(s, out); });
             out["meta/task"] = ps::text_array(p.t->name());
             out["meta/config"] = ps::text_array(ps::fields_to_json(p.t->fields(), p.t->preset()));
             return to_dict(std::move(out));
@@ -556,20 +542,14 @@ void bind_task(py::module_& m) {
         .def("reset", [](PyTask& p, int64_t seed) {
             const uint64_t s = checked_seed(seed);
             BusyGuard g(p.busy, "Task");
-            {
-                py::gil_scoped_release nogil;
-                p.t->live_reset(s);
-            }
+            without_gil([&] { p.t->live_reset(s); });
             p.start_live(0);
         }, py::arg("seed") = 1, "Begins a live episode drawn from seed, at t = 0.")
         .def("step", [](PyTask& p) {
             BusyGuard g(p.busy, "Task");
             p.need_live();
             if (p.live_t >= p.live_T) return false;
-            {
-                py::gil_scoped_release nogil;
-                p.t->live_step();
-            }
+            without_gil([&] { p.t->live_step(); });
             return ++p.live_t < p.live_T;
         }, "One timestep of the live episode (none once it is over); whether steps remain: `while t.step(): ...` "
            "runs the episode to its end.")

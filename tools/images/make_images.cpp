@@ -54,26 +54,18 @@ struct Options {
     int only = 0;       // tests: use only the first N photos of each part (0 = all)
 };
 
-const char* const kUsage =
-    "usage: make_images --root DIR --face FILE --out FILE.npz [--preview FILE.png] [--seed N] [--cap N] [--only N]\n"
+// What the usage line's placeholders are.
+const char* const kNotes =
     "  DIR: python3-skimage and python-matplotlib-data unpacked with dpkg -x\n"
     "  FILE: scipy's misc/face.dat after bunzip2 (1024x768 raw RGB)\n";
 
 Options parse(int argc, char** argv) {
     Options o;
-    ToolArgs args(argc, argv, "make_images", kUsage);
-    while (args.next()) {
-        const std::string& a = args.flag();
-        if (a == "--root") o.root = args.value();
-        else if (a == "--face") o.face = args.value();
-        else if (a == "--out") o.out = args.value();
-        else if (a == "--preview") o.preview = args.value();
-        else if (a == "--seed") o.seed = uint64_t(args.integer(0, 1LL << 62));
-        else if (a == "--cap") o.cap = int(args.integer(1, 100000));
-        else if (a == "--only") o.only = int(args.integer(0, 100));
-        else args.fail("unknown flag '" + a + "'");
-    }
-    if (o.root.empty() || o.face.empty() || o.out.empty()) args.fail("--root, --face and --out are required");
+    ToolArgs args("make_images", kNotes);
+    args.text("--root", "DIR", o.root).text("--face", "FILE", o.face).text("--out", "FILE.npz", o.out);
+    args.text("--preview", "FILE.png", o.preview);
+    args.integer("--seed", "N", o.seed, 0, 1LL << 62).integer("--cap", "N", o.cap, 1, 100000).integer("--only", "N", o.only, 0, 100);
+    args.parse(argc, argv, {"--root", "--face", "--out"});
     return o;
 }
 
@@ -113,13 +105,12 @@ int main(int argc, char** argv) try {
     z.add("train_photo", "<i8", {nt}, train_ph.data(), train_ph.size() * 8);
     z.add("heldout_photo", "<i8", {nh}, held_ph.data(), held_ph.size() * 8);
     z.add_text("photos", names);
-    char meta[512];
-    std::snprintf(meta, sizeof meta,
-                  "{\"format\": \"plastiscope-images-1\", \"side\": 32, \"seed\": %llu, \"cap\": %d, \"min_std\": %d, "
-                  "\"scales\": \"1 1.5 2\", \"gray\": \"(R+G+B+1)/3\", \"source\": \"Debian python3-skimage, python3-scipy, python-matplotlib-data\", "
-                  "\"license\": \"public domain / CC0 photographs, see assets/images/LICENSES.md\"}",
-                  (unsigned long long)o.seed, o.cap, co.min_std);
-    z.add_text("meta", meta);
+    MetaJson meta;
+    meta.text("format", "plastiscope-images-1").whole("side", 32).whole("seed", (long long)o.seed).whole("cap", o.cap);
+    meta.whole("min_std", co.min_std).text("scales", "1 1.5 2").text("gray", "(R+G+B+1)/3");
+    meta.text("source", "Debian python3-skimage, python3-scipy, python-matplotlib-data");
+    meta.text("license", "public domain / CC0 photographs, see assets/images/LICENSES.md");
+    z.add_text("meta", meta.str());
     z.write(o.out);
     std::fprintf(stderr, "make_images: %lld train + %lld held-out patches from %d photos -> %s\n", (long long)nt, (long long)nh, idx, o.out.c_str());
 
