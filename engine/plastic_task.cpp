@@ -137,11 +137,7 @@ StepStats PlasticTask::train_step() {
     auto& gx = net_.grad_x(T);
     for (int e = 0; e < B; ++e) {
         const PlasticEpisode& ep = eps[size_t(e)];
-        for (int j = 0; j < S; ++j) {
-            const double d = double(x(e, j)) - ep.target[size_t(j)];
-            loss += d * d;
-            gx(e, j) = float(2 * d) / float(B);
-        }
+        loss += item_loss(x.row(e).data(), ep.target, S, gx.row(e).data(), float(B));
         metric_sum += metric(x.row(e).data(), ep);
     }
     net_.backward(grads_);
@@ -184,6 +180,14 @@ void PlasticTask::load(const ArrayMap& in, bool with_optimizer) {
     param_version_ = new_content_version();
 }
 
+void dump_episode(ArrayMap& out, const MatR<double>& inputs, const std::vector<float>& target, double loss) {
+    MatR<double> tgt(1, Eigen::Index(target.size()));
+    for (size_t j = 0; j < target.size(); ++j) tgt(0, Eigen::Index(j)) = target[j];
+    out["inputs"] = to_array(inputs);
+    out["target"] = to_array(tgt);
+    out["loss"] = scalar_array(loss);
+}
+
 void PlasticTask::grad_dump(uint64_t seed, ArrayMap& out) {
     Rng rng(seed);
     PlasticEpisode ep = episode(rng, Purpose::Train);
@@ -193,19 +197,10 @@ void PlasticTask::grad_dump(uint64_t seed, ArrayMap& out) {
     net.begin(1, T);
     MatR<double> U = ep.u.cast<double>();
     for (int t = 1; t <= T; ++t) net.step(U.row(t - 1));
-    double loss = 0;
-    for (int j = 0; j < S; ++j) {
-        const double d = net.x(T)(0, j) - ep.target[size_t(j)];
-        loss += d * d;
-        net.grad_x(T)(0, j) = 2 * d;
-    }
+    const double loss = item_loss(net.x(T).data(), ep.target, S, net.grad_x(T).data(), 1.0);
     NetParams<double> g;
     net.backward(g);
-    MatR<double> tgt(1, S);
-    for (int j = 0; j < S; ++j) tgt(0, j) = ep.target[size_t(j)];
-    out["inputs"] = to_array(U);
-    out["target"] = to_array(tgt);
-    out["loss"] = scalar_array(loss);
+    dump_episode(out, U, ep.target, loss);
     save_params(out, net.p.list(net.config()));
     save_params(out, g.list(net.config()), "grad/");
     out["param/eta"] = to_array(net.p.eta);

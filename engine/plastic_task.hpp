@@ -60,6 +60,22 @@ struct PlasticEpisode {
     std::vector<uint8_t> hidden;          // (S): 1 where the probe hides the target (may be empty)
 };
 
+// The loss of one episode (above), L = Σ_{j<n} (x_j - target_j)², from its output row x(T); writes
+// g_j = (dL/dx_j) / divisor (the batch mean: divisor = batch). Serves every network trained on
+// these episodes (the plastic arm here, the LSTM arm in engine/tasks/lstm.cpp).
+template <class S>
+double item_loss(const S* x, const std::vector<float>& target, int n, S* g, S divisor) {
+    double loss = 0;
+    for (int j = 0; j < n; ++j) {
+        const double d = double(x[j]) - target[size_t(j)];
+        loss += d * d;
+        g[j] = S(2 * d) / divisor;
+    }
+    return loss;
+}
+// The episode part of a gradient dump: "inputs" (T, k), "target" (1, S) and "loss".
+void dump_episode(ArrayMap& out, const MatR<double>& inputs, const std::vector<float>& target, double loss);
+
 class PlasticTask : public Task {
 public:
     using Task::Task;

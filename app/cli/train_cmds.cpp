@@ -167,15 +167,19 @@ const std::vector<ArgSpec> kEvalSpec = flag_table(R"(
 --help             this help
 )");
 
+// The task a checkpoint file holds (or --task's, where given), with the file's parameters loaded.
+std::unique_ptr<Task> task_from_checkpoint(const ParsedArgs& a, const std::string& path) {
+    const std::string name = a.has("--task") ? a.get("--task") : checkpoint_task(path);
+    auto t = make_task(name);
+    if (!t) throw UsageError("unknown task '" + name + "' (tasks: " + task_names() + ")");
+    load_checkpoint(path, *t, false);
+    return t;
+}
+
 int cmd_eval(const std::vector<std::string>& args) {
     return run_command({"eval", "--checkpoint FILE [--task NAME] [--episodes N] [key=value ...]", kEvalSpec, {}, ""}, args,
                        [](const ParsedArgs& a) {
-        const std::string path = a.require("--checkpoint", "FILE");
-        std::string name = a.get("--task");
-        if (name.empty()) name = checkpoint_task(path);
-        auto t = make_task(name);
-        if (!t) throw UsageError("unknown task '" + name + "' (tasks: " + task_names() + ")");
-        load_checkpoint(path, *t, false);
+        auto t = task_from_checkpoint(a, a.require("--checkpoint", "FILE"));
         apply_overrides(t->fields(), a.overrides);   // e.g. evaluation-time settings
         t->apply_live_changes();
         const int64_t n = a.get_int("--episodes", 500, 2, 10000000);
@@ -211,10 +215,7 @@ int cmd_grad(const std::vector<std::string>& args) {
         const uint64_t seed = uint64_t(a.get_int("--seed", 0, 0, 1LL << 62));
         std::unique_ptr<Task> t;
         if (a.has("--checkpoint")) {
-            std::string name = a.has("--task") ? a.get("--task") : checkpoint_task(a.get("--checkpoint"));
-            t = make_task(name);
-            if (!t) throw UsageError("unknown task '" + name + "' (tasks: " + task_names() + ")");
-            load_checkpoint(a.get("--checkpoint"), *t, false);
+            t = task_from_checkpoint(a, a.get("--checkpoint"));
         } else {
             t = task_from_args(a);
             t->init(seed);

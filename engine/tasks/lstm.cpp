@@ -23,7 +23,24 @@ namespace {
 const std::vector<std::pair<std::string, std::string>> kSources = {
     {"patterns", "bits50"}, {"patterns", "quick"}, {"images", "quick"}};
 
+// The presets, one row each: what the lab and `plastiscope tasks` show, and the settings.
+struct LstmPreset {
+    const char* name;
+    const char* summary;
+    int source;            // index into kSources
+    int cells;
+    double lr, input_scale;
+};
+const LstmPreset kPresets[] = {
+    {"quick", "patterns/bits50 episodes, 64 cells, Adam 1e-3: a first look in a minute", 0, 64, 1e-3, 100},
+    {"bits50-paper", "patterns/bits50, 2000 cells, Adam 3e-5, clamped inputs x100 (the paper's arm)", 0, 2000, 3e-5, 100},
+    {"bits50-small", "patterns/bits50, 200 cells, Adam 1e-4, clamped inputs x100", 0, 200, 1e-4, 100},
+    {"images-quick", "images/quick episodes (16x16 photos), 512 cells, Adam 1e-4", 2, 512, 1e-4, 1},
+};
+
 TaskInfo lstm_info() {
+    std::vector<PresetInfo> presets;
+    for (const LstmPreset& p : kPresets) presets.push_back({p.name, p.summary});
     return {"lstm",
             "LSTM baseline (DP 2018): an LSTM trained on the same episodes as a plastic network. Each cell has "
             "input, forget and output gates, so it can hold a value over time, but what it stores must go through "
@@ -32,10 +49,7 @@ TaskInfo lstm_info() {
             "2000-cell LSTM needs hundreds of thousands of episodes where the 51-unit plastic network needs a few "
             "thousand.",
             "wrong-sign fraction", true,   // the episodes' task's metric: set by init()
-            {{"quick", "patterns/bits50 episodes, 64 cells, Adam 1e-3: a first look in a minute"},
-             {"bits50-paper", "patterns/bits50, 2000 cells, Adam 3e-5, clamped inputs x100 (the paper's arm)"},
-             {"bits50-small", "patterns/bits50, 200 cells, Adam 1e-4, clamped inputs x100"},
-             {"images-quick", "images/quick episodes (16x16 photos), 512 cells, Adam 1e-4"}}};
+            std::move(presets)};
 }
 
 class LstmTask final : public Task {
@@ -102,11 +116,7 @@ public:
         MatR<float>& gh = net_.grad_h(T);
         for (int e = 0; e < B; ++e) {
             const PlasticEpisode& ep = eps[size_t(e)];
-            for (int j = 0; j < S_; ++j) {
-                const double d = double(h(e, j)) - ep.target[size_t(j)];
-                loss += d * d;
-                gh(e, j) = float(2 * d) / float(B);
-            }
+            loss += item_loss(h.row(e).data(), ep.target, S_, gh.row(e).data(), float(B));
             metric_sum += src_->episode_metric(h.row(e).data(), ep);
         }
         net_.backward(grads_);
@@ -144,21 +154,13 @@ public:
         LstmNet<double> net(net_.config());
         net.p = net_.p.cast<double>();
         run_episodes(net, {ep}, T);
-        double loss = 0;
-        for (int j = 0; j < S_; ++j) {
-            const double d = net.h(T)(0, j) - ep.target[size_t(j)];
-            loss += d * d;
-            net.grad_h(T)(0, j) = 2 * d;
-        }
+        const double loss = item_loss(net.h(T).data(), ep.target, S_, net.grad_h(T).data(), 1.0);
         LstmParams<double> g;
         net.backward(g);
         net.zero_clamped(g);
-        MatR<double> U(T, S_), tgt(1, S_);
+        MatR<double> U(T, S_);
         for (int t = 0; t < T; ++t) U.row(t) = inputs_of(ep, t).cast<double>();
-        for (int j = 0; j < S_; ++j) tgt(0, j) = ep.target[size_t(j)];
-        out["inputs"] = to_array(U);
-        out["target"] = to_array(tgt);
-        out["loss"] = scalar_array(loss);
+        dump_episode(out, U, ep.target, loss);
         save_params(out, net.p.list());
         save_params(out, g.list(), "grad/");
     }
@@ -216,10 +218,11 @@ public:
 
 protected:
     void apply_preset(const std::string& p) override {
-        source_ = 0; cells_ = 64; clamp_ = true; input_scale_ = 100; init_ = 0; lr_ = 1e-3; clip_ = 0; batch_ = 1;
-        if (p == "bits50-paper") { cells_ = 2000; lr_ = 3e-5; }
-        else if (p == "bits50-small") { cells_ = 200; lr_ = 1e-4; }
-        else if (p == "images-quick") { source_ = 2; cells_ = 512; lr_ = 1e-4; input_scale_ = 1; }
+        for (const LstmPreset& r : kPresets) {
+            if (p != r.name) continue;
+            source_ = r.source; cells_ = r.cells; lr_ = r.lr; input_scale_ = r.input_scale;
+            clamp_ = true; init_ = 0; clip_ = 0; batch_ = 1;
+        }
     }
     void tensors(std::vector<TensorRef>& out) const override {
         training_.tensors(out, net_.p.list());
