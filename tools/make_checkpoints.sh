@@ -43,7 +43,7 @@ import os, sys, zipfile
 src = sys.argv[1]; tmp = src + ".tmp"
 with zipfile.ZipFile(src) as zi, zipfile.ZipFile(tmp, "w", zipfile.ZIP_STORED) as zo:
     for item in zi.infolist():
-        if not item.filename.startswith("adam/"):
+        if not item.filename.startswith(("optim/", "adam/")):
             zo.writestr(item, zi.read(item.filename))
 os.replace(tmp, src)
 PY
