@@ -161,10 +161,14 @@ void draw_maze_view(TaskPanelContext& ctx, MazePanelState& st) {
     }
     if (v.marks.size() > 24) ImGui::TextDisabled("... %zu more", v.marks.size() - 24);
     ImGui::EndGroup();
-    // reserve the maze's area so the window scrolls / sizes correctly
-    ImGui::SetCursorScreenPos(ImVec2(o.x, o.y + n * cell + 6));
+    // Below the maze and the side column, whichever ends lower (the reward events can outgrow the
+    // maze), so the window scrolls and sizes to both and the legend overlaps neither.
+    const float bottom = std::max(o.y + n * cell, ImGui::GetItemRectMax().y) + 6;
+    ImGui::SetCursorScreenPos(ImVec2(o.x, bottom));
     ImGui::Dummy(ImVec2(n * cell + side_w, 1));
-    ImGui::TextDisabled("green: agent and its 3x3 view; gold: reward cell (hidden from the agent); blue: visits; orange: trail");
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+    ImGui::TextWrapped("green: agent and its 3x3 view; gold: reward cell (hidden from the agent); blue: visits; orange: trail");
+    ImGui::PopStyleColor();
 }
 
 // ---------------------------------------------------------------- reward curves (5-seed runs)
