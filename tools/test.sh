@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# README's test command. From a fresh clone, on this 2-core machine, in about 18-20 minutes
+# README's test command. From a fresh clone, on this 2-core machine, in about 21-27 minutes
 # (measured figures and the 15-minute target: docs/reliability.md, "Test-command time"):
 #   setup        tools/setup.sh: the missing Debian packages (tools/deps.txt), Release build in build/
 #                (gcc, -march=native)
