@@ -74,13 +74,11 @@ public:
     void init(uint64_t seed) override {
         const auto& [tname, preset] = kSources[size_t(source_)];
         auto t = make_task(tname);
-        auto* pt = dynamic_cast<PlasticTask*>(t.get());
-        if (!pt) throw std::logic_error("lstm: " + tname + " is not a plastic task");
-        t->set_preset(preset);
-        t->init(seed);
-        set_metric(t->metric_name(), t->metric_lower_is_better());
-        src_task_ = std::move(t);
-        src_ = pt;
+        if (!dynamic_cast<PlasticTask*>(t.get())) throw std::logic_error("lstm: " + tname + " is not a plastic task");
+        src_.reset(static_cast<PlasticTask*>(t.release()));
+        src_->set_preset(preset);
+        src_->init(seed);
+        set_metric(src_->metric_name(), src_->metric_lower_is_better());
         S_ = src_->episode_item_size();
         LstmConfig c;
         c.k = S_;
@@ -137,7 +135,7 @@ public:
     }
 
     void save(ArrayMap& out, bool with_optimizer) const override { training_.save(out, net_.p.list(), with_optimizer); }
-    // A file without optimiser state (the shipped images-quick checkpoint) starts a fresh Adam.
+    // A file without optimiser state starts a fresh Adam; one with part of it is refused.
     void load(const ArrayMap& in, bool with_optimizer) override {
         LstmParams<float> p = net_.p;
         AdamRun<float> train = training_.read(in, p.list(), with_optimizer, true);
@@ -229,19 +227,22 @@ protected:
     }
 
 private:
-    // Row t (0-based) of the plastic task's input, the item units only, with its gain divided out
-    // and ours applied: (1, S).
-    MatR<float> inputs_of(const PlasticEpisode& ep, int t) const {
+    // What the plastic task's inputs are multiplied by to become ours: its gain divided out, ours
+    // applied.
+    float input_factor() const {
         const float gain = src_->episode_input_scale();
-        return ep.u.row(t).head(S_) * float(input_scale_ / (gain != 0 ? gain : 1.f));
+        return float(input_scale_ / (gain != 0 ? gain : 1.f));
     }
+    // Row t (0-based) of the plastic task's input, the item units only, as the LSTM sees it: (1, S).
+    MatR<float> inputs_of(const PlasticEpisode& ep, int t) const { return ep.u.row(t).head(S_) * input_factor(); }
     template <class S>
     void run_episodes(LstmNet<S>& net, const std::vector<PlasticEpisode>& eps, int T) const {
         const int B = int(eps.size());
+        const float k = input_factor();   // in float, as inputs_of: the double dump sees the same inputs
         net.begin(B, T);
         MatR<S> u(B, S_);
         for (int t = 0; t < T; ++t) {
-            for (int e = 0; e < B; ++e) u.row(e) = inputs_of(eps[size_t(e)], t).template cast<S>();
+            for (int e = 0; e < B; ++e) u.row(e) = (eps[size_t(e)].u.row(t).head(S_) * k).template cast<S>();
             net.step(u);
         }
     }
@@ -250,8 +251,7 @@ private:
     bool clamp_ = true;
     double input_scale_ = 100, init_ = 0, lr_ = 1e-3, clip_ = 0;
 
-    std::unique_ptr<Task> src_task_;   // the plastic task whose episodes and metric are used
-    PlasticTask* src_ = nullptr;
+    std::unique_ptr<PlasticTask> src_;   // the plastic task whose episodes and metric are used
     int S_ = 0;
     LstmNet<float> net_;
     LstmParams<float> grads_;
