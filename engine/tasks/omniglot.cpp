@@ -177,7 +177,7 @@ public:
         const omni::OmniNet<float>& net = eval_net();
         omni::Episode ep = omni::sample_episode(cs, net.shape.ways, cfg_.shots, cfg_.eval_rotate, rng);
         omni::EpisodeBatch<float> eb;
-        fill_batch({ep}, eb);
+        fill_batch(&ep, 1, eb);
         omni::forward(net, eb, float(cfg_.label_boost), eval_cache_);
         return double(eval_cache_.correct);
     }
@@ -418,8 +418,7 @@ private:
         const int chunk = std::max(1, kGalleryChunk / per_episode);
         omni::EpisodeBatch<float> eb;
         for (int e0 = 0; e0 < batch; e0 += chunk) {
-            const std::vector<omni::Episode> part(eps.begin() + e0, eps.begin() + std::min(batch, e0 + chunk));
-            fill_batch(part, eb);
+            fill_batch(eps.data() + e0, std::min(batch, e0 + chunk) - e0, eb);
             omni::forward(net, eb, float(cfg_.label_boost), gallery_cache_);
             preds.insert(preds.end(), gallery_cache_.pred.begin(), gallery_cache_.pred.begin() + eb.B);
             gallery_forward_drawings_ = std::max(gallery_forward_drawings_, eb.B * per_episode);
@@ -468,9 +467,13 @@ private:
     }
 
     static void fill_batch(const std::vector<omni::Episode>& eps, omni::EpisodeBatch<float>& eb) {
-        eb.B = int(eps.size());
-        eb.T = eps.front().steps();
-        const int npx = eps.front().side * eps.front().side;
+        fill_batch(eps.data(), int(eps.size()), eb);
+    }
+    // Episodes eps[0..n-1] into one batch (a slice of a vector, or one episode, without a copy).
+    static void fill_batch(const omni::Episode* eps, int n, omni::EpisodeBatch<float>& eb) {
+        eb.B = n;
+        eb.T = eps[0].steps();
+        const int npx = eps[0].side * eps[0].side;
         eb.images.resize(1, Eigen::Index(eb.B) * eb.T * npx);
         eb.labels.clear();
         for (int e = 0; e < eb.B; ++e) {
